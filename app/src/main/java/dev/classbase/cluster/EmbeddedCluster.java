@@ -1,0 +1,405 @@
+package dev.classbase.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 17 primary with 0 to 3 streaming replicas, from the binaries shipped in the
+ * jar, kept under one folder across restarts.
+ *
+ * <p>The first process to open the folder owns the cluster (an OS file lock on {@code
+ * cluster.lock}) and stops it on close; any other process, such as {@code classbase seed} while
+ * {@code serve} runs, attaches to the running servers and leaves them running.
+ */
+public final class EmbeddedCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
+    public static final String DATABASE = "classbase";
+    public static final String APP_ROLE = "classbase";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final ClusterConfig config;
+    private final ClusterState state;
+    private final PostgresBinaries binaries;
+    private final PostgresServer primary;
+    private final List<PostgresServer> replicas = new ArrayList<>();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private boolean created;
+    private volatile boolean closed;
+
+    private EmbeddedCluster(ClusterConfig config, FileChannel lockChannel, FileLock lock) {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.state = ClusterState.load(config.dir());
+        this.binaries = PostgresBinaries.install();
+        this.primary = new PostgresServer(binaries, "primary", config.dir().resolve("primary"), logFile("primary"));
+        for (int i = 1; i <= config.replicas(); i++) {
+            replicas.add(new PostgresServer(
+                    binaries, replicaName(i), config.dir().resolve(replicaName(i)), logFile(replicaName(i))));
+        }
+    }
+
+    /** Starts the cluster in the folder, creating it on first use, or attaches to it when it runs. */
+    public static EmbeddedCluster start(ClusterConfig config) {
+        try {
+            Files.createDirectories(config.dir());
+            Files.setPosixFilePermissions(config.dir(), PosixFilePermissions.fromString("rwx------"));
+            FileChannel channel = FileChannel.open(
+                    config.dir().resolve("cluster.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, lock);
+            if (lock == null) {
+                cluster.attach();
+            } else {
+                cluster.boot();
+            }
+            return cluster;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the cluster folder " + config.dir(), e);
+        }
+    }
+
+    /** True when this process started the servers (and stops them on close). */
+    public boolean owned() {
+        return lock != null;
+    }
+
+    /** True when this start created the cluster (the first start in an empty folder). */
+    public boolean created() {
+        return created;
+    }
+
+    public Path dir() {
+        return config.dir();
+    }
+
+    /** The primary as the application role, in the classbase database. */
+    public Endpoint primary() {
+        return new Endpoint("primary", "127.0.0.1", primary.port(), DATABASE, APP_ROLE, state.password(APP_ROLE));
+    }
+
+    /** The replicas as the application role, in the classbase database. */
+    public List<Endpoint> replicas() {
+        return replicas.stream()
+                .map(r -> new Endpoint(r.name(), "127.0.0.1", r.port(), DATABASE, APP_ROLE, state.password(APP_ROLE)))
+                .toList();
+    }
+
+    /** The superuser of a server, for cluster administration and tests only. */
+    public Endpoint superuser(Endpoint server) {
+        return server.as("postgres", state.password("postgres"));
+    }
+
+    private void boot() {
+        boolean fresh = !primary.initialized();
+        if (!fresh) {
+            primary.validate();
+        }
+        for (PostgresServer replica : replicas) {
+            if (replica.initialized()) {
+                replica.validate();
+            }
+        }
+        if (fresh && !Files.exists(primary.dataDir())) {
+            created = true;
+        } else if (fresh) {
+            throw new ClusterException(primary.dataDir() + " exists but holds no PostgreSQL cluster; "
+                    + "remove it or choose another CLASSBASE_DATA_DIR. Nothing was changed.");
+        } else if (!state.exists()) {
+            throw new ClusterException(
+                    config.dir().resolve("cluster.properties") + " is missing, so the cluster's "
+                            + "passwords are unknown; restore it or start with an empty CLASSBASE_DATA_DIR. Nothing was changed.");
+        }
+        stopOrphans();
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "classbase-cluster-stop"));
+        if (created) {
+            log.info("creating a PostgreSQL {} cluster in {}", PostgresBinaries.VERSION, config.dir());
+            state.password("postgres");
+            state.password("replicator");
+            state.password(APP_ROLE);
+            state.save();
+            primary.initdb(state.password("postgres"));
+            writeServerConfig();
+        }
+        primary.start(choosePort("primary"), START_TIMEOUT, this::ready);
+        bootstrap();
+        for (int i = 0; i < replicas.size(); i++) {
+            PostgresServer replica = replicas.get(i);
+            if (!replica.initialized()) {
+                log.info("creating {} from the primary", replica.name());
+                try (Connection c = superuserConnection(primary.port(), "postgres")) {
+                    ReplicaCloner.clone(c, primary.dataDir(), replica.dataDir(), replica.name());
+                } catch (SQLException e) {
+                    throw new ClusterException("cannot reach the primary to clone " + replica.name(), e);
+                }
+            }
+            ReplicaCloner.writeStandbyConfig(
+                    replica.dataDir(), primary.port(), state.password("replicator"), replica.name());
+            replica.start(choosePort(replica.name()), START_TIMEOUT, this::ready);
+        }
+        state.save();
+        awaitStreaming(Duration.ofSeconds(60));
+    }
+
+    private void attach() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Integer> ports = new ArrayList<>();
+            primary.runningPort().ifPresent(ports::add);
+            replicas.forEach(r -> r.runningPort().ifPresent(ports::add));
+            if (ports.size() == 1 + replicas.size() && state.exists()) {
+                attachPorts();
+                try {
+                    ready(primary.port());
+                    log.info("attached to the running cluster in {}", config.dir());
+                    return;
+                } catch (SQLException e) {
+                    // still starting
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new ClusterException("the cluster in " + config.dir() + " is locked by another classbase process but "
+                + "its servers are not running");
+    }
+
+    private void attachPorts() {
+        primary.adoptRunning();
+        replicas.forEach(PostgresServer::adoptRunning);
+    }
+
+    /** Servers left running by an owner that died without its lifeline firing: stop them first. */
+    private void stopOrphans() {
+        List<PostgresServer> all = new ArrayList<>(replicas);
+        all.add(primary);
+        for (PostgresServer server : all) {
+            server.runningPid().ifPresent(pid -> {
+                log.warn("{}: found a postmaster (pid {}) with no owner; stopping it", server.name(), pid);
+                try {
+                    new ProcessBuilder("kill", "-INT", Long.toString(pid))
+                            .start()
+                            .waitFor();
+                    ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    private int choosePort(String server) {
+        int port = state.port(server, 0);
+        if (port == 0 || !PostgresServer.portFree(port)) {
+            int chosen = PostgresServer.freePort();
+            if (port != 0) {
+                log.warn("{}: port {} is taken; using {}", server, port, chosen);
+            }
+            port = chosen;
+        }
+        state.setPort(server, port);
+        state.save();
+        return port;
+    }
+
+    private void writeServerConfig() {
+        String durable = config.durable() ? "on" : "off";
+        String conf = """
+                # Written by classbase for the embedded cluster. Production runs its own PostgreSQL.
+                listen_addresses = '127.0.0.1'
+                unix_socket_directories = ''
+                max_connections = 200
+                shared_buffers = 128MB
+                password_encryption = 'scram-sha-256'
+                timezone = 'UTC'
+                # durability: acknowledged commits are on disk (zonky's defaults turn both off)
+                fsync = %s
+                synchronous_commit = %s
+                full_page_writes = on
+                # streaming replication
+                wal_level = replica
+                max_wal_senders = 10
+                max_replication_slots = 10
+                hot_standby = on
+                hot_standby_feedback = on
+                # a replica that stays away keeps at most this much WAL on the primary
+                max_slot_wal_keep_size = 4GB
+                wal_compression = on
+                # statistics for the console
+                shared_preload_libraries = 'pg_stat_statements'
+                pg_stat_statements.track = all
+                track_io_timing = on
+                track_activity_query_size = 4096
+                # logs rotate by weekday, so they never grow without bound
+                logging_collector = on
+                log_directory = 'log'
+                log_filename = 'postgresql-%%a.log'
+                log_truncate_on_rotation = on
+                log_rotation_age = 1d
+                log_min_duration_statement = 1000
+                log_checkpoints = on
+                log_lock_waits = on
+                """.formatted(durable, durable);
+        try {
+            Files.writeString(primary.dataDir().resolve("classbase.conf"), conf);
+            Files.writeString(
+                    primary.dataDir().resolve("postgresql.conf"),
+                    "\ninclude_if_exists = 'classbase.conf'\n",
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Roles, database and extensions; idempotent, run at every start of the owner. */
+    private void bootstrap() {
+        try (Connection c = superuserConnection(primary.port(), "postgres");
+                Statement s = c.createStatement()) {
+            createRole(s, "replicator", "REPLICATION LOGIN");
+            createRole(s, APP_ROLE, "LOGIN");
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_ROLE);
+                }
+            }
+            s.execute("GRANT pg_monitor TO " + APP_ROLE);
+        } catch (SQLException e) {
+            throw new ClusterException("cannot prepare the primary: " + e.getMessage(), e);
+        }
+        try (Connection c = superuserConnection(primary.port(), DATABASE);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (SQLException e) {
+            throw new ClusterException("cannot prepare the classbase database: " + e.getMessage(), e);
+        }
+    }
+
+    private void createRole(Statement s, String role, String options) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        // generated passwords are base64url: no quote can end the literal early
+        s.execute("CREATE ROLE " + role + " " + options + " PASSWORD '" + state.password(role) + "'");
+    }
+
+    private void awaitStreaming(Duration timeout) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = superuserConnection(primary.port(), "postgres");
+                    PreparedStatement ps =
+                            c.prepareStatement("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getInt(1) >= replicas.size()) {
+                    return;
+                }
+            } catch (SQLException e) {
+                log.debug("waiting for replication", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("not every replica is streaming after {} s; see {}", timeout.toSeconds(), config.dir());
+    }
+
+    private void ready(int port) throws SQLException {
+        try (Connection c = superuserConnection(port, "postgres");
+                Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
+
+    private Connection superuserConnection(int port, String database) throws SQLException {
+        return PostgresServer.connect(port, database, "postgres", state.password("postgres"));
+    }
+
+    private Path logFile(String server) {
+        return config.dir().resolve("logs").resolve(server + ".out");
+    }
+
+    static String replicaName(int i) {
+        return "replica" + i;
+    }
+
+    // ---- operations used by tests and ops commands ----
+
+    /** Stops one replica (fast shutdown); {@link #startReplica} brings it back. */
+    public void stopReplica(int index) {
+        replicas.get(index).stop();
+    }
+
+    public void startReplica(int index) {
+        PostgresServer replica = replicas.get(index);
+        ReplicaCloner.writeStandbyConfig(
+                replica.dataDir(), primary.port(), state.password("replicator"), replica.name());
+        replica.start(replica.port() == 0 ? choosePort(replica.name()) : replica.port(), START_TIMEOUT, this::ready);
+    }
+
+    /** Kills every server of the cluster without a shutdown checkpoint, as a power cut would. */
+    public void crash() {
+        replicas.forEach(PostgresServer::crash);
+        primary.crash();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (owned()) {
+            for (PostgresServer replica : replicas) {
+                replica.stop();
+            }
+            primary.stop();
+            try {
+                lock.release();
+            } catch (IOException ignored) {
+                // the channel closes below
+            }
+        }
+        try {
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}
