@@ -82,6 +82,36 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Attaches to the cluster in the folder when another process runs it; empty when it is stopped
+     * (nothing is started).
+     */
+    public static java.util.Optional<EmbeddedCluster> attachIfRunning(ClusterConfig config) {
+        Path lockFile = config.dir().resolve("cluster.lock");
+        if (!Files.exists(lockFile)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            FileLock probe;
+            try {
+                probe = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                probe = null;
+            }
+            if (probe != null) {
+                probe.release();
+                channel.close();
+                return java.util.Optional.empty();
+            }
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, null);
+            cluster.attach();
+            return java.util.Optional.of(cluster);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True when this process started the servers (and stops them on close). */
     public boolean owned() {
         return lock != null;

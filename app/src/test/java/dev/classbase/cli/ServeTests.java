@@ -1,0 +1,133 @@
+package dev.classbase.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.testsupport.Await;
+import dev.classbase.testsupport.Cli;
+import dev.classbase.testsupport.Http;
+import dev.classbase.testsupport.Postmasters;
+import dev.classbase.testsupport.TestCluster;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.io.FileUtils;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** {@code serve} as a user runs it: a real child process, a real cluster, real HTTP. */
+class ServeTests {
+    private static final Duration FIRST_START = Duration.ofMinutes(4);
+
+    @Test
+    void servesOnTheEmbeddedClusterSeedsOnceStopsCleanlyAndSurvivesAKill() throws Exception {
+        Path dir = Path.of("target/test-clusters/serve").toAbsolutePath();
+        FileUtils.deleteDirectory(dir.toFile());
+        Map<String, String> env = Map.of("CLASSBASE_DATA_DIR", dir.toString());
+        int port = freePort();
+        String base = "http://localhost:" + port;
+
+        Process server = Cli.start(env, Cli.temp("out"), Cli.temp("err"), "serve", "--port", Integer.toString(port));
+        Http.Response health = Http.awaitOk(base + "/actuator/health", FIRST_START, server);
+        assertThat(health).as("health answers 200").isNotNull();
+        JsonNode json = health.json();
+        assertThat(json.path("status").asString()).isEqualTo("UP");
+        assertThat(json.at("/components/primary/details/inRecovery").asBoolean(true)).isFalse();
+        assertThat(json.at("/components/replica1/status").asString()).isEqualTo("UP");
+        assertThat(json.at("/components/replica1/details/state").asString()).isEqualTo("streaming");
+        assertThat(json.at("/components/replica1/details/lagBytes").isNumber()).isTrue();
+
+        Http.Response metrics = Http.get(base + "/actuator/prometheus");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("hikaricp_connections");
+
+        Cli.Result status = Cli.run(env, Duration.ofSeconds(60), "status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.stdout()).contains("primary", "replica1", "streaming", "tenants 3", "users 2,");
+
+        // SIGTERM: the server and its cluster stop, nothing left behind
+        server.destroy();
+        assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Await.until(Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
+                .as("no postmaster outlives serve").isTrue();
+        assertThat(Cli.run(env, Duration.ofSeconds(60), "status").exitCode()).isEqualTo(3);
+
+        // second start: existing cluster, no second seeding
+        Path err2 = Cli.temp("err");
+        server = Cli.start(env, Cli.temp("out"), err2, "serve", "--port", Integer.toString(port));
+        assertThat(Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server)).isNotNull();
+        assertThat(Cli.read(err2)).doesNotContain("seeding");
+        assertThat(Cli.run(env, Duration.ofSeconds(60), "status").stdout()).contains("tenants 3");
+
+        // SIGKILL: the lifeline stops the servers; the next start recovers
+        server.destroyForcibly().waitFor();
+        assertThat(Await.until(Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
+                .as("the lifeline stops the postmasters of a killed server").isTrue();
+        server = Cli.start(env, Cli.temp("out"), Cli.temp("err"), "serve", "--port", Integer.toString(port));
+        try {
+            Http.Response again = Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server);
+            assertThat(again).isNotNull();
+            assertThat(again.json().at("/components/replica1/details/state").asString()).isEqualTo("streaming");
+        } finally {
+            server.destroy();
+            server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void externalModeUsesTheGivenServersMigratesAndNeverSeeds() throws Exception {
+        try (EmbeddedCluster external = TestCluster.startPrivate("external", 1)) {
+            String user = external.primary().user();
+            String password = external.primary().password();
+            String primaryUrl = "postgresql://" + user + ":" + password + "@127.0.0.1:" + external.primary().port()
+                    + "/classbase";
+            String replicaUrl = "jdbc:postgresql://127.0.0.1:" + external.replicas().get(0).port()
+                    + "/classbase?user=" + user + "&password=" + password;
+            Path out = Cli.temp("out");
+            Path err = Cli.temp("err");
+            int port = freePort();
+            Process server = Cli.start(
+                    Map.of("CLASSBASE_DATABASE_URL", primaryUrl, "CLASSBASE_REPLICA_URLS", replicaUrl),
+                    out,
+                    err,
+                    "serve",
+                    "--port",
+                    Integer.toString(port));
+            try {
+                Http.Response health =
+                        Http.awaitOk("http://localhost:" + port + "/actuator/health", Duration.ofMinutes(2), server);
+                assertThat(health).isNotNull();
+                assertThat(health.json().at("/components/primary/status").asString()).isEqualTo("UP");
+                assertThat(health.json().at("/components/replica1/details/state").asString()).isEqualTo("streaming");
+                assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM tenants")).isZero();
+                assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM flyway_schema_history"))
+                        .isPositive();
+                assertThat(Cli.read(out) + Cli.read(err)).doesNotContain(password).doesNotContain("seeding");
+            } finally {
+                server.destroy();
+                server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Counting queries against a cluster, as the application role. */
+    static final class EmbeddedClusterQueries {
+        static long count(EmbeddedCluster cluster, String sql) throws Exception {
+            try (var c = TestCluster.dataSource(cluster.primary()).getConnection();
+                    var s = c.createStatement();
+                    var rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+}
