@@ -7,11 +7,15 @@ import picocli.CommandLine.Command;
         name = "classbase",
         mixinStandardHelpOptions = true,
         versionProvider = ClassbaseCommand.Version.class,
-        description = "classbase: a learning-platform backend with a PostgreSQL data tier built for multi-school scale.",
+        description =
+                "classbase: a learning-platform backend with a PostgreSQL data tier built for multi-school scale.",
         subcommands = {
             ServeCommand.class,
+            SeedCommand.class,
             StatusCommand.class,
             MigrateCommand.class,
+            PoolSizeCommand.class,
+            PgBouncerConfigCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

@@ -26,8 +26,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: $CLASSBASE_PORT or 8080)")
     Integer port;
 
-    @Option(names = "--replicas", description = "streaming replicas of the embedded cluster, 0 to 3 (default: "
-            + "$CLASSBASE_REPLICAS or 1)")
+    @Option(
+            names = "--replicas",
+            description = "streaming replicas of the embedded cluster, 0 to 3 (default: " + "$CLASSBASE_REPLICAS or 1)")
     Integer replicas;
 
     @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
@@ -49,11 +50,10 @@ final class ServeCommand implements Callable<Integer> {
         try (DatabaseTarget target = DatabaseTarget.open(dataDir, replicaCount)) {
             Migrations.apply(target.primaryDataSource());
             if (target.embeddedMode() && !noSeed) {
-                // SEEDING-PARKED Seeding.seedDemoIfEmpty(target);
+                Seeding.seedDemoIfEmpty(target);
             }
             ConfigurableApplicationContext context = new SpringApplicationBuilder(ClassbaseApplication.class)
-                    .properties(springProperties(target, httpPort))
-                    .run();
+                    .run(arguments(springProperties(target, httpPort)));
             CountDownLatch closed = new CountDownLatch(1);
             context.addApplicationListener(event -> {
                 if (event instanceof ContextClosedEvent) {
@@ -70,13 +70,23 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** As command-line arguments: they outrank application.yaml (Boot's property order). */
+    private static String[] arguments(Map<String, Object> props) {
+        return props.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+    }
+
     static Map<String, Object> springProperties(DatabaseTarget target, int httpPort) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", httpPort);
         props.put("classbase.embedded", target.embeddedMode());
         put(props, "classbase.database.primary", target.primary());
         for (int i = 0; i < target.replicas().size(); i++) {
-            put(props, "classbase.database.replicas[" + i + "]", target.replicas().get(i));
+            put(
+                    props,
+                    "classbase.database.replicas[" + i + "]",
+                    target.replicas().get(i));
         }
         return props;
     }

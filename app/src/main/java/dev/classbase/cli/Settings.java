@@ -16,9 +16,8 @@ final class Settings {
     static int replicas(Integer option) {
         int value = option != null ? option : intEnv("CLASSBASE_REPLICAS", 1);
         if (value < 0 || value > ClusterConfig.MAX_REPLICAS) {
-            throw new IllegalArgumentException(
-                    "replicas must be 0 to " + ClusterConfig.MAX_REPLICAS + " (--replicas or CLASSBASE_REPLICAS), got "
-                            + value);
+            throw new IllegalArgumentException("replicas must be 0 to " + ClusterConfig.MAX_REPLICAS
+                    + " (--replicas or CLASSBASE_REPLICAS), got " + value);
         }
         return value;
     }
@@ -50,5 +49,4 @@ final class Settings {
             return false;
         }
     }
-
 }

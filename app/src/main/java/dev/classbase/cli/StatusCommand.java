@@ -24,7 +24,14 @@ import picocli.CommandLine.Option;
         })
 final class StatusCommand implements Callable<Integer> {
     static final List<String> MAIN_TABLES = List.of(
-            "tenants", "users", "courses", "sections", "enrollments", "assignments", "submissions", "analytics_events",
+            "tenants",
+            "users",
+            "courses",
+            "sections",
+            "enrollments",
+            "assignments",
+            "submissions",
+            "analytics_events",
             "activity_logs");
 
     @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
@@ -38,7 +45,8 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("database: external (CLASSBASE_DATABASE_URL)");
         } else {
             Path dir = DatabaseTarget.dataDir(dataDir).toAbsolutePath().normalize();
-            Optional<EmbeddedCluster> cluster = EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, countReplicas(dir)));
+            Optional<EmbeddedCluster> cluster =
+                    EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, countReplicas(dir)));
             if (cluster.isEmpty()) {
                 System.out.println("embedded cluster in " + dir + ": not running (start it with ./classbase serve)");
                 return 3;
@@ -108,7 +116,8 @@ final class StatusCommand implements Callable<Integer> {
 
     private static int countReplicas(Path dir) {
         int n = 0;
-        while (n < ClusterConfig.MAX_REPLICAS && dir.resolve("replica" + (n + 1)).toFile().isDirectory()) {
+        while (n < ClusterConfig.MAX_REPLICAS
+                && dir.resolve("replica" + (n + 1)).toFile().isDirectory()) {
             n++;
         }
         return n;

@@ -15,21 +15,23 @@ import org.springframework.stereotype.Component;
 @Component
 class DatabaseHealth implements SmartInitializingSingleton {
     private final DataSource primary;
-    private final ReplicaPools replicas;
+    private final Pools pools;
+    private final ReplicaMonitor monitor;
     private final HealthContributorRegistry registry;
 
-    DatabaseHealth(DataSource primary, ReplicaPools replicas, HealthContributorRegistry registry) {
-        this.primary = primary;
-        this.replicas = replicas;
+    DatabaseHealth(Pools pools, ReplicaMonitor monitor, HealthContributorRegistry registry) {
+        this.primary = pools.primary();
+        this.pools = pools;
+        this.monitor = monitor;
         this.registry = registry;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         registry.registerContributor("primary", (HealthIndicator) this::primaryHealth);
-        for (ReplicaPools.Replica replica : replicas.all()) {
-            registry.registerContributor(replica.name(), (HealthIndicator) () -> replicaHealth(replica));
-        }
+        pools.replicas()
+                .forEach((name, pool) ->
+                        registry.registerContributor(name, (HealthIndicator) () -> replicaHealth(name, pool)));
     }
 
     private Health primaryHealth() {
@@ -47,7 +49,7 @@ class DatabaseHealth implements SmartInitializingSingleton {
         }
     }
 
-    private Health replicaHealth(ReplicaPools.Replica replica) {
+    private Health replicaHealth(String name, DataSource replica) {
         String primaryLsn = null;
         try {
             primaryLsn = ReplicationQueries.server(primary).currentLsn();
@@ -55,12 +57,15 @@ class DatabaseHealth implements SmartInitializingSingleton {
             // lag in bytes is unknown without the primary; the rest is still worth reporting
         }
         try {
-            ReplicationQueries.ReplicaInfo info = ReplicationQueries.replica(replica.dataSource(), primaryLsn);
+            ReplicationQueries.ReplicaInfo info = ReplicationQueries.replica(replica, primaryLsn);
             boolean streaming = info.inRecovery() && "streaming".equals(info.receiverStatus());
             Health.Builder health = !info.inRecovery()
                     ? Health.down().withDetail("error", "not in recovery: this server is a primary")
                     : streaming ? Health.up() : Health.status("DEGRADED");
+            ReplicaMonitor.Status status = monitor.status(name);
             return health.withDetail("inRecovery", info.inRecovery())
+                    .withDetail("inRotation", status != null && status.inRotation())
+                    .withDetail("rotation", status == null ? "not monitored" : status.reason())
                     .withDetail("state", info.receiverStatus() == null ? "not streaming" : info.receiverStatus())
                     .withDetail("receiveLsn", String.valueOf(info.receiveLsn()))
                     .withDetail("replayLsn", String.valueOf(info.replayLsn()))

@@ -51,7 +51,10 @@ public final class ReplicationQueries {
                                (SELECT status FROM pg_stat_wal_receiver),
                                CASE WHEN ?::pg_lsn IS NULL OR pg_last_wal_replay_lsn() IS NULL THEN NULL
                                     ELSE greatest(pg_wal_lsn_diff(?::pg_lsn, pg_last_wal_replay_lsn()), 0)::bigint END,
-                               CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+                               -- behind only while WAL it received waits to be replayed; after a restart the
+                               -- receive position restarts at a segment start, below replay: not lag
+                               CASE WHEN pg_last_wal_receive_lsn() IS NULL
+                                         OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
                                     ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END::float8
                         """)) {
             ps.setQueryTimeout(2);

@@ -37,8 +37,14 @@ class ClassbaseCommandTests {
 
     @Test
     void aReplicaCountOutOfRangeIsAUsageError() {
-        Cli.Result result = Cli.run(Map.of("CLASSBASE_DATA_DIR", "target/test-clusters/never"), QUICK, "serve",
-                "--replicas", "7", "--port", "1");
+        Cli.Result result = Cli.run(
+                Map.of("CLASSBASE_DATA_DIR", "target/test-clusters/never"),
+                QUICK,
+                "serve",
+                "--replicas",
+                "7",
+                "--port",
+                "1");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderr()).contains("0 to 3");
     }
@@ -47,8 +53,12 @@ class ClassbaseCommandTests {
     void aPortInUseIsNamedWithHowToChooseAnother() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            Cli.Result result = Cli.run(Map.of("CLASSBASE_DATA_DIR", "target/test-clusters/never"), QUICK, "serve",
-                    "--port", Integer.toString(port));
+            Cli.Result result = Cli.run(
+                    Map.of("CLASSBASE_DATA_DIR", "target/test-clusters/never"),
+                    QUICK,
+                    "serve",
+                    "--port",
+                    Integer.toString(port));
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.stderr()).contains("port " + port + " is already in use", "--port", "CLASSBASE_PORT");
         }

@@ -11,7 +11,6 @@ import dev.classbase.testsupport.TestCluster;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,8 @@ class ServeTests {
         assertThat(health).as("health answers 200").isNotNull();
         JsonNode json = health.json();
         assertThat(json.path("status").asString()).isEqualTo("UP");
-        assertThat(json.at("/components/primary/details/inRecovery").asBoolean(true)).isFalse();
+        assertThat(json.at("/components/primary/details/inRecovery").asBoolean(true))
+                .isFalse();
         assertThat(json.at("/components/replica1/status").asString()).isEqualTo("UP");
         assertThat(json.at("/components/replica1/details/state").asString()).isEqualTo("streaming");
         assertThat(json.at("/components/replica1/details/lagBytes").isNumber()).isTrue();
@@ -50,26 +50,32 @@ class ServeTests {
         // SIGTERM: the server and its cluster stop, nothing left behind
         server.destroy();
         assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        assertThat(Await.until(Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
-                .as("no postmaster outlives serve").isTrue();
+        assertThat(Await.until(
+                        Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
+                .as("no postmaster outlives serve")
+                .isTrue();
         assertThat(Cli.run(env, Duration.ofSeconds(60), "status").exitCode()).isEqualTo(3);
 
         // second start: existing cluster, no second seeding
         Path err2 = Cli.temp("err");
         server = Cli.start(env, Cli.temp("out"), err2, "serve", "--port", Integer.toString(port));
-        assertThat(Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server)).isNotNull();
+        assertThat(Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server))
+                .isNotNull();
         assertThat(Cli.read(err2)).doesNotContain("seeding");
         assertThat(Cli.run(env, Duration.ofSeconds(60), "status").stdout()).contains("tenants 3");
 
         // SIGKILL: the lifeline stops the servers; the next start recovers
         server.destroyForcibly().waitFor();
-        assertThat(Await.until(Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
-                .as("the lifeline stops the postmasters of a killed server").isTrue();
+        assertThat(Await.until(
+                        Duration.ofSeconds(30), () -> Postmasters.under(dir).isEmpty() ? true : null))
+                .as("the lifeline stops the postmasters of a killed server")
+                .isTrue();
         server = Cli.start(env, Cli.temp("out"), Cli.temp("err"), "serve", "--port", Integer.toString(port));
         try {
             Http.Response again = Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server);
             assertThat(again).isNotNull();
-            assertThat(again.json().at("/components/replica1/details/state").asString()).isEqualTo("streaming");
+            assertThat(again.json().at("/components/replica1/details/state").asString())
+                    .isEqualTo("streaming");
         } finally {
             server.destroy();
             server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -81,10 +87,10 @@ class ServeTests {
         try (EmbeddedCluster external = TestCluster.startPrivate("external", 1)) {
             String user = external.primary().user();
             String password = external.primary().password();
-            String primaryUrl = "postgresql://" + user + ":" + password + "@127.0.0.1:" + external.primary().port()
-                    + "/classbase";
-            String replicaUrl = "jdbc:postgresql://127.0.0.1:" + external.replicas().get(0).port()
-                    + "/classbase?user=" + user + "&password=" + password;
+            String primaryUrl = "postgresql://" + user + ":" + password + "@127.0.0.1:"
+                    + external.primary().port() + "/classbase";
+            String replicaUrl = "jdbc:postgresql://127.0.0.1:"
+                    + external.replicas().get(0).port() + "/classbase?user=" + user + "&password=" + password;
             Path out = Cli.temp("out");
             Path err = Cli.temp("err");
             int port = freePort();
@@ -99,12 +105,19 @@ class ServeTests {
                 Http.Response health =
                         Http.awaitOk("http://localhost:" + port + "/actuator/health", Duration.ofMinutes(2), server);
                 assertThat(health).isNotNull();
-                assertThat(health.json().at("/components/primary/status").asString()).isEqualTo("UP");
-                assertThat(health.json().at("/components/replica1/details/state").asString()).isEqualTo("streaming");
-                assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM tenants")).isZero();
+                assertThat(health.json().at("/components/primary/status").asString())
+                        .isEqualTo("UP");
+                assertThat(health.json()
+                                .at("/components/replica1/details/state")
+                                .asString())
+                        .isEqualTo("streaming");
+                assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM tenants"))
+                        .isZero();
                 assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM flyway_schema_history"))
                         .isPositive();
-                assertThat(Cli.read(out) + Cli.read(err)).doesNotContain(password).doesNotContain("seeding");
+                assertThat(Cli.read(out) + Cli.read(err))
+                        .doesNotContain(password)
+                        .doesNotContain("seeding");
             } finally {
                 server.destroy();
                 server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -129,5 +142,4 @@ class ServeTests {
             }
         }
     }
-
 }

@@ -28,8 +28,7 @@ class EmbeddedClusterTests {
         String seen = Await.until(Duration.ofSeconds(15), () -> {
             try (Connection replica = cluster.replicaDataSource(0).getConnection();
                     Statement s = replica.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT note, pg_is_in_recovery() FROM cluster_probe WHERE id = 1")) {
+                    ResultSet rs = s.executeQuery("SELECT note, pg_is_in_recovery() FROM cluster_probe WHERE id = 1")) {
                 return rs.next() && rs.getBoolean(2) ? rs.getString(1) : null;
             } catch (SQLException e) {
                 return null; // the table itself may not have replayed yet
@@ -55,8 +54,7 @@ class EmbeddedClusterTests {
             DataSource primary = TestCluster.dataSource(cluster.superuser(cluster.primary()));
             try (Connection c = primary.getConnection();
                     Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            """
+                    ResultSet rs = s.executeQuery("""
                             SELECT current_setting('fsync'), current_setting('synchronous_commit'),
                                    current_setting('wal_level'), current_setting('hot_standby_feedback'),
                                    current_setting('shared_preload_libraries'), current_setting('server_version_num')::int,
@@ -91,9 +89,11 @@ class EmbeddedClusterTests {
                 s.execute("INSERT INTO kept SELECT generate_series(1, 1000)");
             }
         }
-        try (EmbeddedCluster second = EmbeddedCluster.start(ClusterConfig.of(Path.of("target/test-clusters/restart"), 1))) {
+        try (EmbeddedCluster second =
+                EmbeddedCluster.start(ClusterConfig.of(Path.of("target/test-clusters/restart"), 1))) {
             assertThat(second.created()).isFalse();
-            assertThat(count(TestCluster.dataSource(second.primary()), "SELECT count(*) FROM kept")).isEqualTo(1000);
+            assertThat(count(TestCluster.dataSource(second.primary()), "SELECT count(*) FROM kept"))
+                    .isEqualTo(1000);
             assertThat(count(TestCluster.dataSource(second.replicas().get(0)), "SELECT count(*) FROM kept"))
                     .isEqualTo(1000);
         }
@@ -113,10 +113,13 @@ class EmbeddedClusterTests {
         Path pidFile = dir.resolve("primary/postmaster.pid");
         assertThat(pidFile).exists();
         // the pid now names a live process that is not PostgreSQL, as after a reboot with pid reuse
-        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n" + Files.readString(pidFile).lines().skip(1)
-                .reduce("", (a, b) -> a + b + "\n"));
+        Files.writeString(
+                pidFile,
+                ProcessHandle.current().pid() + "\n"
+                        + Files.readString(pidFile).lines().skip(1).reduce("", (a, b) -> a + b + "\n"));
         try (EmbeddedCluster restarted = EmbeddedCluster.start(ClusterConfig.of(dir, 0))) {
-            assertThat(count(TestCluster.dataSource(restarted.primary()), "SELECT count(*) FROM acked")).isEqualTo(500);
+            assertThat(count(TestCluster.dataSource(restarted.primary()), "SELECT count(*) FROM acked"))
+                    .isEqualTo(500);
         }
     }
 

@@ -25,7 +25,10 @@ public final class Http {
 
     public static Response get(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = CLIENT.send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.body());
     }
@@ -34,7 +37,8 @@ public final class Http {
     public static Response awaitOk(String url, Duration timeout, Process server) throws InterruptedException {
         return Await.until(timeout, () -> {
             if (server != null && !server.isAlive()) {
-                throw new AssertionError("the server exited with " + server.exitValue() + " before " + url + " answered");
+                throw new AssertionError(
+                        "the server exited with " + server.exitValue() + " before " + url + " answered");
             }
             try {
                 Response r = get(url);

@@ -75,7 +75,8 @@ public final class TestCluster {
         if (!name.matches("[a-z_][a-z0-9_]*")) {
             throw new IllegalArgumentException("database names here are lower-case identifiers: " + name);
         }
-        try (Connection c = dataSource(cluster.superuser(cluster.primary()).database("postgres")).getConnection();
+        try (Connection c = dataSource(cluster.superuser(cluster.primary()).database("postgres"))
+                        .getConnection();
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedCluster.APP_ROLE);

@@ -1,0 +1,57 @@
+package dev.classbase.cli;
+
+import dev.classbase.seed.DataGenerator;
+import dev.classbase.seed.Scale;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/** Demo data for a new cluster, and what to tell the user about signing in. */
+final class Seeding {
+    /** Every seeded account's password: demo data only, printed on purpose. */
+    static final String DEMO_PASSWORD = "classbase-demo";
+
+    static final long DEFAULT_SEED = 42;
+
+    private Seeding() {}
+
+    static void seedDemoIfEmpty(DatabaseTarget target) {
+        DataGenerator generator = new DataGenerator(target.primaryDataSource());
+        if (!generator.isEmpty()) {
+            return;
+        }
+        System.err.println("classbase: first start, seeding the demo district (scale demo, seed " + DEFAULT_SEED + ")");
+        seed(generator, Scale.DEMO, DEFAULT_SEED);
+        printSignInHint(target.primaryDataSource());
+    }
+
+    static void seed(DataGenerator generator, Scale scale, long seed) {
+        String hash = new BCryptPasswordEncoder().encode(DEMO_PASSWORD);
+        generator.generate(scale, seed, LocalDate.now(ZoneOffset.UTC), hash, new ProgressBar(System.err));
+    }
+
+    static void printSignInHint(DataSource ds) {
+        List<String> admins = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT email FROM users WHERE role = 'admin' ORDER BY tenant_id, id LIMIT 3");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                admins.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            return;
+        }
+        if (!admins.isEmpty()) {
+            System.out.println("Demo accounts (password '" + DEMO_PASSWORD + "'): " + String.join(", ", admins)
+                    + "; teachers and students follow the same pattern (teacher1@..., student1@...).");
+        }
+    }
+}

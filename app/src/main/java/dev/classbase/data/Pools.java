@@ -1,0 +1,86 @@
+package dev.classbase.data;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every connection pool of the data tier, by role; closed with the application. */
+public final class Pools implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
+    private final HikariDataSource primary;
+    private final Map<String, HikariDataSource> replicas;
+    private final HikariDataSource analyticsPrimary;
+    private final Map<String, HikariDataSource> analyticsReplicas;
+    private final List<HikariDataSource> monitoring;
+    private final AtomicLong lastEviction = new AtomicLong();
+
+    Pools(
+            HikariDataSource primary,
+            Map<String, HikariDataSource> replicas,
+            HikariDataSource analyticsPrimary,
+            Map<String, HikariDataSource> analyticsReplicas,
+            List<HikariDataSource> monitoring) {
+        this.primary = primary;
+        this.replicas = new LinkedHashMap<>(replicas);
+        this.analyticsPrimary = analyticsPrimary;
+        this.analyticsReplicas = new LinkedHashMap<>(analyticsReplicas);
+        this.monitoring = List.copyOf(monitoring);
+    }
+
+    public HikariDataSource primary() {
+        return primary;
+    }
+
+    public Map<String, HikariDataSource> replicas() {
+        return replicas;
+    }
+
+    public HikariDataSource analyticsPrimary() {
+        return analyticsPrimary;
+    }
+
+    public Map<String, HikariDataSource> analyticsReplicas() {
+        return analyticsReplicas;
+    }
+
+    /** Every application pool (not the monitor's), for the console and metrics. */
+    public List<HikariDataSource> all() {
+        List<HikariDataSource> all = new ArrayList<>();
+        all.add(primary);
+        all.addAll(replicas.values());
+        all.add(analyticsPrimary);
+        all.addAll(analyticsReplicas.values());
+        return all;
+    }
+
+    /**
+     * Retires the primary pools' connections (in-use ones when returned): after a failover the
+     * old connections point at a server that is gone or read-only. At most once a second.
+     */
+    void evictPrimary(String why) {
+        long now = System.nanoTime();
+        long last = lastEviction.get();
+        if (now - last < 1_000_000_000L || !lastEviction.compareAndSet(last, now)) {
+            return;
+        }
+        log.warn("evicting the primary pools' connections ({})", why);
+        if (primary.getHikariPoolMXBean() != null) {
+            primary.getHikariPoolMXBean().softEvictConnections();
+        }
+        if (analyticsPrimary.getHikariPoolMXBean() != null) {
+            analyticsPrimary.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    @Override
+    public void close() {
+        all().forEach(HikariDataSource::close);
+        monitoring.forEach(HikariDataSource::close);
+    }
+}
