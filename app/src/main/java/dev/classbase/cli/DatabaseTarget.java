@@ -28,11 +28,16 @@ final class DatabaseTarget implements AutoCloseable {
     private final Server primary;
     private final List<Server> replicas;
     private final EmbeddedCluster cluster;
+    private final String serviceUser;
+    private final String servicePassword;
 
-    private DatabaseTarget(Server primary, List<Server> replicas, EmbeddedCluster cluster) {
+    private DatabaseTarget(Server primary, List<Server> replicas, EmbeddedCluster cluster, String serviceUser,
+            String servicePassword) {
         this.primary = primary;
         this.replicas = replicas;
         this.cluster = cluster;
+        this.serviceUser = serviceUser;
+        this.servicePassword = servicePassword;
     }
 
     static boolean external() {
@@ -62,7 +67,8 @@ final class DatabaseTarget implements AutoCloseable {
         for (Endpoint e : cluster.replicas()) {
             replicas.add(server(e));
         }
-        return new DatabaseTarget(server(cluster.primary()), replicas, cluster);
+        Endpoint service = cluster.service(cluster.primary());
+        return new DatabaseTarget(server(cluster.primary()), replicas, cluster, service.user(), service.password());
     }
 
     private static Server server(Endpoint e) {
@@ -82,7 +88,11 @@ final class DatabaseTarget implements AutoCloseable {
                     replica.password() != null ? replica.password() : primary.password(),
                     replica.hosts()));
         }
-        DatabaseTarget target = new DatabaseTarget(primary, replicas, null);
+        String serviceUser = System.getenv("CLASSBASE_APP_USER");
+        String servicePassword = System.getenv("CLASSBASE_APP_PASSWORD");
+        DatabaseTarget target = serviceUser == null || serviceUser.isBlank()
+                ? new DatabaseTarget(primary, replicas, null, null, null)
+                : new DatabaseTarget(primary, replicas, null, serviceUser, servicePassword);
         target.checkReachable(primary);
         return target;
     }
@@ -120,8 +130,25 @@ final class DatabaseTarget implements AutoCloseable {
         return DriverManager.getConnection(server.url(), props);
     }
 
+    /** The primary as the owner: migrations, seeding, status. */
     Server primary() {
         return primary;
+    }
+
+    /**
+     * A server as the service role the application's pools log in as ({@code classbase_app}: owns
+     * no table, so row-level security applies). Without one (external mode with no
+     * CLASSBASE_APP_USER) the owner's credentials, and {@link #serviceRoleMissing()} says so.
+     */
+    Server asService(Server server) {
+        if (serviceUser == null) {
+            return server;
+        }
+        return new Server(server.name(), server.url(), serviceUser, servicePassword, server.hosts());
+    }
+
+    boolean serviceRoleMissing() {
+        return serviceUser == null;
     }
 
     List<Server> replicas() {

@@ -1,6 +1,7 @@
 package dev.classbase.cli;
 
 import dev.classbase.seed.DataGenerator;
+import dev.classbase.seed.DemoAccounts;
 import dev.classbase.seed.Scale;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,12 +12,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /** Demo data for a new cluster, and what to tell the user about signing in. */
 final class Seeding {
-    /** Every seeded account's password: demo data only, printed on purpose. */
-    static final String DEMO_PASSWORD = "classbase-demo";
+    static final String DEMO_PASSWORD = DemoAccounts.PASSWORD;
 
     static final long DEFAULT_SEED = 42;
 
@@ -33,7 +32,7 @@ final class Seeding {
     }
 
     static void seed(DataGenerator generator, Scale scale, long seed) {
-        String hash = new BCryptPasswordEncoder().encode(DEMO_PASSWORD);
+        String hash = DemoAccounts.passwordHash();
         generator.generate(scale, seed, LocalDate.now(ZoneOffset.UTC), hash, new ProgressBar(System.err));
     }
 

@@ -52,6 +52,10 @@ final class ServeCommand implements Callable<Integer> {
             if (target.embeddedMode() && !noSeed) {
                 Seeding.seedDemoIfEmpty(target);
             }
+            if (target.serviceRoleMissing()) {
+                System.err.println("classbase: WARNING: no CLASSBASE_APP_USER; the server connects as the schema owner, "
+                        + "which bypasses row-level security. Create the classbase_app role (docs/DATABASE_SCALING.md).");
+            }
             ConfigurableApplicationContext context = new SpringApplicationBuilder(ClassbaseApplication.class)
                     .run(arguments(springProperties(target, httpPort)));
             CountDownLatch closed = new CountDownLatch(1);

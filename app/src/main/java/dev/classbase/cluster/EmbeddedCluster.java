@@ -31,7 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
     public static final String DATABASE = "classbase";
-    public static final String APP_ROLE = "classbase";
+    /** Owns the schema; migrations and the data generator run as this role. */
+    public static final String OWNER_ROLE = "classbase";
+    /**
+     * The role the server's pools log in as: owns no table, so row-level security applies to it
+     * (a table owner would bypass the policies).
+     */
+    public static final String SERVICE_ROLE = "classbase_app";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final ClusterConfig config;
@@ -126,16 +132,21 @@ public final class EmbeddedCluster implements AutoCloseable {
         return config.dir();
     }
 
-    /** The primary as the application role, in the classbase database. */
+    /** The primary as the schema owner, in the classbase database. */
     public Endpoint primary() {
-        return new Endpoint("primary", "127.0.0.1", primary.port(), DATABASE, APP_ROLE, state.password(APP_ROLE));
+        return new Endpoint("primary", "127.0.0.1", primary.port(), DATABASE, OWNER_ROLE, state.password(OWNER_ROLE));
     }
 
-    /** The replicas as the application role, in the classbase database. */
+    /** The replicas as the schema owner, in the classbase database. */
     public List<Endpoint> replicas() {
         return replicas.stream()
-                .map(r -> new Endpoint(r.name(), "127.0.0.1", r.port(), DATABASE, APP_ROLE, state.password(APP_ROLE)))
+                .map(r -> new Endpoint(r.name(), "127.0.0.1", r.port(), DATABASE, OWNER_ROLE, state.password(OWNER_ROLE)))
                 .toList();
+    }
+
+    /** A server as the service role the application's pools use. */
+    public Endpoint service(Endpoint server) {
+        return server.as(SERVICE_ROLE, state.password(SERVICE_ROLE));
     }
 
     /** The superuser of a server, for cluster administration and tests only. */
@@ -169,7 +180,8 @@ public final class EmbeddedCluster implements AutoCloseable {
             log.info("creating a PostgreSQL {} cluster in {}", PostgresBinaries.VERSION, config.dir());
             state.password("postgres");
             state.password("replicator");
-            state.password(APP_ROLE);
+            state.password(OWNER_ROLE);
+            state.password(SERVICE_ROLE);
             state.save();
             primary.initdb(state.password("postgres"));
             writeServerConfig();
@@ -315,13 +327,14 @@ public final class EmbeddedCluster implements AutoCloseable {
         try (Connection c = superuserConnection(primary.port(), "postgres");
                 Statement s = c.createStatement()) {
             createRole(s, "replicator", "REPLICATION LOGIN");
-            createRole(s, APP_ROLE, "LOGIN");
+            createRole(s, OWNER_ROLE, "LOGIN");
+            createRole(s, SERVICE_ROLE, "LOGIN NOINHERIT");
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 if (!rs.next()) {
-                    s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_ROLE);
+                    s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_ROLE);
                 }
             }
-            s.execute("GRANT pg_monitor TO " + APP_ROLE);
+            s.execute("GRANT pg_monitor TO " + OWNER_ROLE);
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the primary: " + e.getMessage(), e);
         }

@@ -19,7 +19,7 @@ import org.apache.commons.io.FileUtils;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * One real embedded PostgreSQL 17 primary with one streaming replica, shared by every test of the
+ * One real embedded PostgreSQL 17 primary with two streaming replicas, shared by every test of the
  * JVM: started on first use, migrated once, stopped when the JVM exits (by its shutdown hook, or by
  * the lifeline if the JVM is killed). Tests that need a cluster of their own (restarts, crashes)
  * start one with {@link #startPrivate}.
@@ -37,7 +37,7 @@ public final class TestCluster {
         if (shared == null) {
             Path dir = Path.of("target", "test-clusters", "shared");
             wipe(dir);
-            EmbeddedCluster cluster = EmbeddedCluster.start(new ClusterConfig(dir, 1, false));
+            EmbeddedCluster cluster = EmbeddedCluster.start(new ClusterConfig(dir, 2, false));
             shared = new TestCluster(cluster);
             Migrations.apply(shared.primaryDataSource());
         }
@@ -79,7 +79,7 @@ public final class TestCluster {
                         .getConnection();
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedCluster.APP_ROLE);
+            s.execute("CREATE DATABASE " + name + " OWNER " + EmbeddedCluster.OWNER_ROLE);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name, e);
         }
@@ -91,10 +91,10 @@ public final class TestCluster {
     /** Properties that point a Spring context at this cluster (as serve would). */
     public Map<String, Object> springProperties() {
         Map<String, Object> props = new LinkedHashMap<>();
-        put(props, "classbase.database.primary", cluster.primary());
+        put(props, "classbase.database.primary", cluster.service(cluster.primary()));
         List<Endpoint> replicas = cluster.replicas();
         for (int i = 0; i < replicas.size(); i++) {
-            put(props, "classbase.database.replicas[" + i + "]", replicas.get(i));
+            put(props, "classbase.database.replicas[" + i + "]", cluster.service(replicas.get(i)));
         }
         return props;
     }
