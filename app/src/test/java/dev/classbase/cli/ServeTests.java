@@ -22,7 +22,7 @@ class ServeTests {
 
     @Test
     void servesOnTheEmbeddedClusterSeedsOnceStopsCleanlyAndSurvivesAKill() throws Exception {
-        Path dir = Path.of("target/test-clusters/serve").toAbsolutePath();
+        Path dir = dev.classbase.testsupport.TestCluster.privateDir("serve").toAbsolutePath();
         FileUtils.deleteDirectory(dir.toFile());
         Map<String, String> env = Map.of("CLASSBASE_DATA_DIR", dir.toString());
         int port = freePort();

@@ -90,7 +90,7 @@ class EmbeddedClusterTests {
             }
         }
         try (EmbeddedCluster second =
-                EmbeddedCluster.start(ClusterConfig.of(Path.of("target/test-clusters/restart"), 1))) {
+                EmbeddedCluster.start(ClusterConfig.of(TestCluster.privateDir("restart"), 1))) {
             assertThat(second.created()).isFalse();
             assertThat(count(TestCluster.dataSource(second.primary()), "SELECT count(*) FROM kept"))
                     .isEqualTo(1000);
@@ -101,7 +101,7 @@ class EmbeddedClusterTests {
 
     @Test
     void aCrashedClusterWithAStalePidFileStartsCleanly() throws Exception {
-        Path dir = Path.of("target/test-clusters/crash");
+        Path dir = TestCluster.privateDir("crash");
         try (EmbeddedCluster cluster = TestCluster.startPrivate("crash", 0)) {
             try (Connection c = TestCluster.dataSource(cluster.primary()).getConnection();
                     Statement s = c.createStatement()) {
@@ -125,7 +125,7 @@ class EmbeddedClusterTests {
 
     @Test
     void aDataDirectoryOfAnotherMajorVersionIsRefusedAndLeftUntouched() throws Exception {
-        Path dir = Path.of("target/test-clusters/old-major");
+        Path dir = TestCluster.privateDir("old-major");
         org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
         Files.createDirectories(dir.resolve("primary/global"));
         Files.writeString(dir.resolve("primary/PG_VERSION"), "15\n");
@@ -141,7 +141,7 @@ class EmbeddedClusterTests {
 
     @Test
     void aCorruptDataDirectoryIsRefusedAndLeftUntouched() throws Exception {
-        Path dir = Path.of("target/test-clusters/corrupt");
+        Path dir = TestCluster.privateDir("corrupt");
         org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
         Files.createDirectories(dir.resolve("primary/base"));
         Files.writeString(dir.resolve("primary/PG_VERSION"), "17\n");

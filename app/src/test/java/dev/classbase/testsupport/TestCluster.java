@@ -35,7 +35,7 @@ public final class TestCluster {
 
     public static synchronized TestCluster shared() {
         if (shared == null) {
-            Path dir = Path.of("target", "test-clusters", "shared");
+            Path dir = privateDir("shared");
             wipe(dir);
             EmbeddedCluster cluster = EmbeddedCluster.start(new ClusterConfig(dir, 2, false));
             shared = new TestCluster(cluster);
@@ -46,9 +46,51 @@ public final class TestCluster {
 
     /** A cluster of the test's own in a fresh folder under target/test-clusters; the caller closes it. */
     public static EmbeddedCluster startPrivate(String name, int replicas) {
-        Path dir = Path.of("target", "test-clusters", name);
+        Path dir = privateDir(name);
         wipe(dir);
         return EmbeddedCluster.start(ClusterConfig.of(dir, replicas));
+    }
+
+    /**
+     * A folder for a cluster of this test JVM: named with the pid, so test runs side by side never
+     * share one. Folders of JVMs that have ended are removed on first use.
+     */
+    public static Path privateDir(String name) {
+        sweepDeadRuns();
+        return Path.of("target", "test-clusters", ProcessHandle.current().pid() + "-" + name);
+    }
+
+    private static boolean swept;
+
+    private static synchronized void sweepDeadRuns() {
+        if (swept) {
+            return;
+        }
+        swept = true;
+        Path root = Path.of("target", "test-clusters");
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (var dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                int dash = name.indexOf('-');
+                if (dash <= 0) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(name.substring(0, dash));
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                wipe(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public EmbeddedCluster cluster() {
