@@ -51,9 +51,10 @@ public final class TestApp implements AutoCloseable {
 
     /** A server of the test's own; extra sources are configuration classes or beans to add. */
     public static TestApp start(Map<String, Object> properties, Map<String, Object> overrides, Class<?>... extraSources) {
+        Map<String, Object> merged = new java.util.LinkedHashMap<>(properties);
+        merged.putAll(overrides); // a repeated --key would be joined with a comma, not replaced
         List<String> args = new ArrayList<>();
-        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
-        overrides.forEach((k, v) -> args.add("--" + k + "=" + v));
+        merged.forEach((k, v) -> args.add("--" + k + "=" + v));
         args.add("--server.port=0");
         Class<?>[] sources = new Class<?>[extraSources.length + 1];
         sources[0] = ClassbaseApplication.class;
