@@ -416,6 +416,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         replica.start(replica.port() == 0 ? choosePort(replica.name()) : replica.port(), START_TIMEOUT, this::ready);
     }
 
+    /** Stops the primary (fast shutdown), as an outage or a planned failover would. */
+    public void stopPrimary() {
+        primary.stop();
+    }
+
     /** Kills every server of the cluster without a shutdown checkpoint, as a power cut would. */
     public void crash() {
         replicas.forEach(PostgresServer::crash);

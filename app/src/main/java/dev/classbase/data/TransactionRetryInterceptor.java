@@ -257,6 +257,9 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
                         ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     capture.xid = rs.getString(1);
+                } catch (SQLException e) {
+                    // unchecked, so the transaction rolls back (a checked exception would commit)
+                    throw new org.springframework.jdbc.UncategorizedSQLException("reading the transaction id", null, e);
                 } finally {
                     org.springframework.jdbc.datasource.DataSourceUtils.releaseConnection(connection, ds);
                 }

@@ -12,6 +12,12 @@ final class TransientErrors {
                 return sql.getSQLState();
             }
         }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            // HikariCP's stand-in for a connection it already closed carries no SQLSTATE
+            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+                return "08003";
+            }
+        }
         return null;
     }
 

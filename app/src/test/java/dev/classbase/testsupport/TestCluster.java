@@ -132,6 +132,11 @@ public final class TestCluster {
 
     /** Properties that point a Spring context at this cluster (as serve would). */
     public Map<String, Object> springProperties() {
+        return springProperties(cluster);
+    }
+
+    /** Properties that point a Spring context at any cluster, as its service role. */
+    public static Map<String, Object> springProperties(EmbeddedCluster cluster) {
         Map<String, Object> props = new LinkedHashMap<>();
         put(props, "classbase.database.primary", cluster.service(cluster.primary()));
         List<Endpoint> replicas = cluster.replicas();
