@@ -40,7 +40,12 @@ import org.springframework.transaction.annotation.Transactional;
  * analytics data source, the replica monitor, and the retry/failover advice around transactions.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DatabaseProperties.class, PoolProperties.class, RoutingProperties.class})
+@EnableConfigurationProperties({
+    DatabaseProperties.class,
+    PoolProperties.class,
+    PoolSizingProperties.class,
+    RoutingProperties.class
+})
 @EnableTransactionManagement(proxyTargetClass = true, order = DataSourceConfig.TRANSACTION_ORDER)
 class DataSourceConfig {
     /** Retry/failover runs outside the transaction; the commit capture inside it. */
@@ -49,8 +54,12 @@ class DataSourceConfig {
     private static final Logger log = LoggerFactory.getLogger(DataSourceConfig.class);
 
     @Bean(destroyMethod = "close")
-    Pools pools(DatabaseProperties database, PoolProperties properties, MeterRegistry registry) {
-        PoolPlanner planner = PoolPlanner.forPrimary(database.primary(), properties);
+    Pools pools(
+            DatabaseProperties database,
+            PoolProperties properties,
+            PoolSizingProperties sizing,
+            MeterRegistry registry) {
+        PoolPlanner planner = PoolPlanner.forPrimary(database.primary(), properties, sizing);
         HikariDataSource primary = pool(database.primary(), "primary", planner.primary(), properties, registry);
         HikariDataSource analyticsPrimary =
                 pool(database.primary(), "analytics-primary", planner.analytics(), properties, registry);
@@ -214,7 +223,7 @@ class DataSourceConfig {
         try (Connection c = java.sql.DriverManager.getConnection(server.url(), server.username(), server.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
-                        "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int")) {
+                        "SELECT current_setting('max_connections')::int")) {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {

@@ -1,13 +1,17 @@
 package dev.classbase.data;
 
+import dev.classbase.data.pool.PoolInputs;
+import dev.classbase.data.pool.PoolPlan;
+import dev.classbase.data.pool.PoolSizing;
+import dev.classbase.data.pool.RolePools;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the configured pool sizes into the sizes used: a size left at 0 comes from HikariCP's
- * guidance (cores x 2 + 1 effective spindle, at least 10 so a burst of requests does not queue on a
- * small machine), and no server is promised more connections than it has, minus a 20 % margin for
- * migrations, monitoring and operators (seed 001's budget rule).
+ * Turns the configured pool sizes into the sizes used. A size left at 0 comes from the pool
+ * calculator ({@link PoolSizing}: HikariCP's cores x 2 + spindles, seed 001's load and connection
+ * budget, seed 002's threads; the same rules as {@code ./classbase pool-size}). A size set by hand
+ * above the server's connection budget is clamped with a warning that names the setting.
  */
 final class PoolPlanner {
     private static final Logger log = LoggerFactory.getLogger(PoolPlanner.class);
@@ -22,42 +26,38 @@ final class PoolPlanner {
         this.analytics = analytics;
     }
 
-    static PoolPlanner forPrimary(DatabaseProperties.Server server, PoolProperties properties) {
-        return plan(
-                DataSourceConfig.maxConnections(server), Runtime.getRuntime().availableProcessors(), properties);
+    static PoolPlanner forPrimary(
+            DatabaseProperties.Server server, PoolProperties properties, PoolSizingProperties sizing) {
+        return plan(DataSourceConfig.maxConnections(server), Runtime.getRuntime().availableProcessors(), properties,
+                sizing);
     }
 
-    static PoolPlanner plan(int serverConnections, int cores, PoolProperties properties) {
-        int guidance = Math.max(10, cores * 2 + 1);
-        int analyticsDefault = Math.max(2, cores / 2);
-        int budget = Math.max(2, (int) Math.floor(serverConnections * 0.8));
-        PoolProperties.Role p = sized(properties.primary(), guidance);
-        PoolProperties.Role r = sized(properties.replica(), guidance);
-        PoolProperties.Role a = sized(properties.analytics(), analyticsDefault);
-        // one server carries its role pool plus the analytics pool and a monitoring connection
-        if (p.maxSize() + a.maxSize() + 1 > budget) {
-            int analyticsMax = Math.max(1, Math.min(a.maxSize(), budget / 4));
-            int primaryMax = Math.max(1, budget - analyticsMax - 1);
-            log.warn(
-                    "classbase.pools: primary ({}) + analytics ({}) exceed the server's budget of {} connections "
-                            + "(80 % of max_connections); clamped to {} + {}",
-                    p.maxSize(), a.maxSize(), budget, primaryMax, analyticsMax);
-            p = resize(p, primaryMax);
-            r = resize(r, Math.min(r.maxSize(), primaryMax));
-            a = resize(a, analyticsMax);
-        }
+    static PoolPlanner plan(int serverConnections, int cores, PoolProperties properties, PoolSizingProperties sizing) {
+        int reserved = Math.min(sizing.reservedConnections(), Math.max(0, serverConnections - 2));
+        PoolInputs inputs = new PoolInputs(cores, sizing.instances(), serverConnections, reserved, sizing.safetyMargin(),
+                sizing.expectedRps(), sizing.meanQueryMillis(), 1, 1, 8);
+        PoolPlan plan = PoolSizing.plan(inputs);
+        RolePools roles = RolePools.of(inputs, plan);
+        int budget = PoolSizing.budget(inputs);
+        log.info("pool sizes from the calculator: max {} min {} ({}: {})", plan.maximumPoolSize(), plan.minimumIdle(),
+                plan.chosenRule(), plan.why());
+        PoolProperties.Role a = sized("analytics", properties.analytics(), roles.analytics(), budget);
+        PoolProperties.Role p = sized("primary", properties.primary(), roles.primary(), budget - a.maxSize());
+        PoolProperties.Role r = sized("replica", properties.replica(), roles.replica(), budget - a.maxSize());
         return new PoolPlanner(p, r, a);
     }
 
-    private static PoolProperties.Role sized(PoolProperties.Role role, int fallback) {
-        int max = role.maxSize() > 0 ? role.maxSize() : fallback;
-        int min = role.minIdle() >= 0 ? Math.min(role.minIdle(), max) : Math.min(2, max);
-        return new PoolProperties.Role(max, min, role.connectionTimeout(), role.statementTimeout());
-    }
-
-    private static PoolProperties.Role resize(PoolProperties.Role role, int max) {
-        return new PoolProperties.Role(
-                max, Math.min(role.minIdle(), max), role.connectionTimeout(), role.statementTimeout());
+    private static PoolProperties.Role sized(String name, PoolProperties.Role configured, RolePools.Pool calculated,
+            int budget) {
+        int max = configured.maxSize() > 0 ? configured.maxSize() : calculated.maximumPoolSize();
+        if (max > Math.max(1, budget)) {
+            log.warn("classbase.pools.{}.max-size={} is above this instance's share of the server's connections ({}); "
+                    + "using {}", name, max, budget, Math.max(1, budget));
+            max = Math.max(1, budget);
+        }
+        int min = configured.minIdle() >= 0 ? Math.min(configured.minIdle(), max)
+                : Math.min(calculated.minimumIdle(), max);
+        return new PoolProperties.Role(max, min, configured.connectionTimeout(), configured.statementTimeout());
     }
 
     PoolProperties.Role primary() {
