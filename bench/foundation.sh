@@ -20,7 +20,15 @@ startups=()
 for i in $(seq 1 "$runs"); do
     t0=$(seconds)
     ./classbase serve --port 18181 --no-seed >"$work/serve.log" 2>&1 &
-    until curl -sf localhost:18181/actuator/health >/dev/null 2>&1; do sleep 0.1; done
+    server=$!
+    until curl -sf localhost:18181/actuator/health >/dev/null 2>&1; do
+        if ! kill -0 "$server" 2>/dev/null; then
+            echo "serve exited before it was healthy:" >&2
+            tail -n 30 "$work/serve.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
     t1=$(seconds)
     startups+=("$(elapsed "$t0" "$t1")")
     pkill -INT -f "classbase.jar serve --port 18181"

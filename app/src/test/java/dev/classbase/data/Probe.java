@@ -4,7 +4,6 @@ import java.util.List;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
-
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,7 +26,8 @@ public class Probe {
     static void createTable(javax.sql.DataSource owner) throws java.sql.SQLException {
         try (var c = owner.getConnection();
                 var s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS rw_probe (id bigserial PRIMARY KEY, op text, created_at timestamptz DEFAULT now())");
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS rw_probe (id bigserial PRIMARY KEY, op text, created_at timestamptz DEFAULT now())");
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON rw_probe TO classbase_app");
             s.execute("GRANT USAGE, SELECT ON SEQUENCE rw_probe_id_seq TO classbase_app");
         }
@@ -59,26 +59,44 @@ public class Probe {
 
         @Transactional
         public Row insert(String op) {
-            long id = jdbc.sql("INSERT INTO rw_probe (op) VALUES (?) RETURNING id").param(op).query(Long.class).single();
+            long id = jdbc.sql("INSERT INTO rw_probe (op) VALUES (?) RETURNING id")
+                    .param(op)
+                    .query(Long.class)
+                    .single();
             return new Row(id, whereWrite());
         }
 
         @Transactional
         @RetryableTransaction(maxAttempts = 8)
         public long insertRetryable(String op) {
-            return jdbc.sql("INSERT INTO rw_probe (op) VALUES (?) RETURNING id").param(op).query(Long.class).single();
+            return jdbc.sql("INSERT INTO rw_probe (op) VALUES (?) RETURNING id")
+                    .param(op)
+                    .query(Long.class)
+                    .single();
         }
 
         /** The row and where it was read; empty when this server has not got it yet. */
         @Transactional(readOnly = true)
         public java.util.Optional<Row> find(long id) {
-            List<Long> ids = jdbc.sql("SELECT id FROM rw_probe WHERE id = ?").param(id).query(Long.class).list();
+            List<Long> ids = jdbc.sql("SELECT id FROM rw_probe WHERE id = ?")
+                    .param(id)
+                    .query(Long.class)
+                    .list();
             return ids.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new Row(ids.get(0), whereRead()));
+        }
+
+        /** One statement in one read-only transaction: the unit the data-tier benchmark times. */
+        @Transactional(readOnly = true)
+        public long lookup(long id) {
+            return jdbc.sql("SELECT count(*) FROM rw_probe WHERE id = ?").param(id).query(Long.class).single();
         }
 
         @Transactional(readOnly = true)
         public long slowRead(double seconds) {
-            return jdbc.sql("SELECT count(*) FROM pg_sleep(?)").param(seconds).query(Long.class).single();
+            return jdbc.sql("SELECT count(*) FROM pg_sleep(?)")
+                    .param(seconds)
+                    .query(Long.class)
+                    .single();
         }
     }
 
@@ -97,7 +115,9 @@ public class Probe {
 
         @GetMapping("/probe/rows/{id}")
         ResponseEntity<Row> read(@PathVariable long id) {
-            return service.find(id).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+            return service.find(id)
+                    .map(ResponseEntity::ok)
+                    .orElse(ResponseEntity.notFound().build());
         }
     }
 }
