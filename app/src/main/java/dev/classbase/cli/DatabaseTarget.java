@@ -31,7 +31,11 @@ final class DatabaseTarget implements AutoCloseable {
     private final String serviceUser;
     private final String servicePassword;
 
-    private DatabaseTarget(Server primary, List<Server> replicas, EmbeddedCluster cluster, String serviceUser,
+    private DatabaseTarget(
+            Server primary,
+            List<Server> replicas,
+            EmbeddedCluster cluster,
+            String serviceUser,
             String servicePassword) {
         this.primary = primary;
         this.replicas = replicas;

@@ -53,8 +53,9 @@ final class ServeCommand implements Callable<Integer> {
                 Seeding.seedDemoIfEmpty(target);
             }
             if (target.serviceRoleMissing()) {
-                System.err.println("classbase: WARNING: no CLASSBASE_APP_USER; the server connects as the schema owner, "
-                        + "which bypasses row-level security. Create the classbase_app role (docs/DATABASE_SCALING.md).");
+                System.err.println(
+                        "classbase: WARNING: no CLASSBASE_APP_USER; the server connects as the schema owner, "
+                                + "which bypasses row-level security. Create the classbase_app role (docs/DATABASE_SCALING.md).");
             }
             ConfigurableApplicationContext context = new SpringApplicationBuilder(ClassbaseApplication.class)
                     .run(arguments(springProperties(target, httpPort)));

@@ -38,6 +38,7 @@ public final class EmbeddedCluster implements AutoCloseable {
      * (a table owner would bypass the policies).
      */
     public static final String SERVICE_ROLE = "classbase_app";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final ClusterConfig config;
@@ -140,7 +141,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** The replicas as the schema owner, in the classbase database. */
     public List<Endpoint> replicas() {
         return replicas.stream()
-                .map(r -> new Endpoint(r.name(), "127.0.0.1", r.port(), DATABASE, OWNER_ROLE, state.password(OWNER_ROLE)))
+                .map(r ->
+                        new Endpoint(r.name(), "127.0.0.1", r.port(), DATABASE, OWNER_ROLE, state.password(OWNER_ROLE)))
                 .toList();
     }
 

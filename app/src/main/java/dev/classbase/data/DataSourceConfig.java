@@ -222,8 +222,7 @@ class DataSourceConfig {
     static int maxConnections(DatabaseProperties.Server server) {
         try (Connection c = java.sql.DriverManager.getConnection(server.url(), server.username(), server.password());
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT current_setting('max_connections')::int")) {
+                ResultSet rs = s.executeQuery("SELECT current_setting('max_connections')::int")) {
             rs.next();
             return rs.getInt(1);
         } catch (SQLException e) {

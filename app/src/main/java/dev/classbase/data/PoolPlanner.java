@@ -28,34 +28,56 @@ final class PoolPlanner {
 
     static PoolPlanner forPrimary(
             DatabaseProperties.Server server, PoolProperties properties, PoolSizingProperties sizing) {
-        return plan(DataSourceConfig.maxConnections(server), Runtime.getRuntime().availableProcessors(), properties,
+        return plan(
+                DataSourceConfig.maxConnections(server),
+                Runtime.getRuntime().availableProcessors(),
+                properties,
                 sizing);
     }
 
     static PoolPlanner plan(int serverConnections, int cores, PoolProperties properties, PoolSizingProperties sizing) {
         int reserved = Math.min(sizing.reservedConnections(), Math.max(0, serverConnections - 2));
-        PoolInputs inputs = new PoolInputs(cores, sizing.instances(), serverConnections, reserved, sizing.safetyMargin(),
-                sizing.expectedRps(), sizing.meanQueryMillis(), 1, 1, 8);
+        PoolInputs inputs = new PoolInputs(
+                cores,
+                sizing.instances(),
+                serverConnections,
+                reserved,
+                sizing.safetyMargin(),
+                sizing.expectedRps(),
+                sizing.meanQueryMillis(),
+                1,
+                1,
+                8);
         PoolPlan plan = PoolSizing.plan(inputs);
         RolePools roles = RolePools.of(inputs, plan);
         int budget = PoolSizing.budget(inputs);
-        log.info("pool sizes from the calculator: max {} min {} ({}: {})", plan.maximumPoolSize(), plan.minimumIdle(),
-                plan.chosenRule(), plan.why());
+        log.info(
+                "pool sizes from the calculator: max {} min {} ({}: {})",
+                plan.maximumPoolSize(),
+                plan.minimumIdle(),
+                plan.chosenRule(),
+                plan.why());
         PoolProperties.Role a = sized("analytics", properties.analytics(), roles.analytics(), budget);
         PoolProperties.Role p = sized("primary", properties.primary(), roles.primary(), budget - a.maxSize());
         PoolProperties.Role r = sized("replica", properties.replica(), roles.replica(), budget - a.maxSize());
         return new PoolPlanner(p, r, a);
     }
 
-    private static PoolProperties.Role sized(String name, PoolProperties.Role configured, RolePools.Pool calculated,
-            int budget) {
+    private static PoolProperties.Role sized(
+            String name, PoolProperties.Role configured, RolePools.Pool calculated, int budget) {
         int max = configured.maxSize() > 0 ? configured.maxSize() : calculated.maximumPoolSize();
         if (max > Math.max(1, budget)) {
-            log.warn("classbase.pools.{}.max-size={} is above this instance's share of the server's connections ({}); "
-                    + "using {}", name, max, budget, Math.max(1, budget));
+            log.warn(
+                    "classbase.pools.{}.max-size={} is above this instance's share of the server's connections ({}); "
+                            + "using {}",
+                    name,
+                    max,
+                    budget,
+                    Math.max(1, budget));
             max = Math.max(1, budget);
         }
-        int min = configured.minIdle() >= 0 ? Math.min(configured.minIdle(), max)
+        int min = configured.minIdle() >= 0
+                ? Math.min(configured.minIdle(), max)
                 : Math.min(calculated.minimumIdle(), max);
         return new PoolProperties.Role(max, min, configured.connectionTimeout(), configured.statementTimeout());
     }

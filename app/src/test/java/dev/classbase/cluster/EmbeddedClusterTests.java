@@ -89,8 +89,7 @@ class EmbeddedClusterTests {
                 s.execute("INSERT INTO kept SELECT generate_series(1, 1000)");
             }
         }
-        try (EmbeddedCluster second =
-                EmbeddedCluster.start(ClusterConfig.of(TestCluster.privateDir("restart"), 1))) {
+        try (EmbeddedCluster second = EmbeddedCluster.start(ClusterConfig.of(TestCluster.privateDir("restart"), 1))) {
             assertThat(second.created()).isFalse();
             assertThat(count(TestCluster.dataSource(second.primary()), "SELECT count(*) FROM kept"))
                     .isEqualTo(1000);

@@ -54,7 +54,8 @@ class FailoverTests {
             pool.shutdown();
             assertThat(failures).as("failed reads").isEmpty();
             assertThat(reads.get()).isEqualTo(1200);
-            assertThat(app.bean(ReplicaMonitor.class).status("replica1").inRotation()).isFalse();
+            assertThat(app.bean(ReplicaMonitor.class).status("replica1").inRotation())
+                    .isFalse();
 
             cluster.startReplica(0);
             RoutingContract.awaitReplicasInRotation(app, 2);
@@ -70,10 +71,10 @@ class FailoverTests {
             AtomicInteger terminated = new AtomicInteger();
             Thread killer = Thread.ofPlatform().start(() -> {
                 while (killing.get()) {
-                    try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.primary())).getConnection();
+                    try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.primary()))
+                                    .getConnection();
                             Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery(
-                                    """
+                            ResultSet rs = s.executeQuery("""
                                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
                                     WHERE application_name = 'classbase-primary' AND pid <> pg_backend_pid()
                                     """)) {
@@ -102,7 +103,9 @@ class FailoverTests {
                     ResultSet rs = s.executeQuery(
                             "SELECT count(*), count(DISTINCT op) FROM rw_probe WHERE op LIKE 'kill-%'")) {
                 rs.next();
-                assertThat(rs.getLong(1)).as("rows (terminated %d backends)", terminated.get()).isEqualTo(400);
+                assertThat(rs.getLong(1))
+                        .as("rows (terminated %d backends)", terminated.get())
+                        .isEqualTo(400);
                 assertThat(rs.getLong(2)).isEqualTo(400);
             }
             assertThat(terminated.get()).as("the killer did kill").isPositive();
@@ -121,7 +124,8 @@ class FailoverTests {
                 assertThat(probe.whereWrite().port()).isEqualTo(oldPrimary);
 
                 cluster.stopPrimary();
-                try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.replicas().get(0)))
+                try (Connection c = TestCluster.dataSource(
+                                        cluster.superuser(cluster.replicas().get(0)))
                                 .getConnection();
                         Statement s = c.createStatement()) {
                     s.execute("SELECT pg_promote(true, 30)");

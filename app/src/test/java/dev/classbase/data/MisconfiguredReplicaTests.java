@@ -23,8 +23,12 @@ class MisconfiguredReplicaTests {
         props.keySet().removeIf(k -> k.startsWith("classbase.database.replicas"));
         props.put("classbase.database.replicas[0].name", "replica1");
         props.put("classbase.database.replicas[0].url", cluster.primary().jdbcUrl());
-        props.put("classbase.database.replicas[0].username", cluster.service(cluster.primary()).user());
-        props.put("classbase.database.replicas[0].password", cluster.service(cluster.primary()).password());
+        props.put(
+                "classbase.database.replicas[0].username",
+                cluster.service(cluster.primary()).user());
+        props.put(
+                "classbase.database.replicas[0].password",
+                cluster.service(cluster.primary()).password());
         try (TestApp app = TestApp.start(props, Map.of(), Probe.class)) {
             ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
             ReplicaMonitor.Status status = Await.until(Duration.ofSeconds(10), () -> {
@@ -40,8 +44,11 @@ class MisconfiguredReplicaTests {
             assertThat(read.headers().firstValue("Classbase-Read-Source")).hasValue("primary (replica-down)");
 
             HttpResponse<String> health = app.send("GET", "/actuator/health", null, null, Map.of());
-            assertThat(TestApp.json(health).at("/components/replica1/status").asString()).isEqualTo("DOWN");
-            assertThat(TestApp.json(health).at("/components/replica1/details/inRotation").asBoolean(true))
+            assertThat(TestApp.json(health).at("/components/replica1/status").asString())
+                    .isEqualTo("DOWN");
+            assertThat(TestApp.json(health)
+                            .at("/components/replica1/details/inRotation")
+                            .asBoolean(true))
                     .isFalse();
         }
     }

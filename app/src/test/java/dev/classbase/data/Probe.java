@@ -88,7 +88,10 @@ public class Probe {
         /** One statement in one read-only transaction: the unit the data-tier benchmark times. */
         @Transactional(readOnly = true)
         public long lookup(long id) {
-            return jdbc.sql("SELECT count(*) FROM rw_probe WHERE id = ?").param(id).query(Long.class).single();
+            return jdbc.sql("SELECT count(*) FROM rw_probe WHERE id = ?")
+                    .param(id)
+                    .query(Long.class)
+                    .single();
         }
 
         @Transactional(readOnly = true)

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
  * the lag gate and comes back when the delay is removed.
  */
 class ReadYourWritesTests {
-    private static EmbeddedCluster cluster;
-    private static TestApp app;
+    static EmbeddedCluster cluster;
+    static TestApp app;
+    static dev.classbase.testsupport.PgBouncerProcess bouncer;
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,9 +39,15 @@ class ReadYourWritesTests {
     static void stop() {
         if (app != null) {
             app.close();
+            app = null;
+        }
+        if (bouncer != null) {
+            bouncer.close();
+            bouncer = null;
         }
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 
@@ -54,7 +61,9 @@ class ReadYourWritesTests {
             ReplicaMonitor.Status s = monitor.status("replica2");
             return !s.inRotation() && s.reason().startsWith("lag") ? s : null;
         });
-        assertThat(excluded).as("replica2 excluded by the lag gate: %s", monitor.statuses()).isNotNull();
+        assertThat(excluded)
+                .as("replica2 excluded by the lag gate: %s", monitor.statuses())
+                .isNotNull();
 
         int stale = 0;
         Map<String, Integer> sources = new TreeMap<>();
@@ -83,11 +92,14 @@ class ReadYourWritesTests {
     }
 
     private static void setApplyDelay(String delay) throws Exception {
-        try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.replicas().get(1))).getConnection();
+        try (Connection c = TestCluster.dataSource(
+                                cluster.superuser(cluster.replicas().get(1)))
+                        .getConnection();
                 Statement s = c.createStatement()) {
-            s.execute(delay == null
-                    ? "ALTER SYSTEM RESET recovery_min_apply_delay"
-                    : "ALTER SYSTEM SET recovery_min_apply_delay = '" + delay + "'");
+            s.execute(
+                    delay == null
+                            ? "ALTER SYSTEM RESET recovery_min_apply_delay"
+                            : "ALTER SYSTEM SET recovery_min_apply_delay = '" + delay + "'");
             s.execute("SELECT pg_reload_conf()");
         }
     }

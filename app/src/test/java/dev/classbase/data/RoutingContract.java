@@ -28,12 +28,14 @@ abstract class RoutingContract {
 
     static void awaitReplicasInRotation(TestApp app, int count) throws InterruptedException {
         ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
-        Boolean ready = Await.until(Duration.ofSeconds(30), () -> monitor.statuses().stream()
-                                .filter(ReplicaMonitor.Status::inRotation)
-                                .count()
-                        >= count
-                ? Boolean.TRUE
-                : null);
+        Boolean ready = Await.until(
+                Duration.ofSeconds(30),
+                () -> monitor.statuses().stream()
+                                        .filter(ReplicaMonitor.Status::inRotation)
+                                        .count()
+                                >= count
+                        ? Boolean.TRUE
+                        : null);
         assertThat(ready).as("replicas in rotation: %s", monitor.statuses()).isTrue();
     }
 
@@ -50,7 +52,8 @@ abstract class RoutingContract {
         assertThat(replicaPorts()).contains(read.port());
         Probe.Where write = probe().whereWrite();
         assertThat(write.inRecovery()).isFalse();
-        assertThat(write.port()).isEqualTo(TestCluster.shared().cluster().primary().port());
+        assertThat(write.port())
+                .isEqualTo(TestCluster.shared().cluster().primary().port());
     }
 
     @Test
@@ -81,11 +84,12 @@ abstract class RoutingContract {
         assertThat(written.statusCode()).isEqualTo(200);
         String token = written.headers().firstValue("Classbase-Consistency").orElseThrow();
         assertThat(Lsn.parse(token)).isPresent();
-        assertThat(written.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("classbase_consistency=" + token));
+        assertThat(written.headers().allValues("Set-Cookie"))
+                .anyMatch(c -> c.startsWith("classbase_consistency=" + token));
         long id = TestApp.json(written).path("id").asLong();
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> read = app().send(
-                    "GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", token));
+            HttpResponse<String> read =
+                    app().send("GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", token));
             assertThat(read.statusCode()).as("read %d with the token", i).isEqualTo(200);
             assertThat(read.headers().firstValue("Classbase-Read-Source")).isPresent();
         }
@@ -94,8 +98,8 @@ abstract class RoutingContract {
     @Test
     void aMalformedTokenSendsReadsToThePrimaryWithoutAnError() {
         for (String garbage : new String[] {"garbage", "0/", "ZZ/10", "1/2/3", "'; DROP TABLE rw_probe; --"}) {
-            HttpResponse<String> read = app().send(
-                    "GET", "/probe/rows/1", null, null, Map.of("Classbase-Consistency", garbage));
+            HttpResponse<String> read =
+                    app().send("GET", "/probe/rows/1", null, null, Map.of("Classbase-Consistency", garbage));
             assertThat(read.statusCode()).isIn(200, 404);
             assertThat(read.headers().firstValue("Classbase-Read-Source")).hasValue("primary (token-malformed)");
         }
@@ -106,7 +110,7 @@ abstract class RoutingContract {
         HttpResponse<String> written = app().send("POST", "/probe/rows", null, null, Map.of());
         long id = TestApp.json(written).path("id").asLong();
         HttpResponse<String> read = app().send(
-                "GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", "FFFFFFFF/FFFFFFFF"));
+                        "GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", "FFFFFFFF/FFFFFFFF"));
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.headers().firstValue("Classbase-Read-Source")).hasValue("primary (token-not-replayed)");
         assertThat(TestApp.json(read).at("/where/inRecovery").asBoolean(true)).isFalse();

@@ -47,12 +47,14 @@ public final class PgBouncerProcess implements AutoCloseable {
     /** PgBouncer for the primary's classbase database, admitting the given roles. */
     public static PgBouncerProcess start(EmbeddedCluster cluster, List<String> roles) {
         if (!Files.isExecutable(PGBOUNCER)) {
-            throw new AssertionError("PgBouncer is not installed (apt-get install pgbouncer; ./classbase test does it)");
+            throw new AssertionError(
+                    "PgBouncer is not installed (apt-get install pgbouncer; ./classbase test does it)");
         }
         Endpoint primary = cluster.primary();
         try {
             Map<String, String> secrets;
-            try (Connection su = TestCluster.dataSource(cluster.superuser(primary)).getConnection()) {
+            try (Connection su =
+                    TestCluster.dataSource(cluster.superuser(primary)).getConnection()) {
                 secrets = AuthQueries.scramSecrets(su, roles);
             }
             Path dir = Files.createTempDirectory("classbase-pgbouncer");
@@ -121,7 +123,9 @@ public final class PgBouncerProcess implements AutoCloseable {
     public void close() {
         try {
             if (process.isAlive()) {
-                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                        .start()
+                        .waitFor();
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor();
                 }

@@ -31,6 +31,7 @@ public final class ScaleS {
     public static DataSource serviceDataSource() {
         ownerDataSource();
         TestCluster cluster = TestCluster.shared();
-        return TestCluster.dataSource(cluster.cluster().service(cluster.cluster().primary()).database(DATABASE));
+        return TestCluster.dataSource(
+                cluster.cluster().service(cluster.cluster().primary()).database(DATABASE));
     }
 }

@@ -31,7 +31,8 @@ public final class TestApp implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ConfigurableApplicationContext context;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private TestApp(ConfigurableApplicationContext context) {
         this.context = context;
@@ -50,7 +51,8 @@ public final class TestApp implements AutoCloseable {
     }
 
     /** A server of the test's own; extra sources are configuration classes or beans to add. */
-    public static TestApp start(Map<String, Object> properties, Map<String, Object> overrides, Class<?>... extraSources) {
+    public static TestApp start(
+            Map<String, Object> properties, Map<String, Object> overrides, Class<?>... extraSources) {
         Map<String, Object> merged = new java.util.LinkedHashMap<>(properties);
         merged.putAll(overrides); // a repeated --key would be joined with a comma, not replaced
         List<String> args = new ArrayList<>();
@@ -83,10 +85,15 @@ public final class TestApp implements AutoCloseable {
 
     /** Signs in with the demo password and returns the bearer token. */
     public String signIn(String email) {
-        HttpResponse<String> response = send("POST", "/api/v1/sessions", null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + DemoAccounts.PASSWORD + "\"}", Map.of());
+        HttpResponse<String> response = send(
+                "POST",
+                "/api/v1/sessions",
+                null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + DemoAccounts.PASSWORD + "\"}",
+                Map.of());
         if (response.statusCode() != 200 && response.statusCode() != 201) {
-            throw new AssertionError("sign-in as " + email + " answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError(
+                    "sign-in as " + email + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("token").asString();
     }
@@ -99,8 +106,10 @@ public final class TestApp implements AutoCloseable {
         return send("POST", path, token, json, Map.of());
     }
 
-    public HttpResponse<String> send(String method, String path, String token, String json, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+    public HttpResponse<String> send(
+            String method, String path, String token, String json, Map<String, String> headers) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
