@@ -34,8 +34,14 @@ public final class TestApp implements AutoCloseable {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private static final List<TestApp> RUNNING = new ArrayList<>();
+    private static final Map<String, Long> CLOSED_N_PLUS_ONES = new java.util.TreeMap<>();
+
     private TestApp(ConfigurableApplicationContext context) {
         this.context = context;
+        synchronized (TestApp.class) {
+            RUNNING.add(this);
+        }
     }
 
     public static synchronized TestApp shared() {
@@ -134,8 +140,36 @@ public final class TestApp implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * The N+1 patterns the query watch flagged in every server the tests started, by route, those
+     * still running and those closed: the suite asserts it stays empty (QueryWatchSuiteTests).
+     */
+    public static synchronized Map<String, Long> nPlusOnesSoFar() {
+        Map<String, Long> all = new java.util.TreeMap<>(CLOSED_N_PLUS_ONES);
+        for (TestApp app : RUNNING) {
+            app.nPlusOnesByRoute().forEach((route, n) -> all.merge(route, n, Long::sum));
+        }
+        return all;
+    }
+
+    private Map<String, Long> nPlusOnesByRoute() {
+        Map<String, Long> byRoute = new java.util.TreeMap<>();
+        bean(io.micrometer.core.instrument.MeterRegistry.class)
+                .find("classbase.query.n_plus_one")
+                .counters()
+                .forEach(c -> byRoute.merge(
+                        String.valueOf(c.getId().getTag("route")), (long) c.count(), Long::sum));
+        byRoute.values().removeIf(n -> n == 0);
+        return byRoute;
+    }
+
     @Override
     public void close() {
+        synchronized (TestApp.class) {
+            if (RUNNING.remove(this)) {
+                nPlusOnesByRoute().forEach((route, n) -> CLOSED_N_PLUS_ONES.merge(route, n, Long::sum));
+            }
+        }
         context.close();
     }
 }
