@@ -21,14 +21,15 @@ final class Seeding {
 
     private Seeding() {}
 
-    static void seedDemoIfEmpty(DatabaseTarget target) {
+    /** Seeds the demo district into an empty database; true when it did. */
+    static boolean seedDemoIfEmpty(DatabaseTarget target) {
         DataGenerator generator = new DataGenerator(target.primaryDataSource());
         if (!generator.isEmpty()) {
-            return;
+            return false;
         }
         System.err.println("classbase: first start, seeding the demo district (scale demo, seed " + DEFAULT_SEED + ")");
         seed(generator, Scale.DEMO, DEFAULT_SEED);
-        printSignInHint(target.primaryDataSource());
+        return true;
     }
 
     static void seed(DataGenerator generator, Scale scale, long seed) {

@@ -49,9 +49,7 @@ final class ServeCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (DatabaseTarget target = DatabaseTarget.open(dataDir, replicaCount)) {
             Migrations.apply(target.primaryDataSource());
-            if (target.embeddedMode() && !noSeed) {
-                Seeding.seedDemoIfEmpty(target);
-            }
+            boolean seeded = target.embeddedMode() && !noSeed && Seeding.seedDemoIfEmpty(target);
             if (target.serviceRoleMissing()) {
                 System.err.println(
                         "classbase: WARNING: no CLASSBASE_APP_USER; the server connects as the schema owner, "
@@ -68,6 +66,10 @@ final class ServeCommand implements Callable<Integer> {
             System.out.printf(
                     "classbase is up in %.1f s: http://localhost:%d  (health: /actuator/health)%n",
                     (System.nanoTime() - started) / 1e9, httpPort);
+            if (seeded) {
+                // after Spring's start-up log, so the accounts are the last thing on screen
+                Seeding.printSignInHint(target.primaryDataSource());
+            }
             closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

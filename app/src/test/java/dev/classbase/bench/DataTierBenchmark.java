@@ -50,13 +50,17 @@ public final class DataTierBenchmark {
             try (TestApp app = ProbeAccess.start(cluster)) {
                 ProbeAccess.awaitReplicas(app, 2);
                 Endpoint replica = cluster.service(cluster.replicas().get(0));
-                int poolSize = app.bean(dev.classbase.data.Pools.class).replicas().get("replica1").getMaximumPoolSize();
+                int poolSize = app.bean(dev.classbase.data.Pools.class)
+                        .replicas()
+                        .get("replica1")
+                        .getMaximumPoolSize();
                 try (HikariDataSource bare = bare(replica, poolSize * 2)) {
                     LongUnaryOperator bareRead = id -> {
                         try (Connection c = bare.getConnection()) {
                             c.setReadOnly(true);
                             c.setAutoCommit(false);
-                            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM rw_probe WHERE id = ?")) {
+                            try (PreparedStatement ps =
+                                    c.prepareStatement("SELECT count(*) FROM rw_probe WHERE id = ?")) {
                                 ps.setLong(1, id);
                                 try (ResultSet rs = ps.executeQuery()) {
                                     rs.next();
@@ -83,7 +87,9 @@ public final class DataTierBenchmark {
                     tierTps /= 3;
                     double overheadMicros = (1e6 / tierTps - 1e6 / bareTps) * THREADS;
                     Map<String, Integer> sources = mixedLoad(app, 4_000);
-                    int total = sources.values().stream().mapToInt(Integer::intValue).sum();
+                    int total = sources.values().stream()
+                            .mapToInt(Integer::intValue)
+                            .sum();
                     int onReplicas = sources.entrySet().stream()
                             .filter(e -> e.getKey().startsWith("replica"))
                             .mapToInt(Map.Entry::getValue)
@@ -99,8 +105,14 @@ public final class DataTierBenchmark {
                             | mixed HTTP load, reads served by replicas | %.1f %% of %d reads |
                             | read sources | %s |
                             %n""",
-                            THREADS, bareTps, tierTps, tierTps / bareTps, overheadMicros,
-                            100.0 * onReplicas / total, total, sources);
+                            THREADS,
+                            bareTps,
+                            tierTps,
+                            tierTps / bareTps,
+                            overheadMicros,
+                            100.0 * onReplicas / total,
+                            total,
+                            sources);
                 }
             }
         }
@@ -135,7 +147,9 @@ public final class DataTierBenchmark {
                     HttpResponse<String> read;
                     if (ThreadLocalRandom.current().nextInt(5) == 0) {
                         HttpResponse<String> written = app.send("POST", "/probe/rows", null, null, Map.of());
-                        String token = written.headers().firstValue("Classbase-Consistency").orElse("");
+                        String token = written.headers()
+                                .firstValue("Classbase-Consistency")
+                                .orElse("");
                         long id = TestApp.json(written).path("id").asLong();
                         read = app.send("GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", token));
                         if (read.statusCode() != 200) {
@@ -145,7 +159,8 @@ public final class DataTierBenchmark {
                         long id = ThreadLocalRandom.current().nextLong(1, 10_001);
                         read = app.send("GET", "/probe/rows/" + id, null, null, Map.of());
                     }
-                    sources.merge(read.headers().firstValue("Classbase-Read-Source").orElse("?"), 1, Integer::sum);
+                    sources.merge(
+                            read.headers().firstValue("Classbase-Read-Source").orElse("?"), 1, Integer::sum);
                 }
                 return null;
             });

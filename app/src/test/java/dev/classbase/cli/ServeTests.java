@@ -28,9 +28,17 @@ class ServeTests {
         int port = freePort();
         String base = "http://localhost:" + port;
 
-        Process server = Cli.start(env, Cli.temp("out"), Cli.temp("err"), "serve", "--port", Integer.toString(port));
+        Path out1 = Cli.temp("out");
+        Process server = Cli.start(env, out1, Cli.temp("err"), "serve", "--port", Integer.toString(port));
         Http.Response health = Http.awaitOk(base + "/actuator/health", FIRST_START, server);
         assertThat(health).as("health answers 200").isNotNull();
+        // the first start ends by naming the demo accounts, after Spring's start-up log
+        assertThat(Await.until(Duration.ofSeconds(10), () -> Cli.read(out1).contains("Demo accounts") ? true : null))
+                .as(Cli.read(out1))
+                .isTrue();
+        String out = Cli.read(out1);
+        assertThat(out.substring(out.indexOf("classbase is up")))
+                .contains("Demo accounts (password 'classbase-demo'): admin@northwood.demo");
         JsonNode json = health.json();
         assertThat(json.path("status").asString()).isEqualTo("UP");
         assertThat(json.at("/components/primary/details/inRecovery").asBoolean(true))

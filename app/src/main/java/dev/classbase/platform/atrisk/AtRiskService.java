@@ -1,0 +1,76 @@
+package dev.classbase.platform.atrisk;
+
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.auth.Role;
+import dev.classbase.platform.errors.ApiException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** At-risk detection for one course: two statements, whatever the size of the course. */
+@Service
+public class AtRiskService {
+    /** A grade average below 60 % is a D or worse on the usual US scale. */
+    static final BigDecimal DEFAULT_SCORE_BELOW = BigDecimal.valueOf(60);
+    /** Two weeks without any activity: the seed's at-risk students went quiet for three. */
+    static final int DEFAULT_INACTIVE_DAYS = 14;
+
+    static final int MAX_INACTIVE_DAYS = 365;
+
+    /**
+     * The days a report can be asked for: Java's dates go far past PostgreSQL's timestamptz (which
+     * ends in 294276 AD) and past LocalDate.MAX, where the end of the day no longer exists.
+     */
+    static final LocalDate FIRST_DAY = LocalDate.of(1970, 1, 1);
+
+    static final LocalDate LAST_DAY = LocalDate.of(9999, 12, 31);
+
+    private final AtRiskQueries queries;
+    private final Clock clock = Clock.systemUTC();
+
+    AtRiskService(AtRiskQueries queries) {
+        this.queries = queries;
+    }
+
+    /**
+     * The report for a course's teacher or an admin.
+     *
+     * @param asOfDay null for now, else the report as of the end of that day (UTC)
+     * @param scoreBelow null for 60, else 0 to 100
+     * @param inactiveDays null for 14, else 1 to 365
+     */
+    @Transactional(readOnly = true)
+    public AtRiskReport report(
+            Caller caller, long courseId, LocalDate asOfDay, BigDecimal scoreBelow, Integer inactiveDays) {
+        BigDecimal threshold = scoreBelow == null ? DEFAULT_SCORE_BELOW : scoreBelow;
+        if (threshold.signum() < 0 || threshold.compareTo(BigDecimal.valueOf(100)) > 0) {
+            throw ApiException.badRequest("scoreBelow", "must be between 0 and 100");
+        }
+        int days = inactiveDays == null ? DEFAULT_INACTIVE_DAYS : inactiveDays;
+        if (days < 1 || days > MAX_INACTIVE_DAYS) {
+            throw ApiException.badRequest("inactiveDays", "must be between 1 and " + MAX_INACTIVE_DAYS);
+        }
+        if (asOfDay != null && (asOfDay.isBefore(FIRST_DAY) || asOfDay.isAfter(LAST_DAY))) {
+            throw ApiException.badRequest("asOf", "must be a day between " + FIRST_DAY + " and " + LAST_DAY);
+        }
+        if (caller.role() == Role.STUDENT) {
+            throw ApiException.forbidden("the at-risk report is for the course's teacher and admins");
+        }
+        Instant asOf = asOfDay == null
+                ? clock.instant()
+                : asOfDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        AtRiskQueries.Course course = queries.course(caller.tenantId(), courseId)
+                .orElseThrow(() -> ApiException.notFound("course " + courseId));
+        if (!caller.isAdmin() && course.instructorId() != caller.userId()) {
+            throw ApiException.forbidden("teachers see the at-risk report of their own courses only");
+        }
+        List<AtRiskReport.Student> students = queries.atRisk(caller.tenantId(), courseId, asOf, threshold, days);
+        return new AtRiskReport(
+                courseId, asOf, new AtRiskReport.Criteria(threshold, days), course.enrolled(), students);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.classbase.platform.discussions;
+
+import dev.classbase.data.RetryableTransaction;
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.errors.ApiException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Post to a discussion: one statement. */
+@Service
+class DiscussionService {
+    private final DiscussionQueries queries;
+
+    DiscussionService(DiscussionQueries queries) {
+        this.queries = queries;
+    }
+
+    @Transactional
+    @RetryableTransaction
+    public DiscussionPost post(Caller caller, long discussionId, PostRequest request) {
+        return queries.post(caller.tenantId(), discussionId, caller.userId(), caller.isAdmin(), request.body())
+                .orElseThrow(() -> ApiException.notFound("discussion " + discussionId));
+    }
+}

@@ -1,0 +1,130 @@
+package dev.classbase.platform.events;
+
+import dev.classbase.data.RetryableTransaction;
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.errors.ApiException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Validates a batch and writes it in one statement: all of it or, on any error, none of it. */
+@Service
+class EventService {
+    /** Events per request: a client batches by time; more than this is a bulk import, not ingestion. */
+    static final int MAX_BATCH = 1_000;
+    /** Serialized payload per event, in characters. */
+    static final int MAX_PAYLOAD = 8_192;
+
+    /** How far back a user's activity is listed: the at-risk and engagement window is shorter. */
+    static final Duration HISTORY = Duration.ofDays(90);
+
+    static final int MAX_PAGE = 100;
+
+    private final EventQueries queries;
+    private final Validator validator;
+    private final JsonMapper json;
+
+    EventService(EventQueries queries, Validator validator, JsonMapper json) {
+        this.queries = queries;
+        this.validator = validator;
+        this.json = json;
+    }
+
+    /** A user's events of the last 90 days, newest first: their own, or anyone's for an admin. */
+    @Transactional(readOnly = true)
+    public EventPage ofUser(Caller caller, long userId, String cursor, Integer limit) {
+        if (userId != caller.userId() && !caller.isAdmin()) {
+            throw ApiException.forbidden("only an admin may read another user's events");
+        }
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_PAGE) {
+            throw new ApiException(
+                    HttpStatus.BAD_REQUEST,
+                    "Invalid request",
+                    "limit: must be between 1 and " + MAX_PAGE,
+                    Map.of("field", "limit", "limit", MAX_PAGE));
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // the first page starts just after now: later-dated events (clock skew) are not listed
+        EventCursor after = cursor == null ? new EventCursor(now.plusSeconds(1), 0) : EventCursor.decode(cursor);
+        var rows =
+                queries.ofUser(caller.tenantId(), userId, now.minus(HISTORY), after.occurredAt(), after.id(), size + 1);
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("user " + userId);
+        }
+        List<RecordedEvent> events = rows.stream()
+                .filter(r -> r.id() != null)
+                .map(r -> new RecordedEvent(r.id(), r.kind(), json.readTree(r.payload()), r.occurredAt()))
+                .toList();
+        if (events.size() <= size) {
+            return new EventPage(events, null);
+        }
+        RecordedEvent last = events.get(size - 1);
+        return new EventPage(events.subList(0, size), new EventCursor(last.occurredAt(), last.id()).encode());
+    }
+
+    @Transactional
+    @RetryableTransaction
+    public int ingest(Caller caller, EventBatch batch) {
+        if (batch == null || batch.events() == null) {
+            throw ApiException.badRequest("events", "is required");
+        }
+        List<EventBatch.Event> events = batch.events();
+        if (events.size() > MAX_BATCH) {
+            throw ApiException.tooLarge("events", MAX_BATCH);
+        }
+        if (events.isEmpty()) {
+            throw ApiException.badRequest("events", "must hold at least one event");
+        }
+        validator.validate(batch).stream()
+                .min(Comparator.comparing((ConstraintViolation<EventBatch> v) ->
+                        v.getPropertyPath().toString()))
+                .ifPresent(v -> {
+                    throw ApiException.badRequest(v.getPropertyPath().toString(), v.getMessage());
+                });
+        int n = events.size();
+        Long[] users = new Long[n];
+        String[] kinds = new String[n];
+        String[] payloads = new String[n];
+        String[] times = new String[n];
+        for (int i = 0; i < n; i++) {
+            EventBatch.Event e = events.get(i);
+            long user = e.userId() == null ? caller.userId() : e.userId();
+            if (user != caller.userId() && !caller.isAdmin()) {
+                throw ApiException.forbidden(
+                        "events[" + i + "].userId: only an admin may record another user's events");
+            }
+            users[i] = user;
+            kinds[i] = e.kind();
+            payloads[i] = e.payload() == null ? "{}" : e.payload().toString();
+            if (payloads[i].length() > MAX_PAYLOAD) {
+                throw ApiException.tooLarge("events[" + i + "].payload", MAX_PAYLOAD);
+            }
+            // jsonb refuses \u0000 (PostgreSQL manual 8.14); text columns refuse the NUL character
+            if (payloads[i].contains("\\u0000")) {
+                throw ApiException.badRequest("events[" + i + "].payload", "must not contain \\u0000");
+            }
+            if (kinds[i].indexOf('\0') >= 0) {
+                throw ApiException.badRequest("events[" + i + "].kind", "must not contain the NUL character");
+            }
+            times[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
+        }
+        try {
+            return queries.insert(caller.tenantId(), users, kinds, payloads, times);
+        } catch (DataIntegrityViolationException e) {
+            // the composite foreign key to users: a userId that is not a user of this tenant
+            throw ApiException.badRequest("events[].userId", "names a user that does not exist");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.classbase.platform.sessions;
+
+import dev.classbase.platform.auth.Bearer;
+import dev.classbase.platform.auth.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Sign in ({@code POST /api/v1/sessions}) and sign out ({@code DELETE /api/v1/sessions/current}). */
+@RestController
+@RequestMapping("/api/v1/sessions")
+class SessionController {
+    private final SessionService sessions;
+
+    SessionController(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    record SignIn(
+            @NotBlank @Size(max = 320) String email,
+            @NotBlank @Size(max = 200) String password) {}
+
+    @PostMapping
+    ResponseEntity<SessionService.SignedIn> signIn(@Valid @RequestBody SignIn body) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(sessions.signIn(body.email(), body.password()));
+    }
+
+    /** The token of this request stops working; the caller parameter makes sure one was given. */
+    @DeleteMapping("/current")
+    ResponseEntity<Void> signOut(Caller caller, HttpServletRequest request) {
+        Bearer.token(request).ifPresent(sessions::signOut);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.classbase.platform.sessions;
+
+import dev.classbase.data.DataTier;
+import dev.classbase.platform.auth.Authenticator;
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.auth.Role;
+import dev.classbase.platform.errors.ApiException;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/**
+ * Sign-in, token lookup and sign-out. A wrong email and a wrong password get the same answer after
+ * the same work: bcrypt runs against a dummy hash when there is no account, so timing does not tell
+ * which emails exist.
+ */
+@Service
+public class SessionService implements Authenticator {
+    static final String INVALID = "The email or password is wrong, or the account is disabled.";
+
+    private final JdbcClient jdbc;
+    private final SessionStore store;
+    private final SessionProperties properties;
+    private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
+    // same cost as the stored hashes (10, BCryptPasswordEncoder's default)
+    private final String dummyHash = bcrypt.encode(UUID.randomUUID().toString());
+
+    SessionService(JdbcClient jdbc, SessionStore store, SessionProperties properties) {
+        this.jdbc = jdbc;
+        this.store = store;
+        this.properties = properties;
+    }
+
+    /** The user a sign-in answers with. */
+    public record SignedInUser(long id, long tenantId, String role, String email, String fullName) {}
+
+    /** A new session: the token is shown once, here, and stored only as its hash. */
+    public record SignedIn(String token, OffsetDateTime expiresAt, SignedInUser user) {}
+
+    record Login(
+            long tenantId,
+            long userId,
+            String role,
+            String email,
+            String fullName,
+            String passwordHash,
+            boolean isActive) {}
+
+    record SessionRow(long tenantId, long userId, String role, String email, OffsetDateTime expiresAt) {}
+
+    /** Throws 401 for an unknown email, a wrong password or a disabled account, alike. */
+    public SignedIn signIn(String email, String password) {
+        Optional<Login> login = jdbc.sql(SessionQueries.findLogin())
+                .param("email", email.trim())
+                .query(Login.class)
+                .optional();
+        String hash = login.map(Login::passwordHash).orElse(null);
+        boolean matches = matches(password, hash != null ? hash : dummyHash) && hash != null;
+        if (!matches || !login.get().isActive()) {
+            throw ApiException.unauthorized(INVALID);
+        }
+        Login user = login.get();
+        String token = Tokens.newToken();
+        byte[] tokenHash = Tokens.hash(token).orElseThrow();
+        OffsetDateTime expiresAt;
+        try (DataTier.TenantBinding ignored = DataTier.bindTenant(user.tenantId())) {
+            expiresAt = store.create(
+                    tokenHash, user.tenantId(), user.userId(), properties.ttl().toSeconds());
+        }
+        return new SignedIn(
+                token,
+                expiresAt,
+                new SignedInUser(user.userId(), user.tenantId(), user.role(), user.email(), user.fullName()));
+    }
+
+    /** One statement on the primary, which has every session the moment it is created. */
+    @Override
+    public Optional<Caller> authenticate(String token) {
+        Optional<byte[]> hash = Tokens.hash(token);
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql(SessionQueries.findSession())
+                .param("tokenHash", hash.get())
+                .query(SessionRow.class)
+                .optional()
+                .map(s -> new Caller(s.tenantId(), s.userId(), Role.fromDb(s.role()), s.email()));
+    }
+
+    /** Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone. */
+    public boolean signOut(String token) {
+        return Tokens.hash(token).map(store::delete).orElse(false);
+    }
+
+    private boolean matches(String password, String hash) {
+        try {
+            return bcrypt.matches(password, hash);
+        } catch (IllegalArgumentException e) {
+            return false; // over bcrypt's 72 bytes, or a malformed stored hash
+        }
+    }
+}

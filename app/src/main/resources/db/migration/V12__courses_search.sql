@@ -1,0 +1,7 @@
+-- Catalog text search (CatalogQueries.SEARCH): search_vector @@ websearch_to_tsquery(...).
+-- Seed 004's idx_courses_fulltext, partial on published courses (the only ones searched).
+-- GIN cannot lead with tenant_id (that would need btree_gin); the tenant is a recheck filter on
+-- the few matching rows. Proven by CatalogPlanTests.
+create index concurrently if not exists courses_search
+    on courses using gin (search_vector)
+    where status = 'published';

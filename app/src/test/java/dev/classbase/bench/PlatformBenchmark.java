@@ -1,0 +1,212 @@
+package dev.classbase.bench;
+
+import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.cluster.Endpoint;
+import dev.classbase.data.DataTier;
+import dev.classbase.data.Pools;
+import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.watch.QueryWatch;
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.fixtures.Classroom;
+import dev.classbase.seed.DataGenerator;
+import dev.classbase.seed.DemoAccounts;
+import dev.classbase.seed.Scale;
+import dev.classbase.testsupport.Await;
+import dev.classbase.testsupport.TestApp;
+import dev.classbase.testsupport.TestCluster;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 4's platform benchmarks, in one run on the shared test cluster (demo district + a
+ * classroom of the benchmark's own):
+ *
+ * <ol>
+ *   <li>gradebook, portfolio export and at-risk, each against a per-row-loading implementation of
+ *       the same result ({@link PerRowLoading}), same data, same pool, results compared
+ *       (goal: at least 10x at 40 students x 60 assignments);
+ *   <li>catalog browse over HTTP against pgbench running its SQL at the same concurrency
+ *       ({@link CatalogLoad}; goal: at least 50 % of pgbench's throughput).
+ * </ol>
+ *
+ * The server gets one replica only, so the endpoint and pgbench read from the same server.
+ * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (5),
+ * bench.iterations (20), bench.concurrency (8), bench.seconds (20). Run: {@code bench/platform.sh}.
+ */
+public final class PlatformBenchmark {
+    private static final BigDecimal SCORE_BELOW = BigDecimal.valueOf(60);
+    private static final int INACTIVE_DAYS = 14;
+
+    public static void main(String[] args) throws Exception {
+        int students = Integer.getInteger("bench.students", 40);
+        int assignments = Integer.getInteger("bench.assignments", 60);
+        int warmup = Integer.getInteger("bench.warmup", 5);
+        int iterations = Integer.getInteger("bench.iterations", 20);
+        int concurrency = Integer.getInteger("bench.concurrency", 8);
+        int seconds = Integer.getInteger("bench.seconds", 20);
+
+        TestCluster cluster = TestCluster.shared();
+        DataGenerator generator = new DataGenerator(cluster.primaryDataSource());
+        if (generator.isEmpty()) {
+            generator.generate(Scale.DEMO, 42, TestApp.AS_OF, DemoAccounts.passwordHash(), null);
+        }
+        EmbeddedCluster servers = cluster.cluster();
+        Map<String, Object> properties = new LinkedHashMap<>(cluster.springProperties());
+        properties
+                .keySet()
+                .removeIf(k -> k.startsWith("classbase.database.replicas[") && !k.startsWith("classbase.database.replicas[0]"));
+        Endpoint replica = servers.service(servers.replicas().getFirst());
+        try (TestApp app = TestApp.start(properties, Map.of())) {
+            awaitRotation(app);
+            String replicaName = app.bean(Pools.class).replicas().keySet().iterator().next();
+            int poolSize = app.bean(Pools.class).replicas().get(replicaName).getMaximumPoolSize();
+
+            BenchClassroom data = BenchClassroom.create(students, assignments);
+            List<Comparison> comparisons = compare(app, data, warmup, iterations);
+            CatalogLoad.Result catalog = CatalogLoad.run(app, replica, replicaName, concurrency, 5, seconds);
+            print(students, assignments, warmup, iterations, comparisons, catalog, replicaName, poolSize, concurrency, seconds);
+        }
+        System.exit(0); // the cluster's shutdown hook stops the servers
+    }
+
+    private static List<Comparison> compare(TestApp app, BenchClassroom data, int warmup, int iterations)
+            throws Exception {
+        Classroom c = data.classroom();
+        long tenant = c.tenantId();
+        Caller teacher = c.teacher();
+        QueryWatch watch = app.bean(QueryWatch.class);
+        JsonMapper json = app.bean(JsonMapper.class);
+        ServiceCalls services = new ServiceCalls(app);
+        PerRowLoading rows = new PerRowLoading(app.bean(JdbcClient.class));
+        TransactionTemplate readOnly = new TransactionTemplate(app.bean(PlatformTransactionManager.class));
+        readOnly.setReadOnly(true);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Instant asOf = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(); // as AtRiskService reads a day
+
+        return List.of(
+                Comparison.run(
+                        "gradebook (one section)",
+                        watch,
+                        warmup,
+                        iterations,
+                        bound(tenant, () -> services.gradebook(teacher, c.sectionId())),
+                        book -> Digests.gradebook(json.valueToTree(book)),
+                        bound(tenant, () -> readOnly.execute(s -> rows.gradebook(tenant, c.sectionId())))),
+                Comparison.run(
+                        "portfolio export (" + assignments(c) + " entries)",
+                        watch,
+                        warmup,
+                        iterations,
+                        bound(tenant, () -> services.portfolio(teacher, data.portfolioId())),
+                        doc -> Digests.portfolio(json.readTree(doc)),
+                        bound(tenant, () -> readOnly.execute(s -> rows.portfolio(tenant, data.portfolioId())))),
+                Comparison.run(
+                        "at-risk (one course)",
+                        watch,
+                        warmup,
+                        iterations,
+                        bound(tenant, () -> services.atRisk(teacher, c.courseId(), today, SCORE_BELOW, INACTIVE_DAYS)),
+                        Digests::atRisk,
+                        bound(tenant, () -> readOnly.execute(
+                                s -> rows.atRisk(tenant, c.courseId(), asOf, SCORE_BELOW, INACTIVE_DAYS)))));
+    }
+
+    private static int assignments(Classroom c) {
+        return c.assignmentIds().size();
+    }
+
+    /** Binds the tenant for row-level security around the work, as the authentication filter does. */
+    private static <T> Callable<T> bound(long tenant, Callable<T> work) {
+        return () -> {
+            try (DataTier.TenantBinding binding = DataTier.bindTenant(tenant)) {
+                return work.call();
+            }
+        };
+    }
+
+    /** Reads go to the primary until the monitor has seen the replica healthy a few times. */
+    private static void awaitRotation(TestApp app) throws InterruptedException {
+        ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
+        if (Await.until(Duration.ofSeconds(30), () -> !monitor.statuses().isEmpty()
+                                && monitor.statuses().stream().allMatch(ReplicaMonitor.Status::inRotation)
+                        ? Boolean.TRUE
+                        : null)
+                == null) {
+            throw new IllegalStateException("the replica did not join the rotation: " + monitor.statuses());
+        }
+    }
+
+    private static void print(
+            int students,
+            int assignments,
+            int warmup,
+            int iterations,
+            List<Comparison> comparisons,
+            CatalogLoad.Result catalog,
+            String replica,
+            int poolSize,
+            int concurrency,
+            int seconds) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                "%n%d students x %d assignments; %d runs after %d warm-up, alternating; ms median / p95;"
+                        + " same pool, same data, results compared%n%n",
+                students, assignments, iterations, warmup));
+        out.append("| workload | service | per-row baseline | speed-up (median) | statements service / per-row |\n");
+        out.append("|---|---|---|---|---|\n");
+        for (Comparison c : comparisons) {
+            out.append(String.format(
+                    "| %s | %.2f / %.2f | %.1f / %.1f | %.1fx %s | %d / %d |%n",
+                    c.name(),
+                    c.service().medianMs(),
+                    c.service().p95Ms(),
+                    c.perRow().medianMs(),
+                    c.perRow().p95Ms(),
+                    c.speedUp(),
+                    c.speedUp() >= 10 ? "(goal 10x: met)" : "(goal 10x: MISSED)",
+                    c.service().statements(),
+                    c.perRow().statements()));
+        }
+        out.append(String.format(
+                "%nCatalog browse at concurrency %d for %d s (after 5 s warm-up each), both on %s"
+                        + " (app pool max %d)%n%n",
+                concurrency, seconds, replica, poolSize));
+        out.append("| measurement | throughput | latency p50 / p99 |\n|---|---|---|\n");
+        out.append(String.format(
+                "| GET /api/v1/courses?category=%s as %s (%d courses, %d statements per request, %.1f %% read on %s) | %,.0f req/s | %.2f / %.2f ms |%n",
+                catalog.target().category(),
+                catalog.target().email(),
+                catalog.courses(),
+                catalog.statementsPerRequest(),
+                100 * catalog.onReplica(),
+                replica,
+                catalog.requestsPerSecond(),
+                catalog.p50Ms(),
+                catalog.p99Ms()));
+        if (catalog.pgbenchTps().isPresent()) {
+            double tps = catalog.pgbenchTps().get();
+            double ratio = catalog.requestsPerSecond() / tps;
+            out.append(String.format(
+                    "| pgbench -M prepared: BEGIN READ ONLY, tenant binding, BROWSE_CATEGORY, COMMIT | %,.0f tps | |%n",
+                    tps));
+            out.append(String.format(
+                    "| endpoint / pgbench | %.0f %% %s | |%n", 100 * ratio, ratio >= 0.5 ? "(goal 50 %: met)" : "(goal 50 %: MISSED)"));
+        } else {
+            out.append("| pgbench | skipped: ").append(catalog.pgbench()).append(" | |\n");
+        }
+        System.out.println(out);
+    }
+
+    private PlatformBenchmark() {}
+}

@@ -1,0 +1,116 @@
+package dev.classbase.platform.portfolio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.classbase.data.DataTier;
+import dev.classbase.data.watch.QueryWatch;
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.errors.ApiException;
+import dev.classbase.platform.fixtures.Budgets;
+import dev.classbase.testsupport.StatementBudget;
+import dev.classbase.testsupport.TestApp;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Portfolio export of 2 and 40 entries: same statements, everything attached to every entry. */
+class PortfolioServiceTests {
+    /** The portfolio with its owner, then every entry with everything attached. */
+    static final int EXPORT = Budgets.READ + 2;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final TestApp app = TestApp.shared();
+    private final PortfolioService service = app.bean(PortfolioService.class);
+    private final QueryWatch watch = app.bean(QueryWatch.class);
+
+    @Test
+    void exportsEveryEntryWithEverythingAttachedInTheSameStatementsForTwoAndFortyEntries() throws Exception {
+        PortfolioFixture small = PortfolioFixture.create(2, "private");
+        PortfolioFixture large = PortfolioFixture.create(40, "private");
+
+        List<JsonNode> docs = new ArrayList<>();
+        var two = StatementBudget.measure(watch, () -> docs.add(export(owner(small), small.portfolioId())));
+        var forty = StatementBudget.measure(watch, () -> docs.add(export(owner(large), large.portfolioId())));
+
+        assertThat(two.statements()).as(two.describe()).isEqualTo(EXPORT);
+        assertThat(forty.statements()).as(forty.describe()).isEqualTo(EXPORT);
+        assertThat(two.nPlusOnes()).isEmpty();
+        assertThat(forty.nPlusOnes()).isEmpty();
+
+        JsonNode doc = docs.get(1);
+        assertThat(doc.path("id").asLong()).isEqualTo(large.portfolioId());
+        assertThat(doc.path("title").asString()).isEqualTo("My year");
+        assertThat(doc.path("visibility").asString()).isEqualTo("private");
+        assertThat(doc.path("owner").path("id").asLong())
+                .isEqualTo(large.classroom().studentIds().getFirst());
+        JsonNode entries = doc.path("entries");
+        assertThat(entries.size()).isEqualTo(40);
+        for (int i = 0; i < 40; i++) {
+            JsonNode entry = entries.get(i);
+            assertThat(entry.path("title").asString()).isEqualTo("Entry " + (i + 1)); // oldest first
+            assertThat(entry.path("submission").path("assignmentId").asLong())
+                    .isEqualTo(large.classroom().assignmentIds().get(i));
+            assertThat(entry.path("submission").path("status").asString()).isEqualTo("graded");
+            assertThat(entry.path("quizAttempt").path("quizId").asLong()).isEqualTo(large.classroom().quizId());
+            assertThat(entry.path("quizAttempt").path("quizTitle").asString()).isEqualTo("Quiz 1");
+            assertThat(entry.path("resource").path("title").asString()).startsWith("Reading ");
+            assertThat(entry.path("standards").findValuesAsString("code")).containsExactly("STD-1", "STD-2");
+            assertThat(entry.path("comments").findValuesAsString("body")).containsExactly("Well done", "Thanks");
+            assertThat(entry.path("comments").get(0).path("authorName").asString()).isEqualTo("Teacher One");
+        }
+        assertThat(entries.get(0).path("submission").path("score").decimalValue()).isEqualByComparingTo("80");
+        assertThat(entries.get(1).path("submission").path("score").decimalValue()).isEqualByComparingTo("90");
+        assertThat(entries.get(0).path("createdAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(docs.get(0).path("entries").size()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmptyPortfolioIsAWholeDocument() throws Exception {
+        PortfolioFixture empty = PortfolioFixture.create(0, "public");
+        JsonNode doc = export(owner(empty), empty.portfolioId());
+        assertThat(doc.path("entries").isArray()).isTrue();
+        assertThat(doc.path("entries").size()).isZero();
+    }
+
+    @Test
+    void theOwnerAdminsAndThoseItIsSharedWithSeeItAndOtherTenantsPortfoliosAreNotFound() throws Exception {
+        PortfolioFixture secret = PortfolioFixture.create(1, "private");
+        PortfolioFixture forTeachers = PortfolioFixture.create(1, "teachers");
+        var room = secret.classroom();
+
+        assertThat(export(room.admin(), secret.portfolioId()).path("entries").size()).isEqualTo(1);
+        assertStatus(() -> export(room.student(1), secret.portfolioId()), 403);
+        assertStatus(() -> export(room.teacher(), secret.portfolioId()), 403);
+        assertThat(export(forTeachers.classroom().teacher(), forTeachers.portfolioId())
+                        .path("entries")
+                        .size())
+                .isEqualTo(1);
+        assertStatus(() -> export(forTeachers.classroom().student(1), forTeachers.portfolioId()), 403);
+        assertStatus(() -> export(room.admin(), forTeachers.portfolioId()), 404);
+        assertStatus(() -> export(room.admin(), Long.MAX_VALUE), 404);
+    }
+
+    private static Caller owner(PortfolioFixture fixture) {
+        return fixture.classroom().student(0);
+    }
+
+    private JsonNode export(Caller caller, long portfolio) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var t = DataTier.bindTenant(caller.tenantId())) {
+            service.export(caller, portfolio, () -> out);
+        }
+        return JSON.readTree(out.toByteArray());
+    }
+
+    private static void assertStatus(ThrowingCallable call, int status) {
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(status));
+    }
+}

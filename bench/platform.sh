@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
+# implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
+# Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
+# the server's log goes to app/<build-dir>/bench.log. Takes about 4 minutes at the default sizes.
+# Usage: bench/platform.sh [build-dir]     (build-dir under app/, default target)
+#   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=5 ITERATIONS=20 CONCURRENCY=8 DURATION=20 (seconds)
+#   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
+#            (Debian/Ubuntu: sudo apt-get install postgresql-15)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+export BENCH_BUILD_DIR=${1:-target}
+
+if [ -z "${PGBENCH:-}" ]; then
+    PGBENCH=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1 || true)
+    PGBENCH=${PGBENCH:-$(command -v pgbench || true)}
+fi
+if [ -n "$PGBENCH" ]; then
+    export PGBENCH
+else
+    echo "pgbench not found: the pgbench comparison will be skipped." >&2
+    echo "  install it with: sudo apt-get install postgresql-15   (or set PGBENCH=/path/to/pgbench)" >&2
+fi
+
+run_test_main \
+    -Dbench.students="${STUDENTS:-40}" \
+    -Dbench.assignments="${ASSIGNMENTS:-60}" \
+    -Dbench.warmup="${WARMUP:-5}" \
+    -Dbench.iterations="${ITERATIONS:-20}" \
+    -Dbench.concurrency="${CONCURRENCY:-8}" \
+    -Dbench.seconds="${DURATION:-20}" \
+    dev.classbase.bench.PlatformBenchmark
