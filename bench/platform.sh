@@ -2,7 +2,8 @@
 # Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
 # implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
 # Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
-# the server's log goes to app/<build-dir>/bench.log. Takes about 4 minutes at the default sizes.
+# the logs go to app/<build-dir>/bench.log. Takes about 3 minutes at the default sizes (cluster start
+# and demo seed included).
 # Usage: bench/platform.sh [build-dir]     (build-dir under app/, default target)
 #   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=5 ITERATIONS=20 CONCURRENCY=8 DURATION=20 (seconds)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
@@ -30,4 +31,8 @@ run_test_main \
     -Dbench.iterations="${ITERATIONS:-20}" \
     -Dbench.concurrency="${CONCURRENCY:-8}" \
     -Dbench.seconds="${DURATION:-20}" \
-    dev.classbase.bench.PlatformBenchmark
+    dev.classbase.bench.PlatformBenchmark || {
+    echo "the benchmark failed; the end of app/$BENCH_BUILD_DIR/bench.log:" >&2
+    tail -n 40 "app/$BENCH_BUILD_DIR/bench.log" >&2
+    exit 1
+}

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PoolSizeCommand.class,
             PgBouncerConfigCommand.class,
             CountersCommand.class,
+            PartitionsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

@@ -49,6 +49,9 @@ public final class PlatformBenchmark {
     private static final int INACTIVE_DAYS = 14;
 
     public static void main(String[] args) throws Exception {
+        // the tables alone on stdout; the cluster's and the server's console logs join stderr (the script's log file)
+        java.io.PrintStream tables = System.out;
+        System.setOut(System.err);
         int students = Integer.getInteger("bench.students", 40);
         int assignments = Integer.getInteger("bench.assignments", 60);
         int warmup = Integer.getInteger("bench.warmup", 5);
@@ -75,7 +78,8 @@ public final class PlatformBenchmark {
             BenchClassroom data = BenchClassroom.create(students, assignments);
             List<Comparison> comparisons = compare(app, data, warmup, iterations);
             CatalogLoad.Result catalog = CatalogLoad.run(app, replica, replicaName, concurrency, 5, seconds);
-            print(students, assignments, warmup, iterations, comparisons, catalog, replicaName, poolSize, concurrency, seconds);
+            tables.println(
+                    table(students, assignments, warmup, iterations, comparisons, catalog, replicaName, poolSize, concurrency, seconds));
         }
         System.exit(0); // the cluster's shutdown hook stops the servers
     }
@@ -147,7 +151,7 @@ public final class PlatformBenchmark {
         }
     }
 
-    private static void print(
+    private static String table(
             int students,
             int assignments,
             int warmup,
@@ -205,7 +209,7 @@ public final class PlatformBenchmark {
         } else {
             out.append("| pgbench | skipped: ").append(catalog.pgbench()).append(" | |\n");
         }
-        System.out.println(out);
+        return out.toString();
     }
 
     private PlatformBenchmark() {}

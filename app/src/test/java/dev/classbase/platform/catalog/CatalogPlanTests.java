@@ -35,8 +35,8 @@ class CatalogPlanTests {
      * A page smaller than its category is one range read of courses_published_category in
      * (title, id) order, stopped by the LIMIT: no sort. The parameters matter. Scale-S has at most
      * 7 published courses per tenant and category, fewer than a default page (20 + 1), and
-     * courses' heap is scattered (every counter-cache update writes a new row version elsewhere:
-     * correlation near 0), so for a whole small category the planner rightly prefers a bitmap
+     * courses' heap is scattered (counter-cache updates write new row versions on other pages:
+     * tenant_id's correlation is about 0.1), so for a whole small category the planner rightly prefers a bitmap
      * read of the same index plus a sort of a handful of rows (see the next test). A page of 1
      * of the largest category is the shape where order matters, as it does for every page of a
      * category larger than the page.

@@ -36,12 +36,21 @@ class ExerciseControllerTests {
         System.out.println("exercises over HTTP: next " + count(next) + ", complete " + count(first)
                 + ", complete again " + count(again) + " statements");
 
-        HttpResponse<String> streak = app.get("/api/v1/users/" + room.studentIds().get(3) + "/streak", student);
+        // read your writes: the completion's WAL position goes back with the next reads
+        Map<String, String> after = Map.of(
+                "Classbase-Consistency",
+                first.headers().firstValue("Classbase-Consistency").orElseThrow());
+        HttpResponse<String> streak =
+                app.send("GET", "/api/v1/users/" + room.studentIds().get(3) + "/streak", student, null, after);
         assertThat(streak.statusCode()).as(streak.body()).isEqualTo(200);
         System.out.println("streak over HTTP: " + count(streak) + " statements");
         assertThat(TestApp.json(streak).path("current").asInt()).isEqualTo(1);
-        assertThat(TestApp.json(app.get(
-                                "/api/v1/exercises/next?difficulty=easy&language=python&limit=1", student))
+        assertThat(TestApp.json(app.send(
+                                "GET",
+                                "/api/v1/exercises/next?difficulty=easy&language=python&limit=1",
+                                student,
+                                null,
+                                after))
                         .get(0)
                         .path("id")
                         .asLong())

@@ -1,0 +1,79 @@
+package dev.classbase.ops.partitions;
+
+import dev.classbase.data.JdbcUrls;
+import dev.classbase.data.Pools;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs partition maintenance daily ({@code classbase.partitions.cron}, 03:17 UTC) on the primary
+ * pool; one instance of a cluster does it (the manager's advisory lock), the others skip. Records
+ * {@code classbase.partitions.last_success} (epoch seconds) and {@code classbase.partitions.duration}.
+ * Four months are kept ready, so a missed day or two (server down at 03:17) costs nothing.
+ */
+@Component
+@EnableConfigurationProperties(PartitionProperties.class)
+class PartitionMaintenanceJob {
+    private static final Logger log = LoggerFactory.getLogger(PartitionMaintenanceJob.class);
+
+    private final PartitionManager manager;
+    private final MeterRegistry registry;
+    private final AtomicLong lastSuccess = new AtomicLong();
+    private volatile boolean warnedNotOwner;
+
+    PartitionMaintenanceJob(Pools pools, PartitionProperties properties, MeterRegistry registry) {
+        this(new PartitionManager(pools.primary(), properties, Clock.systemUTC()), registry);
+    }
+
+    PartitionMaintenanceJob(PartitionManager manager, MeterRegistry registry) {
+        this.manager = manager;
+        this.registry = registry;
+        Gauge.builder("classbase.partitions.last_success", lastSuccess, AtomicLong::get)
+                .description("When partition maintenance last succeeded, epoch seconds (0: not yet)")
+                .register(registry);
+    }
+
+    @Scheduled(cron = "${classbase.partitions.cron:0 17 3 * * *}", zone = "UTC")
+    void scheduled() {
+        try {
+            MaintenanceReport report = run();
+            switch (report.outcome()) {
+                case DONE -> log.info("partition maintenance: {} ({} ms)", report.message(), report.took().toMillis());
+                case PARTIAL -> log.warn("partition maintenance: {}; {}", report.message(), report.tables());
+                case SKIPPED_NOT_OWNER -> {
+                    // detected every run, said once: the CLI (as the owner) is the way out
+                    if (!warnedNotOwner) {
+                        warnedNotOwner = true;
+                        log.warn("partition maintenance: {}", report.message());
+                    }
+                }
+                default -> log.info("partition maintenance: {}", report.message());
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("partition maintenance failed; the next run retries: {}", JdbcUrls.mask(e.getMessage()));
+        }
+    }
+
+    /** Runs maintenance now and records its metrics. */
+    MaintenanceReport run() throws SQLException {
+        MaintenanceReport report = manager.maintain();
+        Timer.builder("classbase.partitions.duration")
+                .tag("outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT))
+                .description("How long a partition maintenance run took")
+                .register(registry)
+                .record(report.took());
+        if (report.outcome() == MaintenanceReport.Outcome.DONE) {
+            lastSuccess.set(System.currentTimeMillis() / 1000);
+        }
+        return report;
+    }
+}
