@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -30,6 +31,7 @@ class PartitionMaintenanceJob {
     private final AtomicLong lastSuccess = new AtomicLong();
     private volatile boolean warnedNotOwner;
 
+    @Autowired
     PartitionMaintenanceJob(Pools pools, PartitionProperties properties, MeterRegistry registry) {
         this(new PartitionManager(pools.primary(), properties, Clock.systemUTC()), registry);
     }
