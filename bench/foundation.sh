@@ -31,7 +31,7 @@ for i in $(seq 1 "$runs"); do
     done
     t1=$(seconds)
     startups+=("$(elapsed "$t0" "$t1")")
-    pkill -INT -f "classbase.jar serve --port 18181"
+    pkill -TERM -f "classbase.jar serve --port 18181"
     while pgrep -f "classbase.jar serve --port 18181" >/dev/null; do sleep 0.2; done
 done
 startup=$(printf '%s\n' "${startups[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
