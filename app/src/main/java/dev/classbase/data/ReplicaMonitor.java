@@ -46,6 +46,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private final RoutingProperties properties;
     private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
     private final Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WalTimeline timeline;
     private volatile boolean running;
     private Thread poller;
 
@@ -54,6 +55,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
         this.primary = primary;
         this.targets = List.copyOf(targets);
         this.properties = properties;
+        this.timeline = new WalTimeline(properties.maxLag().multipliedBy(4).plusSeconds(10));
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(1)
@@ -135,6 +137,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
         String primaryLsn = null;
         try {
             primaryLsn = ReplicationQueries.server(primary).currentLsn();
+            Lsn.parse(primaryLsn).ifPresent(lsn -> timeline.primaryAt(lsn, System.nanoTime()));
         } catch (SQLException e) {
             log.debug("primary did not answer the monitor", e);
         }
@@ -154,7 +157,10 @@ public final class ReplicaMonitor implements SmartLifecycle {
                     ? null
                     : Lsn.parse(info.replayLsn()).orElse(null);
             long lagBytes = info.lagBytes() == null ? -1 : info.lagBytes();
-            double lagSeconds = info.lagSeconds() == null ? -1 : info.lagSeconds();
+            // time behind from the monitor's own record of the primary's WAL (see WalTimeline); the
+            // replica's replay timestamp only when the primary has not answered yet
+            double lagSeconds = timeline.secondsBehind(replay, System.nanoTime())
+                    .orElse(info.lagSeconds() == null ? -1 : info.lagSeconds());
             String problem = problem(info, lagBytes, lagSeconds);
             if (permitted) {
                 if (problem == null) {
