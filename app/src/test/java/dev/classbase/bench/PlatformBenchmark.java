@@ -78,8 +78,17 @@ public final class PlatformBenchmark {
             BenchClassroom data = BenchClassroom.create(students, assignments);
             List<Comparison> comparisons = compare(app, data, warmup, iterations);
             CatalogLoad.Result catalog = CatalogLoad.run(app, replica, replicaName, concurrency, 5, seconds);
-            tables.println(
-                    table(students, assignments, warmup, iterations, comparisons, catalog, replicaName, poolSize, concurrency, seconds));
+            tables.println(table(
+                    students,
+                    assignments,
+                    warmup,
+                    iterations,
+                    comparisons,
+                    catalog,
+                    replicaName,
+                    poolSize,
+                    concurrency,
+                    seconds));
         }
         System.exit(0); // the cluster's shutdown hook stops the servers
     }
@@ -188,7 +197,8 @@ public final class PlatformBenchmark {
                 concurrency, seconds, replica, poolSize));
         out.append("| measurement | throughput | latency p50 / p99 |\n|---|---|---|\n");
         out.append(String.format(
-                "| GET /api/v1/courses?category=%s as %s (%d courses, %d statements per request, %.1f %% read on %s) | %,.0f req/s | %.2f / %.2f ms |%n",
+                "| GET /api/v1/courses?category=%s as %s (%d courses, %d statements per request,"
+                        + " %.1f %% read on %s) | %,.0f req/s | %.2f / %.2f ms |%n",
                 catalog.target().category(),
                 catalog.target().email(),
                 catalog.courses(),
@@ -205,7 +215,9 @@ public final class PlatformBenchmark {
                     "| pgbench -M prepared: BEGIN READ ONLY, tenant binding, BROWSE_CATEGORY, COMMIT | %,.0f tps | |%n",
                     tps));
             out.append(String.format(
-                    "| endpoint / pgbench | %.0f %% %s | |%n", 100 * ratio, ratio >= 0.5 ? "(goal 50 %: met)" : "(goal 50 %: MISSED)"));
+                    "| endpoint / pgbench | %.0f %% %s | |%n",
+                    100 * ratio,
+                    ratio >= 0.5 ? "(goal 50 %: met)" : "(goal 50 %: MISSED)"));
         } else {
             out.append("| pgbench | skipped: ").append(catalog.pgbench()).append(" | |\n");
         }
