@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PgBouncerConfigCommand.class,
             CountersCommand.class,
             PartitionsCommand.class,
+            ViewsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {
