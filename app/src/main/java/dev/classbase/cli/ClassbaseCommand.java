@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             CountersCommand.class,
             PartitionsCommand.class,
             ViewsCommand.class,
+            RollupsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

@@ -1,0 +1,150 @@
+package dev.classbase.platform.dashboard;
+
+import static dev.classbase.platform.dashboard.DashboardFixture.APP;
+import static dev.classbase.platform.dashboard.DashboardFixture.OWNER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.classbase.platform.auth.Caller;
+import dev.classbase.testsupport.Await;
+import dev.classbase.testsupport.TestApp;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The dashboard endpoints over HTTP on the demo district: roles, asOf, numbers, the live tail, bad input. */
+class DashboardApiTests {
+    private static final String BASE = "/api/v1/dashboard";
+    private static final List<String> ENDPOINTS = List.of(
+            "/daily-activity", "/content-metrics", "/course-analytics", "/instructor-performance");
+
+    private static String admin;
+    private static String teacher;
+    private static String student;
+
+    @BeforeAll
+    static void signedIn() throws Exception {
+        DashboardFixture.ready();
+        admin = APP.signIn("admin@northwood.demo");
+        teacher = APP.signIn("teacher1@northwood.demo");
+        student = APP.signIn("student1@northwood.demo");
+    }
+
+    @Test
+    void dailyActivityIsTheRollupsOfTheTenantForEveryDayWithAsOf() {
+        Caller caller = DashboardFixture.caller("admin@northwood.demo");
+        JsonNode body = ok(BASE + "/daily-activity?from=2026-10-01&to=2026-11-02", admin);
+        assertThat(body.path("asOf").isNull()).isFalse();
+        assertThat(body.path("from").asString()).isEqualTo("2026-10-01");
+        assertThat(body.path("items")).hasSize(33);
+        long users = 0;
+        for (JsonNode day : body.path("items")) {
+            users += day.path("activeUsers").asLong();
+        }
+        long expected = OWNER.sql("""
+                        select count(*) from (
+                            select user_id, (created_at at time zone 'UTC')::date from activity_logs
+                            where tenant_id = ? and user_id is not null
+                              and created_at >= '2026-10-01' and created_at < '2026-11-03'
+                            union
+                            select user_id, (occurred_at at time zone 'UTC')::date from analytics_events
+                            where tenant_id = ? and user_id is not null
+                              and occurred_at >= '2026-10-01' and occurred_at < '2026-11-03') as a
+                        """)
+                .params(caller.tenantId(), caller.tenantId())
+                .query(Long.class)
+                .single();
+        assertThat(users).isEqualTo(expected);
+    }
+
+    @Test
+    void todayIncludesEventsNotRolledUpYet() throws Exception {
+        Caller student1 = DashboardFixture.caller("student1@northwood.demo");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String path = BASE + "/daily-activity?from=" + today + "&to=" + today;
+        long before = ok(path, teacher).path("items").get(0).path("events").asLong();
+        OWNER.sql("insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'tail', ?)")
+                .params(student1.tenantId(), student1.userId(), Timestamp.from(Instant.now()))
+                .update();
+        JsonNode after = Await.until(Duration.ofSeconds(30), () -> {
+            JsonNode b = ok(path, teacher);
+            return b.path("items").get(0).path("events").asLong() > before ? b : null;
+        });
+        assertThat(after).as("today's new event is counted before any rollup run").isNotNull();
+        assertThat(after.path("items").get(0).path("activeStudents").asLong()).isPositive();
+    }
+
+    @Test
+    void viewEndpointsCarryTheViewsRefreshTimes() {
+        Caller teacher1 = DashboardFixture.caller("teacher1@northwood.demo");
+        for (String endpoint : ENDPOINTS) {
+            assertThat(ok(BASE + endpoint, admin).path("asOf").isNull()).as(endpoint).isFalse();
+        }
+        JsonNode own = ok(BASE + "/course-analytics", teacher);
+        long courses = OWNER.sql("select count(*) from courses where tenant_id = ? and instructor_id = ?")
+                .params(teacher1.tenantId(), teacher1.userId())
+                .query(Long.class)
+                .single();
+        assertThat(own.path("items")).as("a teacher sees only their own courses").hasSize((int) courses);
+        for (JsonNode course : own.path("items")) {
+            assertThat(course.path("instructorId").asLong()).isEqualTo(teacher1.userId());
+        }
+        assertThat(ok(BASE + "/instructor-performance", teacher).path("items")).hasSize(1);
+        long studentId = DashboardFixture.caller("student1@northwood.demo").userId();
+        JsonNode summary = ok(BASE + "/users/" + studentId + "/learning-summary", admin);
+        assertThat(summary.path("asOf").isNull()).isFalse();
+        assertThat(summary.path("summary").path("userId").asLong()).isEqualTo(studentId);
+        assertThat(APP.get(BASE + "/users/999999999/learning-summary", admin).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void studentsAreForbiddenEverywhere() {
+        long studentId = DashboardFixture.caller("student1@northwood.demo").userId();
+        for (String endpoint : List.of(ENDPOINTS.get(0), ENDPOINTS.get(1), ENDPOINTS.get(2), ENDPOINTS.get(3),
+                "/users/" + studentId + "/learning-summary")) {
+            assertThat(APP.get(BASE + endpoint, student).statusCode()).as(endpoint).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void reversedRangesAreABadRequestNamingFrom() {
+        for (String endpoint : List.of("/daily-activity", "/content-metrics")) {
+            badRequest(BASE + endpoint + "?from=2026-11-02&to=2026-10-01", "from");
+        }
+    }
+
+    @Test
+    void rangesLongerThanTheMaximumAreABadRequestNamingTo() {
+        badRequest(BASE + "/daily-activity?from=2025-01-01&to=2026-01-02", "to");
+        badRequest(BASE + "/content-metrics?from=2020-01-01&to=2026-01-01", "to");
+        assertThat(APP.get(BASE + "/daily-activity?from=2025-01-02&to=2026-01-02", admin).statusCode())
+                .as("366 days is allowed")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void malformedDatesAreABadRequestNamingTheParameter() {
+        badRequest(BASE + "/daily-activity?from=2026-13-01&to=2026-11-02", "from");
+        badRequest(BASE + "/daily-activity?from=2026-10-01&to=yesterday", "to");
+        badRequest(BASE + "/content-metrics?from=02/11/2026", "from");
+        badRequest(BASE + "/users/abc/learning-summary", "id");
+    }
+
+    private static JsonNode ok(String path, String token) {
+        HttpResponse<String> response = APP.get(path, token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return TestApp.json(response);
+    }
+
+    private static void badRequest(String path, String field) {
+        HttpResponse<String> response = APP.get(path, admin);
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(400);
+        assertThat(TestApp.json(response).path("field").asString()).as(response.body()).isEqualTo(field);
+    }
+}
