@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -40,6 +42,8 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
     private final Supplier<Pools> pools;
     private final Supplier<ReplicaMonitor> monitor;
     private final Supplier<MeterRegistry> registry;
+    // merged-annotation lookups cost more than a read-only transaction's own work: once per method
+    private final Map<MethodKey, Kind> kinds = new ConcurrentHashMap<>();
 
     TransactionRetryInterceptor(
             Supplier<Pools> pools, Supplier<ReplicaMonitor> monitor, Supplier<MeterRegistry> registry) {
@@ -53,16 +57,14 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return invocation.proceed(); // only the outermost transaction may run again
         }
-        Method method = AopUtils.getMostSpecificMethod(
-                invocation.getMethod(),
-                invocation.getThis() == null ? null : invocation.getThis().getClass());
-        Transactional tx = find(method, Transactional.class);
-        RetryableTransaction retryable = find(method, RetryableTransaction.class);
-        if (tx != null && tx.readOnly()) {
+        Kind kind = kinds.computeIfAbsent(
+                new MethodKey(invocation.getMethod(), invocation.getThis() == null ? null : invocation.getThis().getClass()),
+                TransactionRetryInterceptor::kind);
+        if (kind.readOnly()) {
             return readWithFailover(invocation);
         }
-        if (retryable != null) {
-            return writeWithRetry(invocation, Math.max(1, retryable.maxAttempts()));
+        if (kind.attempts() > 0) {
+            return writeWithRetry(invocation, kind.attempts());
         }
         try {
             return invocation.proceed();
@@ -184,6 +186,18 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
 
     private static MethodInvocation again(MethodInvocation invocation) {
         return invocation instanceof ProxyMethodInvocation proxy ? proxy.invocableClone() : invocation;
+    }
+
+    /** What the annotations of a method ask for; attempts 0: not retryable. */
+    private record Kind(boolean readOnly, int attempts) {}
+
+    private record MethodKey(Method method, Class<?> targetClass) {}
+
+    private static Kind kind(MethodKey key) {
+        Method method = AopUtils.getMostSpecificMethod(key.method(), key.targetClass());
+        Transactional tx = find(method, Transactional.class);
+        RetryableTransaction retryable = find(method, RetryableTransaction.class);
+        return new Kind(tx != null && tx.readOnly(), retryable == null ? 0 : Math.max(1, retryable.maxAttempts()));
     }
 
     private static <A extends java.lang.annotation.Annotation> A find(Method method, Class<A> type) {

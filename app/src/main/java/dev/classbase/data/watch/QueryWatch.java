@@ -35,8 +35,10 @@ public class QueryWatch {
         if (!properties.enabled()) {
             return target;
         }
+        WatchListener listener = new WatchListener(poolName, this);
         return ProxyDataSourceBuilder.create(poolName, target)
-                .listener(new WatchListener(poolName, this))
+                .listener(listener)
+                .methodListener(listener)
                 .queryTransformer(new RouteComment())
                 .build();
     }

@@ -14,15 +14,20 @@ import java.util.stream.Collectors;
 import net.ttddyy.dsproxy.ExecutionInfo;
 import net.ttddyy.dsproxy.QueryInfo;
 import net.ttddyy.dsproxy.listener.MethodExecutionContext;
-import net.ttddyy.dsproxy.listener.lifecycle.JdbcLifecycleEventListenerAdapter;
+import net.ttddyy.dsproxy.listener.MethodExecutionListener;
+import net.ttddyy.dsproxy.listener.QueryExecutionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The watch on one pool. A transaction ends at the connection's commit or rollback: that sees
  * Spring-managed and hand-written transactions alike, with no Spring hook per transaction.
+ *
+ * <p>A plain query and method listener rather than datasource-proxy's lifecycle adapter: the
+ * adapter finds its before/after callback by reflection for every JDBC call (every setter and
+ * getter included), while the watch needs only executions, commit, rollback and close.
  */
-final class WatchListener extends JdbcLifecycleEventListenerAdapter {
+final class WatchListener implements QueryExecutionListener, MethodExecutionListener {
     // one logger for the whole watch, so operators tune one name
     private static final Logger log = LoggerFactory.getLogger(QueryWatch.class);
 
@@ -66,6 +71,9 @@ final class WatchListener extends JdbcLifecycleEventListenerAdapter {
     }
 
     @Override
+    public void beforeQuery(ExecutionInfo info, List<QueryInfo> queries) {}
+
+    @Override
     public void afterQuery(ExecutionInfo info, List<QueryInfo> queries) {
         long millis = info.getElapsedTime();
         timer.record(millis, TimeUnit.MILLISECONDS);
@@ -86,23 +94,24 @@ final class WatchListener extends JdbcLifecycleEventListenerAdapter {
     }
 
     @Override
-    public void afterCommit(MethodExecutionContext context) {
-        transactionEnded(context);
-    }
+    public void beforeMethod(MethodExecutionContext context) {}
 
     @Override
-    public void afterRollback(MethodExecutionContext context) {
-        Object[] args = context.getMethodArgs();
-        // rollback(Savepoint) keeps the transaction open
-        if (args == null || args.length == 0) {
-            transactionEnded(context);
+    public void afterMethod(MethodExecutionContext context) {
+        if (!(context.getTarget() instanceof Connection)) {
+            return; // statements and result sets: their executions arrive in afterQuery
         }
-    }
-
-    @Override
-    public void afterClose(MethodExecutionContext context) {
-        if (context.getTarget() instanceof Connection) {
-            openTransactions.remove(context.getConnectionInfo().getConnectionId());
+        switch (context.getMethod().getName()) {
+            case "commit" -> transactionEnded(context);
+            case "rollback" -> {
+                Object[] args = context.getMethodArgs();
+                // rollback(Savepoint) keeps the transaction open
+                if (args == null || args.length == 0) {
+                    transactionEnded(context);
+                }
+            }
+            case "close" -> openTransactions.remove(context.getConnectionInfo().getConnectionId());
+            default -> {}
         }
     }
 

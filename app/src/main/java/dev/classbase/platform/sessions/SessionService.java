@@ -5,6 +5,8 @@ import dev.classbase.platform.auth.Authenticator;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.errors.ApiException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,8 +51,6 @@ public class SessionService implements Authenticator {
             String passwordHash,
             boolean isActive) {}
 
-    record SessionRow(long tenantId, long userId, String role, String email, OffsetDateTime expiresAt) {}
-
     /** Throws 401 for an unknown email, a wrong password or a disabled account, alike. */
     public SignedIn signIn(String email, String password) {
         Optional<Login> login = jdbc.sql(SessionQueries.findLogin())
@@ -83,11 +83,17 @@ public class SessionService implements Authenticator {
         if (hash.isEmpty()) {
             return Optional.empty();
         }
+        // a hand-written mapper: query(SomeRecord.class) introspects the record on every call,
+        // and this runs on every signed-in request
         return jdbc.sql(SessionQueries.findSession())
                 .param("tokenHash", hash.get())
-                .query(SessionRow.class)
-                .optional()
-                .map(s -> new Caller(s.tenantId(), s.userId(), Role.fromDb(s.role()), s.email()));
+                .query(SessionService::caller)
+                .optional();
+    }
+
+    private static Caller caller(ResultSet rs, int row) throws SQLException {
+        return new Caller(
+                rs.getLong("tenant_id"), rs.getLong("user_id"), Role.fromDb(rs.getString("role")), rs.getString("email"));
     }
 
     /** Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone. */
