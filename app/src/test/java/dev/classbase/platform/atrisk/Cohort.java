@@ -1,5 +1,7 @@
 package dev.classbase.platform.atrisk;
 
+import dev.classbase.platform.fixtures.Replicas;
+
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
 import dev.classbase.seed.DemoAccounts;
