@@ -42,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * The server gets one replica only, so the endpoint and pgbench read from the same server.
  * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (5),
- * bench.iterations (20), bench.concurrency (8), bench.seconds (20). Run: {@code bench/platform.sh}.
+ * bench.iterations (20), bench.concurrency (8), bench.seconds (20), bench.catalog.warmup (30 s: the
+ * JIT settles in about that long under load). Run: {@code bench/platform.sh}.
  */
 public final class PlatformBenchmark {
     private static final BigDecimal SCORE_BELOW = BigDecimal.valueOf(60);
@@ -77,7 +78,8 @@ public final class PlatformBenchmark {
 
             BenchClassroom data = BenchClassroom.create(students, assignments);
             List<Comparison> comparisons = compare(app, data, warmup, iterations);
-            CatalogLoad.Result catalog = CatalogLoad.run(app, replica, replicaName, concurrency, 5, seconds);
+            CatalogLoad.Result catalog = CatalogLoad.run(
+                    app, replica, replicaName, concurrency, Integer.getInteger("bench.catalog.warmup", 30), seconds);
             tables.println(table(
                     students,
                     assignments,

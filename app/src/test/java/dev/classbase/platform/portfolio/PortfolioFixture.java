@@ -1,6 +1,6 @@
 package dev.classbase.platform.portfolio;
 
-import dev.classbase.platform.atrisk.Replicas;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.platform.fixtures.Classroom;
 import dev.classbase.testsupport.TestCluster;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.classbase.data.DataTier;
 import dev.classbase.data.watch.QueryWatch;
 import dev.classbase.platform.atrisk.Cohort;
-import dev.classbase.platform.atrisk.Replicas;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;

@@ -99,12 +99,19 @@ class SessionPlanTests {
         }
     }
 
-    /** The one SQL statement in a V5 function's body: the whole body, or its DELETE for PL/pgSQL. */
+    /**
+     * The one SQL statement in a function's body: the whole body of a SQL function, the RETURN
+     * QUERY or the DELETE of a PL/pgSQL one.
+     */
     private String statement(String function) {
         String source = jdbc.sql("select prosrc from pg_proc where proname = :name")
                 .param("name", function)
                 .query(String.class)
                 .single();
+        Matcher query = Pattern.compile("(?is)return\\s+query\\s+(select.*?);").matcher(source);
+        if (query.find()) {
+            return query.group(1);
+        }
         Matcher delete = Pattern.compile("(?is)(delete\\s+from.*?);").matcher(source);
         return delete.find() ? delete.group(1) : source.strip();
     }
