@@ -28,9 +28,12 @@ final class PartitionsCommand implements Runnable {
 
     @Command(
             name = "status",
-            description = "Per partitioned table: partitions, ranges, sizes, estimated rows, rows in the default partition.")
+            description =
+                    "Per partitioned table: partitions, ranges, sizes, estimated rows, rows in the default partition.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
@@ -50,7 +53,8 @@ final class PartitionsCommand implements Runnable {
                             t.estimatedRows(),
                             t.defaultPartition() == null
                                     ? ""
-                                    : String.format(", default partition %s: %,d rows", t.defaultPartition(), t.defaultRows()));
+                                    : String.format(
+                                            ", default partition %s: %,d rows", t.defaultPartition(), t.defaultRows()));
                     for (PartitionStatus.Partition p : t.partitions()) {
                         String range = p.from() != null
                                 ? "[" + DAY.format(p.from()) + ", " + DAY.format(p.to()) + ")"
@@ -68,7 +72,9 @@ final class PartitionsCommand implements Runnable {
         }
 
         private static String size(long bytes) {
-            return bytes >= 1 << 20 ? String.format("%.1f MB", bytes / 1048576.0) : String.format("%d kB", bytes / 1024);
+            return bytes >= 1 << 20
+                    ? String.format("%.1f MB", bytes / 1048576.0)
+                    : String.format("%d kB", bytes / 1024);
         }
     }
 
@@ -80,7 +86,9 @@ final class PartitionsCommand implements Runnable {
                 "Exit code 1 when part of it failed (the next run retries)."
             })
     static final class Maintain implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         @Override
@@ -91,14 +99,18 @@ final class PartitionsCommand implements Runnable {
                 migrateUnlessReplica(target);
                 MaintenanceReport report = manager.maintain();
                 for (MaintenanceReport.TableReport t : report.tables()) {
-                    if (!t.created().isEmpty() || t.movedFromDefault() > 0 || !t.expired().isEmpty() || !t.errors().isEmpty()) {
+                    if (!t.created().isEmpty()
+                            || t.movedFromDefault() > 0
+                            || !t.expired().isEmpty()
+                            || !t.errors().isEmpty()) {
                         System.out.printf(
                                 "%s: created %s, moved %d rows out of the default partition, expired %s%n",
                                 t.table(), t.created(), t.movedFromDefault(), t.expired());
                         t.errors().forEach(e -> System.out.println("  error: " + e));
                     }
                 }
-                System.out.printf("%s (%d ms)%n", report.message(), report.took().toMillis());
+                System.out.printf(
+                        "%s (%d ms)%n", report.message(), report.took().toMillis());
                 return report.outcome() == MaintenanceReport.Outcome.PARTIAL ? 1 : 0;
             }
         }

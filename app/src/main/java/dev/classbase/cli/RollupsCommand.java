@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "rollups",
-        description = "The incremental daily rollups (active users, platform metrics): their watermark, and a run by hand.",
+        description =
+                "The incremental daily rollups (active users, platform metrics): their watermark, and a run by hand.",
         subcommands = {RollupsCommand.Status.class, RollupsCommand.Run.class})
 final class RollupsCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -31,21 +32,31 @@ final class RollupsCommand implements Runnable {
 
     @Command(name = "status", description = "The watermark, the last run, and the events waiting for the next one.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         @Override
         public Integer call() throws SQLException {
             try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
                 RollupStatus s = new Rollups(target.primaryDataSource(), RollupProperties.defaults()).status();
-                System.out.printf("initialized      %s%n", s.initialized() ? "yes" : "no (the first run rebuilds from the raw tables)");
+                System.out.printf(
+                        "initialized      %s%n",
+                        s.initialized() ? "yes" : "no (the first run rebuilds from the raw tables)");
                 System.out.printf("watermark        inbox position %,d, as of %s%n", s.lastSeq(), time(s.lastRunAt()));
-                System.out.printf("last run         %s inbox rows, %s (tenant, day) pairs, %s ms%n",
-                        s.lastRows() == null ? "-" : s.lastRows(), s.lastPairs() == null ? "-" : s.lastPairs(),
+                System.out.printf(
+                        "last run         %s inbox rows, %s (tenant, day) pairs, %s ms%n",
+                        s.lastRows() == null ? "-" : s.lastRows(),
+                        s.lastPairs() == null ? "-" : s.lastPairs(),
                         s.lastDurationMs() == null ? "-" : s.lastDurationMs());
                 System.out.printf("last rebuild     %s%n", time(s.lastFullAt()));
-                System.out.printf("pending          %,d inbox rows%s%n", s.pendingRows(), s.pendingRows() == 0 ? ""
-                        : " for days " + s.oldestPendingDay() + " .. " + s.newestPendingDay());
+                System.out.printf(
+                        "pending          %,d inbox rows%s%n",
+                        s.pendingRows(),
+                        s.pendingRows() == 0
+                                ? ""
+                                : " for days " + s.oldestPendingDay() + " .. " + s.newestPendingDay());
                 System.out.printf("rollup days      %,d (tenant, day) rows%n", s.rollupDays());
             }
             return 0;
@@ -63,7 +74,9 @@ final class RollupsCommand implements Runnable {
         @Option(names = "--full", description = "rebuild from the raw tables instead of draining the inbox")
         boolean full;
 
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         @Override
@@ -74,7 +87,9 @@ final class RollupsCommand implements Runnable {
                     Migrations.apply(target.primaryDataSource());
                 }
                 RollupRun r = rollups.run(full);
-                System.out.printf("rollups: %s: %s (%d ms)%n", r.outcome(), r.detail(), r.took().toMillis());
+                System.out.printf(
+                        "rollups: %s: %s (%d ms)%n",
+                        r.outcome(), r.detail(), r.took().toMillis());
                 return 0;
             }
         }

@@ -36,7 +36,9 @@ final class ViewsCommand implements Runnable {
             name = "status",
             description = "Per view: populated, estimated rows, size, last refresh, staleness (age of its data).")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         @Override
@@ -44,15 +46,19 @@ final class ViewsCommand implements Runnable {
             try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
                 ViewRefresher refresher =
                         new ViewRefresher(target.primaryDataSource(), ViewProperties.defaults(), Clock.systemUTC());
-                System.out.printf("%-27s %-9s %12s %10s %-21s %-10s %s%n",
+                System.out.printf(
+                        "%-27s %-9s %12s %10s %-21s %-10s %s%n",
                         "view", "populated", "rows (est.)", "size", "last refresh", "staleness", "interval");
                 for (ViewStatus v : refresher.status()) {
-                    System.out.printf("%-27s %-9s %12s %10s %-21s %-10s %s%s%n",
+                    System.out.printf(
+                            "%-27s %-9s %12s %10s %-21s %-10s %s%s%n",
                             v.name(),
                             v.populated() ? "yes" : "no",
                             String.format("~%,d", v.estimatedRows()),
                             size(v.bytes()),
-                            v.lastRefresh() == null ? "never" : TIME.format(v.lastRefresh().atZoneSameInstant(ZoneOffset.UTC)),
+                            v.lastRefresh() == null
+                                    ? "never"
+                                    : TIME.format(v.lastRefresh().atZoneSameInstant(ZoneOffset.UTC)),
                             v.staleness() == null ? "-" : age(v.staleness()),
                             age(v.interval()),
                             "failed".equals(v.lastOutcome()) ? "  last attempt failed: " + v.lastError() : "");
@@ -77,7 +83,9 @@ final class ViewsCommand implements Runnable {
         @Option(names = "--wait", description = "wait for a running refresh of the same view, then refresh")
         boolean waitForRunning;
 
-        @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
+        @Option(
+                names = "--data-dir",
+                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
         Path dataDir;
 
         @Override
@@ -86,16 +94,20 @@ final class ViewsCommand implements Runnable {
                 ViewRefresher refresher =
                         new ViewRefresher(target.primaryDataSource(), ViewProperties.defaults(), Clock.systemUTC());
                 if (name != null && refresher.registry().find(name).isEmpty()) {
-                    throw new IllegalArgumentException(
-                            "no materialized view '" + name + "'; known: " + String.join(", ", refresher.registry().names()));
+                    throw new IllegalArgumentException("no materialized view '" + name + "'; known: "
+                            + String.join(", ", refresher.registry().names()));
                 }
                 if (!inRecovery(target)) {
                     Migrations.apply(target.primaryDataSource());
                 }
                 boolean failed = false;
                 for (RefreshResult r : refresher.refresh(name == null ? List.of() : List.of(name), waitForRunning)) {
-                    System.out.printf("%s: %s: %s (%d ms)%n", r.view(), r.outcome().name().toLowerCase(java.util.Locale.ROOT),
-                            r.detail(), r.took().toMillis());
+                    System.out.printf(
+                            "%s: %s: %s (%d ms)%n",
+                            r.view(),
+                            r.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                            r.detail(),
+                            r.took().toMillis());
                     failed |= r.outcome() == RefreshResult.Outcome.FAILED;
                 }
                 return failed ? 1 : 0;
@@ -118,7 +130,8 @@ final class ViewsCommand implements Runnable {
 
     private static String age(Duration d) {
         long s = d.toSeconds();
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+        return s >= 3600
+                ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
     }
 }

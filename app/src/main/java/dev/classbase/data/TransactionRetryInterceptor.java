@@ -58,7 +58,11 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
             return invocation.proceed(); // only the outermost transaction may run again
         }
         Kind kind = kinds.computeIfAbsent(
-                new MethodKey(invocation.getMethod(), invocation.getThis() == null ? null : invocation.getThis().getClass()),
+                new MethodKey(
+                        invocation.getMethod(),
+                        invocation.getThis() == null
+                                ? null
+                                : invocation.getThis().getClass()),
                 TransactionRetryInterceptor::kind);
         if (kind.readOnly()) {
             return readWithFailover(invocation);

@@ -154,17 +154,20 @@ record BenchClassroom(Classroom classroom, long portfolioId) {
                     || (select count(*) from learning_sessions where tenant_id = :t) || '/'
                     || (select count(*) from activity_logs where tenant_id = :t)
                 """;
-        String expected = primary.sql(counts).param("t", tenant).query(String.class).single();
+        String expected =
+                primary.sql(counts).param("t", tenant).query(String.class).single();
         TestCluster cluster = TestCluster.shared();
         for (int i = 0; i < cluster.cluster().replicas().size(); i++) {
             JdbcClient replica = JdbcClient.create(cluster.replicaDataSource(i));
             try {
-                if (Await.until(Duration.ofSeconds(60), () -> expected.equals(replica.sql(counts)
-                                        .param("t", tenant)
-                                        .query(String.class)
-                                        .single())
-                                ? Boolean.TRUE
-                                : null)
+                if (Await.until(
+                                Duration.ofSeconds(60),
+                                () -> expected.equals(replica.sql(counts)
+                                                .param("t", tenant)
+                                                .query(String.class)
+                                                .single())
+                                        ? Boolean.TRUE
+                                        : null)
                         == null) {
                     throw new IllegalStateException("replica " + i + " did not catch up with tenant " + tenant);
                 }

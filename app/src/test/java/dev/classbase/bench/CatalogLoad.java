@@ -71,17 +71,25 @@ final class CatalogLoad {
             throws Exception {
         Target target = target();
         String token = app.signIn(target.email());
-        URI uri = URI.create(app.url("/api/v1/courses?category=" + URLEncoder.encode(target.category(), StandardCharsets.UTF_8)));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).GET().build();
+        URI uri = URI.create(
+                app.url("/api/v1/courses?category=" + URLEncoder.encode(target.category(), StandardCharsets.UTF_8)));
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
 
         HttpResponse<String> first = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (first.statusCode() != 200) {
             throw new IllegalStateException("GET " + uri + " answered " + first.statusCode() + ": " + first.body());
         }
         List<Long> httpIds = new ArrayList<>();
-        TestApp.json(first).path("items").forEach(item -> httpIds.add(item.path("id").asLong()));
-        int statements = Integer.parseInt(first.headers().firstValue("Classbase-Query-Count").orElse("-1"));
+        TestApp.json(first)
+                .path("items")
+                .forEach(item -> httpIds.add(item.path("id").asLong()));
+        int statements = Integer.parseInt(
+                first.headers().firstValue("Classbase-Query-Count").orElse("-1"));
         String browse = browseCategorySql();
         checkSameRows(replica, target, browse, httpIds);
 
@@ -120,7 +128,8 @@ final class CatalogLoad {
 
     /** The statement pgbench runs, from the catalog itself, so the two never drift apart. */
     static String browseCategorySql() throws ReflectiveOperationException {
-        Field field = Class.forName("dev.classbase.platform.catalog.CatalogQueries").getDeclaredField("BROWSE_CATEGORY");
+        Field field =
+                Class.forName("dev.classbase.platform.catalog.CatalogQueries").getDeclaredField("BROWSE_CATEGORY");
         field.setAccessible(true);
         return (String) field.get(null);
     }
@@ -149,8 +158,8 @@ final class CatalogLoad {
                         .query((rs, n) -> rs.getLong("id"))
                         .list();
                 if (!ids.equals(httpIds) || ids.isEmpty()) {
-                    throw new IllegalStateException("catalog SQL with afterTitle '" + after + "' gave " + ids
-                            + " but the endpoint " + httpIds);
+                    throw new IllegalStateException(
+                            "catalog SQL with afterTitle '" + after + "' gave " + ids + " but the endpoint " + httpIds);
                 }
             }
             c.rollback();
@@ -180,7 +189,9 @@ final class CatalogLoad {
                     if (response.statusCode() != 200) {
                         errors.incrementAndGet();
                     }
-                    if (!replica.equals(response.headers().firstValue("Classbase-Read-Source").orElse(""))) {
+                    if (!replica.equals(response.headers()
+                            .firstValue("Classbase-Read-Source")
+                            .orElse(""))) {
                         elsewhere.incrementAndGet();
                     }
                     if (n == latencies.length) {

@@ -60,8 +60,7 @@ final class Digests {
         return "enrolled=" + enrolled;
     }
 
-    static String atRiskStudent(
-            long id, List<String> reasons, int missing, BigDecimal average, Instant lastActivity) {
+    static String atRiskStudent(long id, List<String> reasons, int missing, BigDecimal average, Instant lastActivity) {
         return "student " + id + " " + String.join("+", reasons) + " missing=" + missing + " avg=" + number(average)
                 + " last=" + lastActivity;
     }
@@ -100,7 +99,8 @@ final class Digests {
             e.path("standards").forEach(sd -> standards.add(sd.path("code").asString()));
             List<String> comments = new ArrayList<>();
             e.path("comments")
-                    .forEach(c -> comments.add(comment(c.path("id").asLong(), c.path("authorName").asString())));
+                    .forEach(c -> comments.add(
+                            comment(c.path("id").asLong(), c.path("authorName").asString())));
             lines.add(entry(
                     e.path("id").asLong(),
                     e.path("title").asString(),
@@ -113,10 +113,16 @@ final class Digests {
                                     s.path("assignmentTitle").asString()),
                     absent(a)
                             ? null
-                            : attempt(a.path("id").asLong(), number(a.path("score")), a.path("quizTitle").asString()),
+                            : attempt(
+                                    a.path("id").asLong(),
+                                    number(a.path("score")),
+                                    a.path("quizTitle").asString()),
                     absent(r)
                             ? null
-                            : resource(r.path("id").asLong(), r.path("title").asString(), r.path("kind").asString()),
+                            : resource(
+                                    r.path("id").asLong(),
+                                    r.path("title").asString(),
+                                    r.path("kind").asString()),
                     standards,
                     comments));
         }
@@ -127,7 +133,8 @@ final class Digests {
         List<String> lines = new ArrayList<>();
         lines.add(atRiskHeader(report.enrolled()));
         for (AtRiskReport.Student s : report.students()) {
-            lines.add(atRiskStudent(s.id(), s.reasons(), s.missingAssignments(), s.averagePercent(), s.lastActivityAt()));
+            lines.add(
+                    atRiskStudent(s.id(), s.reasons(), s.missingAssignments(), s.averagePercent(), s.lastActivityAt()));
         }
         return lines;
     }

@@ -28,15 +28,12 @@ final class PerRowLoading {
 
     /** Students, assignments, then one query per student per assignment (seed 000's GradebookController). */
     List<String> gradebook(long tenant, long sectionId) {
-        Map<String, Object> section = jdbc.sql("""
+        Map<String, Object> section =
+                jdbc.sql("""
                         select s.id, s.name, s.term, c.id as course_id, c.title, c.instructor_id
                         from sections as s join courses as c on c.tenant_id = s.tenant_id and c.id = s.course_id
                         where s.tenant_id = :t and s.id = :s
-                        """)
-                .param("t", tenant)
-                .param("s", sectionId)
-                .query()
-                .singleRow();
+                        """).param("t", tenant).param("s", sectionId).query().singleRow();
         long course = ((Number) section.get("course_id")).longValue();
         List<long[]> students = jdbc.sql("""
                         select u.id from enrollments as e join users as u on u.tenant_id = e.tenant_id and u.id = e.user_id
@@ -90,21 +87,19 @@ final class PerRowLoading {
      * author): seed 000's PortfolioExportService before {@code includes(...)}.
      */
     List<String> portfolio(long tenant, long portfolioId) {
-        Map<String, Object> p = jdbc.sql("select id, user_id, title, visibility from portfolios where tenant_id = :t and id = :p")
+        Map<String, Object> p = jdbc.sql(
+                        "select id, user_id, title, visibility from portfolios where tenant_id = :t and id = :p")
                 .param("t", tenant)
                 .param("p", portfolioId)
                 .query()
                 .singleRow();
         long owner = ((Number) p.get("user_id")).longValue();
         String ownerName = user(tenant, owner);
-        List<Map<String, Object>> entries = jdbc.sql("""
+        List<Map<String, Object>> entries =
+                jdbc.sql("""
                         select id, title, submission_id, quiz_attempt_id, resource_id from portfolio_entries
                         where tenant_id = :t and portfolio_id = :p order by created_at, id
-                        """)
-                .param("t", tenant)
-                .param("p", portfolioId)
-                .query()
-                .listOfRows();
+                        """).param("t", tenant).param("p", portfolioId).query().listOfRows();
         List<String> digest = new ArrayList<>();
         digest.add(Digests.portfolioHeader(portfolioId, owner, ownerName, entries.size()));
         for (Map<String, Object> e : entries) {
@@ -115,10 +110,13 @@ final class PerRowLoading {
                         "select id, assignment_id, status, score from submissions where tenant_id = :t and id = :id",
                         tenant,
                         e.get("submission_id"));
-                Map<String, Object> a =
-                        row("select title from assignments where tenant_id = :t and id = :id", tenant, s.get("assignment_id"));
+                Map<String, Object> a = row(
+                        "select title from assignments where tenant_id = :t and id = :id",
+                        tenant,
+                        s.get("assignment_id"));
                 submission = Digests.submission(
-                        (Long) s.get("id"), (String) s.get("status"), (BigDecimal) s.get("score"), (String) a.get("title"));
+                        (Long) s.get("id"), (String) s.get("status"), (BigDecimal) s.get("score"), (String)
+                                a.get("title"));
             }
             String attempt = null;
             if (e.get("quiz_attempt_id") != null) {
@@ -148,17 +146,15 @@ final class PerRowLoading {
                     .query(String.class)
                     .list();
             List<String> comments = new ArrayList<>();
-            for (Map<String, Object> c : jdbc.sql("""
+            for (Map<String, Object> c :
+                    jdbc.sql("""
                             select id, user_id from portfolio_comments
                             where tenant_id = :t and portfolio_entry_id = :e order by created_at, id
-                            """)
-                    .param("t", tenant)
-                    .param("e", entry)
-                    .query()
-                    .listOfRows()) {
+                            """).param("t", tenant).param("e", entry).query().listOfRows()) {
                 comments.add(Digests.comment((Long) c.get("id"), user(tenant, (Long) c.get("user_id"))));
             }
-            digest.add(Digests.entry(entry, (String) e.get("title"), submission, attempt, resource, standards, comments));
+            digest.add(
+                    Digests.entry(entry, (String) e.get("title"), submission, attempt, resource, standards, comments));
         }
         return digest;
     }

@@ -41,9 +41,10 @@ final class Pgbench {
         Path lib = Path.of("/usr/lib/postgresql");
         if (Files.isDirectory(lib)) {
             try (Stream<Path> versions = Files.list(lib)) {
-                Optional<Path> found = versions.filter(v -> v.getFileName().toString().matches("[0-9]+"))
-                        .sorted(Comparator.comparingInt(
-                                        (Path v) -> Integer.parseInt(v.getFileName().toString()))
+                Optional<Path> found = versions.filter(
+                                v -> v.getFileName().toString().matches("[0-9]+"))
+                        .sorted(Comparator.comparingInt((Path v) ->
+                                        Integer.parseInt(v.getFileName().toString()))
                                 .reversed())
                         .map(v -> v.resolve("bin/pgbench"))
                         .filter(Files::isExecutable)
@@ -81,17 +82,26 @@ final class Pgbench {
             List<String> command = new ArrayList<>(List.of(
                     binary.toString(),
                     "-n", // no vacuum of pgbench's own tables: there are none
-                    "-M", "prepared",
-                    "-c", Integer.toString(clients),
-                    "-j", Integer.toString(Math.min(clients, Runtime.getRuntime().availableProcessors())),
-                    "-T", Integer.toString(seconds),
-                    "-f", file.toString(),
-                    "-h", target.host(),
-                    "-p", Integer.toString(target.port()),
-                    "-U", target.user()));
+                    "-M",
+                    "prepared",
+                    "-c",
+                    Integer.toString(clients),
+                    "-j",
+                    Integer.toString(Math.min(clients, Runtime.getRuntime().availableProcessors())),
+                    "-T",
+                    Integer.toString(seconds),
+                    "-f",
+                    file.toString(),
+                    "-h",
+                    target.host(),
+                    "-p",
+                    Integer.toString(target.port()),
+                    "-U",
+                    target.user()));
             variables.forEach((name, value) -> command.addAll(List.of("-D", name + "=" + value)));
             command.add(target.database());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("PGPASSWORD", target.password());
             Process process = builder.start();
             if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
@@ -101,7 +111,9 @@ final class Pgbench {
             String output = Files.readString(log);
             Matcher tps = TPS.matcher(output);
             Matcher failed = FAILED.matcher(output);
-            if (process.exitValue() != 0 || !tps.find() || (failed.find() && !failed.group(1).equals("0"))) {
+            if (process.exitValue() != 0
+                    || !tps.find()
+                    || (failed.find() && !failed.group(1).equals("0"))) {
                 throw new IllegalStateException("pgbench failed (exit " + process.exitValue() + "):\n" + output);
             }
             return Double.parseDouble(tps.group(1));

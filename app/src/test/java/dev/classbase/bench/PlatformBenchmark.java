@@ -69,11 +69,13 @@ public final class PlatformBenchmark {
         Map<String, Object> properties = new LinkedHashMap<>(cluster.springProperties());
         properties
                 .keySet()
-                .removeIf(k -> k.startsWith("classbase.database.replicas[") && !k.startsWith("classbase.database.replicas[0]"));
+                .removeIf(k -> k.startsWith("classbase.database.replicas[")
+                        && !k.startsWith("classbase.database.replicas[0]"));
         Endpoint replica = servers.service(servers.replicas().getFirst());
         try (TestApp app = TestApp.start(properties, Map.of())) {
             awaitRotation(app);
-            String replicaName = app.bean(Pools.class).replicas().keySet().iterator().next();
+            String replicaName =
+                    app.bean(Pools.class).replicas().keySet().iterator().next();
             int poolSize = app.bean(Pools.class).replicas().get(replicaName).getMaximumPoolSize();
 
             BenchClassroom data = BenchClassroom.create(students, assignments);
@@ -133,8 +135,10 @@ public final class PlatformBenchmark {
                         iterations,
                         bound(tenant, () -> services.atRisk(teacher, c.courseId(), today, SCORE_BELOW, INACTIVE_DAYS)),
                         Digests::atRisk,
-                        bound(tenant, () -> readOnly.execute(
-                                s -> rows.atRisk(tenant, c.courseId(), asOf, SCORE_BELOW, INACTIVE_DAYS)))));
+                        bound(
+                                tenant,
+                                () -> readOnly.execute(
+                                        s -> rows.atRisk(tenant, c.courseId(), asOf, SCORE_BELOW, INACTIVE_DAYS)))));
     }
 
     private static int assignments(Classroom c) {
@@ -153,10 +157,12 @@ public final class PlatformBenchmark {
     /** Reads go to the primary until the monitor has seen the replica healthy a few times. */
     private static void awaitRotation(TestApp app) throws InterruptedException {
         ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
-        if (Await.until(Duration.ofSeconds(30), () -> !monitor.statuses().isEmpty()
-                                && monitor.statuses().stream().allMatch(ReplicaMonitor.Status::inRotation)
-                        ? Boolean.TRUE
-                        : null)
+        if (Await.until(
+                        Duration.ofSeconds(30),
+                        () -> !monitor.statuses().isEmpty()
+                                        && monitor.statuses().stream().allMatch(ReplicaMonitor.Status::inRotation)
+                                ? Boolean.TRUE
+                                : null)
                 == null) {
             throw new IllegalStateException("the replica did not join the rotation: " + monitor.statuses());
         }
@@ -218,8 +224,7 @@ public final class PlatformBenchmark {
                     tps));
             out.append(String.format(
                     "| endpoint / pgbench | %.0f %% %s | |%n",
-                    100 * ratio,
-                    ratio >= 0.5 ? "(goal 50 %: met)" : "(goal 50 %: MISSED)"));
+                    100 * ratio, ratio >= 0.5 ? "(goal 50 %: met)" : "(goal 50 %: MISSED)"));
         } else {
             out.append("| pgbench | skipped: ").append(catalog.pgbench()).append(" | |\n");
         }

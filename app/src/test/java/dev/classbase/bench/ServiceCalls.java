@@ -68,8 +68,8 @@ final class ServiceCalls {
         Method m = Arrays.stream(bean.getClass().getMethods())
                 .filter(x -> x.getName().equals(name) && x.getParameterCount() == parameters)
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException(bean.getClass() + " has no " + name + " of "
-                        + parameters + " parameters: has the service changed?"));
+                .orElseThrow(() -> new IllegalStateException(bean.getClass() + " has no " + name + " of " + parameters
+                        + " parameters: has the service changed?"));
         m.setAccessible(true); // public method of a package-private class
         return m;
     }

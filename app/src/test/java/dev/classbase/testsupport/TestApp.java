@@ -157,8 +157,7 @@ public final class TestApp implements AutoCloseable {
         bean(io.micrometer.core.instrument.MeterRegistry.class)
                 .find("classbase.query.n_plus_one")
                 .counters()
-                .forEach(c -> byRoute.merge(
-                        String.valueOf(c.getId().getTag("route")), (long) c.count(), Long::sum));
+                .forEach(c -> byRoute.merge(String.valueOf(c.getId().getTag("route")), (long) c.count(), Long::sum));
         byRoute.values().removeIf(n -> n == 0);
         return byRoute;
     }

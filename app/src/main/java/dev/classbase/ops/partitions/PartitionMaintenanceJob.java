@@ -10,8 +10,8 @@ import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -49,7 +49,11 @@ class PartitionMaintenanceJob {
         try {
             MaintenanceReport report = run();
             switch (report.outcome()) {
-                case DONE -> log.info("partition maintenance: {} ({} ms)", report.message(), report.took().toMillis());
+                case DONE ->
+                    log.info(
+                            "partition maintenance: {} ({} ms)",
+                            report.message(),
+                            report.took().toMillis());
                 case PARTIAL -> log.warn("partition maintenance: {}; {}", report.message(), report.tables());
                 case SKIPPED_NOT_OWNER -> {
                     // detected every run, said once: the CLI (as the owner) is the way out

@@ -46,7 +46,8 @@ public final class PartitionManager {
         this.clock = clock;
     }
 
-    private record RangeTable(String name, String qualified, String keyColumn, boolean owned, String defaultPartition) {}
+    private record RangeTable(
+            String name, String qualified, String keyColumn, boolean owned, String defaultPartition) {}
 
     public MaintenanceReport maintain() throws SQLException {
         long started = System.nanoTime();
@@ -66,7 +67,10 @@ public final class PartitionManager {
                         started);
             }
             try {
-                query(c, PartitionQueries.setLockTimeout(), properties.lockTimeout().toMillis() + "ms");
+                query(
+                        c,
+                        PartitionQueries.setLockTimeout(),
+                        properties.lockTimeout().toMillis() + "ms");
                 return run(c, started);
             } finally {
                 query(c, PartitionQueries.unlock(), PartitionQueries.LOCK_KEY);
@@ -80,7 +84,8 @@ public final class PartitionManager {
         if (!notOwned.isEmpty()) {
             return skipped(
                     Outcome.SKIPPED_NOT_OWNER,
-                    "role " + c.getMetaData().getUserName() + " cannot alter " + notOwned.getFirst().name()
+                    "role " + c.getMetaData().getUserName() + " cannot alter "
+                            + notOwned.getFirst().name()
                             + " (not its owner); run ./classbase partitions maintain, which connects as the owner",
                     started);
         }
@@ -153,7 +158,11 @@ public final class PartitionManager {
 
     /** Only partitions whose whole range ends at or before today minus the retention are touched. */
     private List<String> applyRetention(
-            Connection c, RangeTable t, List<PartitionStatus.Partition> partitions, LocalDate today, List<String> errors) {
+            Connection c,
+            RangeTable t,
+            List<PartitionStatus.Partition> partitions,
+            LocalDate today,
+            List<String> errors) {
         int months = properties.retentionOf(t.name());
         List<String> expired = new ArrayList<>();
         if (months == 0) {
@@ -172,8 +181,8 @@ public final class PartitionManager {
         }
         try {
             for (String leftover : detachedLeftovers(c, t)) {
-                LocalDate month = LocalDate.parse(leftover.substring(leftover.length() - 6) + "01",
-                        DateTimeFormatter.BASIC_ISO_DATE);
+                LocalDate month = LocalDate.parse(
+                        leftover.substring(leftover.length() - 6) + "01", DateTimeFormatter.BASIC_ISO_DATE);
                 if (!month.plusMonths(1).atStartOfDay().atOffset(ZoneOffset.UTC).isAfter(cutoff)) {
                     retire(c, quoted(c, leftover));
                     expired.add(leftover);
@@ -233,7 +242,8 @@ public final class PartitionManager {
                         ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         strategies.put(rs.getString("parent"), rs.getString("strategy"));
-                        byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>()).add(partition(rs));
+                        byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>())
+                                .add(partition(rs));
                     }
                 }
                 List<PartitionStatus> result = new ArrayList<>();
@@ -275,7 +285,8 @@ public final class PartitionManager {
         try (PreparedStatement ps = c.prepareStatement(PartitionQueries.partitions());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>()).add(partition(rs));
+                byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>())
+                        .add(partition(rs));
             }
         }
         return byTable;
@@ -310,7 +321,9 @@ public final class PartitionManager {
     }
 
     private static List<String> names(List<PartitionStatus.Partition> partitions) {
-        return partitions == null ? List.of() : partitions.stream().map(PartitionStatus.Partition::name).toList();
+        return partitions == null
+                ? List.of()
+                : partitions.stream().map(PartitionStatus.Partition::name).toList();
     }
 
     private String summary(List<TableReport> reports) {

@@ -67,9 +67,8 @@ public record PartitionProperties(
         // long enough for a busy table's queries to finish, short enough that the queue of
         // statements waiting behind the DETACH's exclusive lock never becomes an outage
         if (lockTimeout.compareTo(Duration.ofMillis(100)) < 0 || lockTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
-            Duration clamped = lockTimeout.compareTo(Duration.ofMillis(100)) < 0
-                    ? Duration.ofMillis(100)
-                    : Duration.ofMinutes(1);
+            Duration clamped =
+                    lockTimeout.compareTo(Duration.ofMillis(100)) < 0 ? Duration.ofMillis(100) : Duration.ofMinutes(1);
             log.warn("classbase.partitions.lock-timeout={} is outside 100ms..1m; using {}", lockTimeout, clamped);
             lockTimeout = clamped;
         }

@@ -53,17 +53,28 @@ class RollupJob {
         this.rows = Counter.builder("classbase.rollups.rows")
                 .description("Inbox rows (per statement, tenant, day and user) this instance rolled up")
                 .register(registry);
-        Gauge.builder("classbase.rollups.last_success", lastSuccess, r -> r.get() == null ? 0 : r.get().toEpochSecond())
+        Gauge.builder(
+                        "classbase.rollups.last_success",
+                        lastSuccess,
+                        r -> r.get() == null ? 0 : r.get().toEpochSecond())
                 .description("When the rollups last ran, epoch seconds (0: never)")
                 .register(registry);
-        Gauge.builder("classbase.rollups.staleness", lastSuccess, r -> r.get() == null ? Double.NaN
-                        : Duration.between(r.get(), OffsetDateTime.now(this.clock)).toMillis() / 1000.0)
+        Gauge.builder(
+                        "classbase.rollups.staleness",
+                        lastSuccess,
+                        r -> r.get() == null
+                                ? Double.NaN
+                                : Duration.between(r.get(), OffsetDateTime.now(this.clock))
+                                                .toMillis()
+                                        / 1000.0)
                 .description("Seconds since the rollups' watermark time (NaN: never ran)")
                 .baseUnit("seconds")
                 .register(registry);
     }
 
-    @Scheduled(fixedDelayString = "${classbase.rollups.tick:PT1M}", initialDelayString = "${classbase.rollups.initial-delay:PT15S}")
+    @Scheduled(
+            fixedDelayString = "${classbase.rollups.tick:PT1M}",
+            initialDelayString = "${classbase.rollups.initial-delay:PT15S}")
     void scheduled() {
         if (!properties.schedulerEnabled()) {
             return;
@@ -77,7 +88,8 @@ class RollupJob {
                         log.warn("rollups: {}", run.detail());
                     }
                 }
-                case "rebuilt" -> log.info("rollups: {} ({} ms)", run.detail(), run.took().toMillis());
+                case "rebuilt" ->
+                    log.info("rollups: {} ({} ms)", run.detail(), run.took().toMillis());
                 default -> log.debug("rollups: {}: {}", run.outcome(), run.detail());
             }
         } catch (SQLException | RuntimeException e) {

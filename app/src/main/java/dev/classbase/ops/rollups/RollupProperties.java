@@ -13,7 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * are clamped with a warning naming the setting.
  */
 @ConfigurationProperties("classbase.rollups")
-public record RollupProperties(@DefaultValue("true") boolean schedulerEnabled, @DefaultValue("30m") Duration runTimeout) {
+public record RollupProperties(
+        @DefaultValue("true") boolean schedulerEnabled,
+        @DefaultValue("30m") Duration runTimeout) {
     private static final Logger log = LoggerFactory.getLogger(RollupProperties.class);
     private static final Duration MIN = Duration.ofSeconds(10);
     private static final Duration MAX = Duration.ofHours(6);

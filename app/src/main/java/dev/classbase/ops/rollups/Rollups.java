@@ -39,8 +39,12 @@ public final class Rollups {
                     ps.setBoolean(1, full);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
-                        run = new RollupRun(rs.getString(1), rs.getLong(2), rs.getLong(3),
-                                Duration.ofMillis(rs.getLong(4)), rs.getString(5));
+                        run = new RollupRun(
+                                rs.getString(1),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                Duration.ofMillis(rs.getLong(4)),
+                                rs.getString(5));
                     }
                 }
                 c.commit();

@@ -44,7 +44,11 @@ class ViewRefreshJob {
 
     @Autowired
     ViewRefreshJob(Pools pools, ViewProperties properties, MeterRegistry registry) {
-        this(new ViewRefresher(pools.analyticsPrimary(), properties, Clock.systemUTC()), properties, registry, Clock.systemUTC());
+        this(
+                new ViewRefresher(pools.analyticsPrimary(), properties, Clock.systemUTC()),
+                properties,
+                registry,
+                Clock.systemUTC());
     }
 
     ViewRefreshJob(ViewRefresher refresher, ViewProperties properties, MeterRegistry registry, Clock clock) {
@@ -65,7 +69,9 @@ class ViewRefreshJob {
         }
     }
 
-    @Scheduled(fixedDelayString = "${classbase.views.tick:PT1M}", initialDelayString = "${classbase.views.initial-delay:PT20S}")
+    @Scheduled(
+            fixedDelayString = "${classbase.views.tick:PT1M}",
+            initialDelayString = "${classbase.views.initial-delay:PT20S}")
     void scheduled() {
         if (!properties.schedulerEnabled()) {
             return;
@@ -73,15 +79,24 @@ class ViewRefreshJob {
         try {
             RefreshPass pass = run();
             switch (pass.outcome()) {
-                case RAN -> pass.views().stream()
-                        .filter(v -> v.outcome() != RefreshResult.Outcome.FRESH)
-                        .forEach(v -> {
-                            if (v.outcome() == RefreshResult.Outcome.REFRESHED) {
-                                log.info("view {}: {} ({} ms)", v.view(), v.detail(), v.took().toMillis());
-                            } else {
-                                log.warn("view {}: {}: {}", v.view(), v.outcome().label(), v.detail());
-                            }
-                        });
+                case RAN ->
+                    pass.views().stream()
+                            .filter(v -> v.outcome() != RefreshResult.Outcome.FRESH)
+                            .forEach(v -> {
+                                if (v.outcome() == RefreshResult.Outcome.REFRESHED) {
+                                    log.info(
+                                            "view {}: {} ({} ms)",
+                                            v.view(),
+                                            v.detail(),
+                                            v.took().toMillis());
+                                } else {
+                                    log.warn(
+                                            "view {}: {}: {}",
+                                            v.view(),
+                                            v.outcome().label(),
+                                            v.detail());
+                                }
+                            });
                 case SKIPPED_REPLICA -> {
                     if (!saidReplica) {
                         saidReplica = true;
@@ -127,6 +142,8 @@ class ViewRefreshJob {
     }
 
     private double staleness(OffsetDateTime t) {
-        return t == null ? Double.NaN : Duration.between(t, OffsetDateTime.now(clock)).toMillis() / 1000.0;
+        return t == null
+                ? Double.NaN
+                : Duration.between(t, OffsetDateTime.now(clock)).toMillis() / 1000.0;
     }
 }

@@ -55,8 +55,9 @@ public final class ViewRefresher {
     public List<RefreshResult> refresh(List<String> names, boolean wait) throws SQLException {
         List<MaterializedView> wanted = new ArrayList<>();
         for (String name : names) {
-            wanted.add(registry.find(name).orElseThrow(() -> new IllegalArgumentException(
-                    "no materialized view '" + name + "'; known: " + String.join(", ", registry.names()))));
+            wanted.add(registry.find(name)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "no materialized view '" + name + "'; known: " + String.join(", ", registry.names()))));
         }
         try (Connection c = dataSource.getConnection()) {
             List<RefreshResult> results = new ArrayList<>();
@@ -90,7 +91,9 @@ public final class ViewRefresher {
             }
             try {
                 List<RefreshResult> results = pass(c);
-                long refreshed = results.stream().filter(r -> r.outcome() == Outcome.REFRESHED).count();
+                long refreshed = results.stream()
+                        .filter(r -> r.outcome() == Outcome.REFRESHED)
+                        .count();
                 return new RefreshPass(
                         RefreshPass.Outcome.RAN,
                         refreshed == 0 ? "views up to date: nothing to do" : "refreshed " + refreshed + " view(s)",
@@ -115,7 +118,11 @@ public final class ViewRefresher {
                     .findFirst()
                     .orElse(null);
             if (failedDependency != null) {
-                result = new RefreshResult(view.name(), Outcome.SKIPPED_DEPENDENCY, null, Duration.ZERO,
+                result = new RefreshResult(
+                        view.name(),
+                        Outcome.SKIPPED_DEPENDENCY,
+                        null,
+                        Duration.ZERO,
                         "not refreshed: " + failedDependency + " could not be refreshed");
             } else if (due(view, last, thisPass, now)) {
                 result = refreshOne(c, view, false);
@@ -141,7 +148,9 @@ public final class ViewRefresher {
         for (String dependency : view.dependsOn()) {
             Refresh dep = last.get(dependency);
             if (thisPass.get(dependency) == Outcome.REFRESHED
-                    || (dep != null && dep.refreshedAt() != null && dep.refreshedAt().isAfter(own.refreshedAt()))) {
+                    || (dep != null
+                            && dep.refreshedAt() != null
+                            && dep.refreshedAt().isAfter(own.refreshedAt()))) {
                 return true;
             }
         }
@@ -245,8 +254,10 @@ public final class ViewRefresher {
             while (rs.next()) {
                 long ms = rs.getLong(3);
                 Long durationMs = rs.wasNull() ? null : ms;
-                last.put(rs.getString(1), new Refresh(
-                        rs.getObject(2, OffsetDateTime.class), durationMs, rs.getString(4), rs.getString(5)));
+                last.put(
+                        rs.getString(1),
+                        new Refresh(
+                                rs.getObject(2, OffsetDateTime.class), durationMs, rs.getString(4), rs.getString(5)));
             }
         }
         return last;

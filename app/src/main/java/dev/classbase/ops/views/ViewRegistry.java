@@ -35,7 +35,8 @@ public final class ViewRegistry {
         for (MaterializedView v : views) {
             for (String dependency : v.dependsOn()) {
                 if (!seen.contains(dependency)) {
-                    throw new IllegalStateException(v.name() + " reads " + dependency + ", which is not listed before it");
+                    throw new IllegalStateException(
+                            v.name() + " reads " + dependency + ", which is not listed before it");
                 }
             }
             seen.add(v.name());

@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * a request without {@code from} gets. Out-of-range values are clamped with a warning naming the setting.
  */
 @ConfigurationProperties("classbase.dashboard")
-record DashboardProperties(@DefaultValue("366") int maxRangeDays, @DefaultValue("30") int defaultRangeDays) {
+record DashboardProperties(
+        @DefaultValue("366") int maxRangeDays,
+        @DefaultValue("30") int defaultRangeDays) {
     private static final Logger log = LoggerFactory.getLogger(DashboardProperties.class);
     private static final int CEILING = 3660;
 

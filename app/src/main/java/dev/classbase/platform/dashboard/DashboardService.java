@@ -38,12 +38,22 @@ class DashboardService {
     DashboardResponse dailyActivity(Caller caller, String from, String to) {
         allow(caller);
         DateRange range = range(from, to);
-        List<Map<String, Object>> rows = reads.read(caller.tenantId(), s -> s.rows(DashboardQueries.dailyActivity(),
-                range.from(), range.to(),
-                caller.tenantId(), range.from(), range.to(),
-                caller.tenantId(), range.from(), range.to(), caller.tenantId(),
-                caller.tenantId()));
-        OffsetDateTime asOf = rows.isEmpty() ? null : (OffsetDateTime) rows.getFirst().get("asOf");
+        List<Map<String, Object>> rows = reads.read(
+                caller.tenantId(),
+                s -> s.rows(
+                        DashboardQueries.dailyActivity(),
+                        range.from(),
+                        range.to(),
+                        caller.tenantId(),
+                        range.from(),
+                        range.to(),
+                        caller.tenantId(),
+                        range.from(),
+                        range.to(),
+                        caller.tenantId(),
+                        caller.tenantId()));
+        OffsetDateTime asOf =
+                rows.isEmpty() ? null : (OffsetDateTime) rows.getFirst().get("asOf");
         rows.forEach(r -> r.remove("asOf"));
         return new DashboardResponse(asOf, range.from(), range.to(), rows);
     }
@@ -75,9 +85,8 @@ class DashboardService {
         Long instructor = caller.isAdmin() ? null : caller.userId();
         return reads.read(caller.tenantId(), s -> {
             OffsetDateTime asOf = asOf(s, "mv_instructor_performance");
-            List<Map<String, Object>> rows = asOf == null
-                    ? List.of()
-                    : s.rows(DashboardQueries.instructorPerformance(), instructor, instructor);
+            List<Map<String, Object>> rows =
+                    asOf == null ? List.of() : s.rows(DashboardQueries.instructorPerformance(), instructor, instructor);
             return new DashboardResponse(asOf, null, null, rows);
         });
     }

@@ -40,13 +40,7 @@ class EventQueries {
     }
 
     /** Rows of {@link #OF_USER}: empty when the user is unknown; a null event when they have none. */
-    List<Row> ofUser(
-            long tenant,
-            long user,
-            OffsetDateTime since,
-            OffsetDateTime beforeAt,
-            long beforeId,
-            int limit) {
+    List<Row> ofUser(long tenant, long user, OffsetDateTime since, OffsetDateTime beforeAt, long beforeId, int limit) {
         return jdbc.sql(OF_USER)
                 .param("tenant", tenant)
                 .param("user", user)

@@ -93,7 +93,10 @@ public class SessionService implements Authenticator {
 
     private static Caller caller(ResultSet rs, int row) throws SQLException {
         return new Caller(
-                rs.getLong("tenant_id"), rs.getLong("user_id"), Role.fromDb(rs.getString("role")), rs.getString("email"));
+                rs.getLong("tenant_id"),
+                rs.getLong("user_id"),
+                Role.fromDb(rs.getString("role")),
+                rs.getString("email"));
     }
 
     /** Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone. */

@@ -67,10 +67,7 @@ class PartitionManagerTests {
         return db.sql("""
                         select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
                         where i.inhparent = ?::regclass and c.relname like ? order by c.relname
-                        """)
-                .params(table, table + "\\_p%")
-                .query(String.class)
-                .list();
+                        """).params(table, table + "\\_p%").query(String.class).list();
     }
 
     private static List<String> monthNames(String table, String fromYyyymm, String toYyyymm) {
@@ -122,10 +119,15 @@ class PartitionManagerTests {
         // 3 months before is 2030-12-10: November 2030 is the last month to go
         assertThat(expired(report, "activity_logs")).isEqualTo(monthNames("activity_logs", "202901", "203011"));
         assertThat(months(db, "activity_logs")).isEqualTo(monthNames("activity_logs", "203012", "203107"));
-        assertThat(db.sql("select to_regclass('analytics_events_p202908') is null").query(Boolean.class).single())
+        assertThat(db.sql("select to_regclass('analytics_events_p202908') is null")
+                        .query(Boolean.class)
+                        .single())
                 .as("dropped")
                 .isTrue();
-        assertThat(db.sql("select count(*) from analytics_events").query(Long.class).single()).isEqualTo(1);
+        assertThat(db.sql("select count(*) from analytics_events")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(1);
         assertThat(manager(PartitionProperties.defaults()).maintain().message())
                 .isEqualTo("partitions up to date: nothing to do");
     }
@@ -136,10 +138,7 @@ class PartitionManagerTests {
         long user = db.sql("""
                         insert into users (tenant_id, email, full_name, role, password_hash)
                         values (?, 'archived@example.org', 'Archived', 'student', 'x') returning id
-                        """)
-                .param(tenant)
-                .query(Long.class)
-                .single();
+                        """).param(tenant).query(Long.class).single();
         db.sql("insert into learning_sessions (tenant_id, user_id, start_time) values (?, ?, ?)")
                 .params(tenant, user, at("2030-07-15T08:00:00Z"))
                 .update();
@@ -151,9 +150,14 @@ class PartitionManagerTests {
         assertThat(report.outcome()).as(report.toString()).isEqualTo(Outcome.DONE);
         // 6 months before 2031-03-10 is 2030-09-10: June, July, August 2030 go
         assertThat(expired(report, "learning_sessions")).isEqualTo(monthNames("learning_sessions", "203006", "203008"));
-        assertThat(db.sql("select count(*) from archive.learning_sessions_p203007").query(Long.class).single())
+        assertThat(db.sql("select count(*) from archive.learning_sessions_p203007")
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(1);
-        assertThat(db.sql("select count(*) from learning_sessions").query(Long.class).single()).isZero();
+        assertThat(db.sql("select count(*) from learning_sessions")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     @Test
@@ -165,10 +169,17 @@ class PartitionManagerTests {
                         insert into analytics_events (tenant_id, kind, occurred_at)
                         values (?, 'future', ?), (?, 'past', ?), (?, 'ahead', ?)
                         """)
-                .params(tenant, at("2034-06-15T10:00:00Z"), tenant, at("2030-02-03T10:00:00Z"), tenant,
+                .params(
+                        tenant,
+                        at("2034-06-15T10:00:00Z"),
+                        tenant,
+                        at("2030-02-03T10:00:00Z"),
+                        tenant,
                         at("2031-07-04T10:00:00Z"))
                 .update();
-        assertThat(db.sql("select count(*) from analytics_events_default").query(Long.class).single())
+        assertThat(db.sql("select count(*) from analytics_events_default")
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(3);
 
         MaintenanceReport report = manager(PartitionProperties.defaults()).maintain();
@@ -181,7 +192,10 @@ class PartitionManagerTests {
         assertThat(events.movedFromDefault()).isEqualTo(3);
         assertThat(events.created())
                 .contains("analytics_events_p203406", "analytics_events_p203002", "analytics_events_p203107");
-        assertThat(db.sql("select count(*) from analytics_events_default").query(Long.class).single()).isZero();
+        assertThat(db.sql("select count(*) from analytics_events_default")
+                        .query(Long.class)
+                        .single())
+                .isZero();
         assertThat(db.sql("select kind || ' ' || tableoid::regclass from analytics_events order by occurred_at")
                         .query(String.class)
                         .list())
@@ -194,7 +208,8 @@ class PartitionManagerTests {
     @Test
     void isANoOpOnAReplica() throws Exception {
         EmbeddedCluster cluster = TestCluster.shared().cluster();
-        DataSource replica = TestCluster.dataSource(cluster.replicas().getFirst().database(DATABASE));
+        DataSource replica =
+                TestCluster.dataSource(cluster.replicas().getFirst().database(DATABASE));
         // the database was created on the primary moments ago: wait until the replica has it
         Await.until(Duration.ofSeconds(30), () -> {
             try (Connection c = replica.getConnection()) {
@@ -228,7 +243,8 @@ class PartitionManagerTests {
     @Test
     void theServiceRoleIsToldToUseTheCommandLine() throws SQLException {
         EmbeddedCluster cluster = TestCluster.shared().cluster();
-        DataSource service = TestCluster.dataSource(cluster.service(cluster.primary()).database(DATABASE));
+        DataSource service =
+                TestCluster.dataSource(cluster.service(cluster.primary()).database(DATABASE));
 
         MaintenanceReport report = new PartitionManager(service, PartitionProperties.defaults(), TODAY).maintain();
 
@@ -243,8 +259,12 @@ class PartitionManagerTests {
 
         assertThat(job.run().outcome()).isEqualTo(Outcome.DONE);
 
-        assertThat(registry.get("classbase.partitions.last_success").gauge().value()).isPositive();
-        assertThat(registry.get("classbase.partitions.duration").tag("outcome", "done").timer().count())
+        assertThat(registry.get("classbase.partitions.last_success").gauge().value())
+                .isPositive();
+        assertThat(registry.get("classbase.partitions.duration")
+                        .tag("outcome", "done")
+                        .timer()
+                        .count())
                 .isEqualTo(1);
     }
 
@@ -254,14 +274,25 @@ class PartitionManagerTests {
 
         assertThat(status)
                 .extracting(PartitionStatus::table)
-                .contains("analytics_events", "activity_logs", "learning_sessions", "behavioral_indicators",
-                        "assessment_attempts", "progress", "user_sessions");
-        PartitionStatus progress = status.stream().filter(s -> s.table().equals("progress")).findFirst().orElseThrow();
+                .contains(
+                        "analytics_events",
+                        "activity_logs",
+                        "learning_sessions",
+                        "behavioral_indicators",
+                        "assessment_attempts",
+                        "progress",
+                        "user_sessions");
+        PartitionStatus progress = status.stream()
+                .filter(s -> s.table().equals("progress"))
+                .findFirst()
+                .orElseThrow();
         assertThat(progress.strategy()).isEqualTo("hash");
         assertThat(progress.partitions()).hasSize(16);
         assertThat(progress.partitions().getFirst().bound()).contains("modulus 16");
-        PartitionStatus events =
-                status.stream().filter(s -> s.table().equals("analytics_events")).findFirst().orElseThrow();
+        PartitionStatus events = status.stream()
+                .filter(s -> s.table().equals("analytics_events"))
+                .findFirst()
+                .orElseThrow();
         assertThat(events.defaultPartition()).isEqualTo("analytics_events_default");
         assertThat(events.defaultRows()).isNotNull();
         assertThat(events.partitions())

@@ -40,7 +40,10 @@ class PartitionPruningTests {
                         insert into analytics_events (tenant_id, kind, occurred_at)
                         select ?, 'view', d from generate_series(?::timestamptz, ?::timestamptz, interval '6 hours') as d
                         """)
-                .params(tenant, OffsetDateTime.parse("2029-09-01T00:00:00Z"), OffsetDateTime.parse("2031-07-31T18:00:00Z"))
+                .params(
+                        tenant,
+                        OffsetDateTime.parse("2029-09-01T00:00:00Z"),
+                        OffsetDateTime.parse("2031-07-31T18:00:00Z"))
                 .update();
         db.sql("analyze analytics_events").update();
         assertThat(PartitionManagerTests.months(db, "analytics_events")).hasSizeGreaterThan(20);

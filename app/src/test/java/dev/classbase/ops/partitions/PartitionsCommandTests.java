@@ -2,8 +2,8 @@ package dev.classbase.ops.partitions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.cluster.Endpoint;
 import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.cluster.Endpoint;
 import dev.classbase.testsupport.Cli;
 import dev.classbase.testsupport.TestCluster;
 import java.time.Duration;
@@ -26,7 +26,8 @@ class PartitionsCommandTests {
         Cli.Result status = Cli.run(primary, Duration.ofSeconds(120), "partitions", "status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.stdout())
-                .containsPattern("analytics_events \\(range\\): \\d+ partitions, .*default partition analytics_events_default: 0 rows")
+                .containsPattern(
+                        "analytics_events \\(range\\): \\d+ partitions, .*default partition analytics_events_default: 0 rows")
                 .contains("progress (hash): 16 partitions")
                 .contains("user_sessions (hash): 8 partitions")
                 .containsPattern("analytics_events_p\\d{6}\\s+\\[\\d{4}-\\d{2}-01, \\d{4}-\\d{2}-01\\)");

@@ -32,18 +32,28 @@ class RollupCommandTests {
         assertThat(first.exitCode()).as(first.output()).isZero();
         assertThat(first.stdout()).contains("rollups: rebuilt");
 
-        long tenant = db.sql("insert into tenants (name, slug) values ('Cli', 'cli') returning id").query(Long.class).single();
-        db.sql("insert into activity_logs (tenant_id, action, created_at) values (?, 'open', now()), (?, 'open', now())")
+        long tenant = db.sql("insert into tenants (name, slug) values ('Cli', 'cli') returning id")
+                .query(Long.class)
+                .single();
+        db.sql(
+                        "insert into activity_logs (tenant_id, action, created_at) values (?, 'open', now()), (?, 'open', now())")
                 .params(tenant, tenant)
                 .update();
-        assertThat(Cli.run(primary, Duration.ofSeconds(120), "rollups", "status").stdout())
+        assertThat(Cli.run(primary, Duration.ofSeconds(120), "rollups", "status")
+                        .stdout())
                 .containsPattern("pending\\s+1 inbox rows for days");
         Cli.Result second = Cli.run(primary, Duration.ofSeconds(120), "rollups", "run");
         assertThat(second.stdout()).contains("rollups: ran: 1 inbox rows into 1 (tenant, day) pairs");
-        assertThat(db.sql("select actions from rollup_daily_activity").query(Long.class).single()).isEqualTo(2);
+        assertThat(db.sql("select actions from rollup_daily_activity")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
 
-        Cli.Result onReplica = Cli.run(Map.of("CLASSBASE_DATABASE_URL", url(cluster.replicas().getFirst(), "rollups_cli")),
-                Duration.ofSeconds(120), "rollups", "run");
+        Cli.Result onReplica = Cli.run(
+                Map.of("CLASSBASE_DATABASE_URL", url(cluster.replicas().getFirst(), "rollups_cli")),
+                Duration.ofSeconds(120),
+                "rollups",
+                "run");
         assertThat(onReplica.exitCode()).as(onReplica.output()).isZero();
         assertThat(onReplica.stdout()).contains("skipped_replica").contains("rollups run on the primary");
     }

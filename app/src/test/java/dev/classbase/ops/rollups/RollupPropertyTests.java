@@ -78,7 +78,8 @@ class RollupPropertyTests {
                     .single();
             for (int u = 0; u < 12; u++) {
                 String role = u == 0 ? "admin" : u < 4 ? "teacher" : "student";
-                long id = sql.sql("insert into users (tenant_id, email, full_name, role) values (?, ?, ?, ?) returning id")
+                long id = sql.sql(
+                                "insert into users (tenant_id, email, full_name, role) values (?, ?, ?, ?) returning id")
                         .params(tenant, "u" + u + "@t" + tenant + ".rollup", "User " + u, role)
                         .query(Long.class)
                         .single();
@@ -114,7 +115,10 @@ class RollupPropertyTests {
             }
             assertThat(rollups.run(false).ran()).isTrue();
             assertThat(actual()).as("round %d (seed %d)", round, SEED).isEqualTo(expected());
-            assertThat(sql.sql("select count(*) from rollup_inbox").query(Long.class).single()).isZero();
+            assertThat(sql.sql("select count(*) from rollup_inbox")
+                            .query(Long.class)
+                            .single())
+                    .isZero();
         }
         // and a rebuild lands on the same numbers
         assertThat(rollups.run(true).outcome()).isEqualTo("rebuilt");
@@ -126,18 +130,28 @@ class RollupPropertyTests {
     private static void movedOutOfTheDefaultPartition(Rollups rollups, Instant now) throws SQLException {
         Instant old = now.minus(Duration.ofDays(365 * 4));
         long[] user = USERS.get(5);
-        sql.sql("insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'old', ?), (?, ?, 'old', ?)")
+        sql.sql(
+                        "insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'old', ?), (?, ?, 'old', ?)")
                 .params(user[0], user[1], Timestamp.from(old), user[0], null, Timestamp.from(old.plusSeconds(60)))
                 .update();
         assertThat(rollups.run(false).ran()).isTrue();
-        assertThat(sql.sql("select count(*) from analytics_events_default").query(Long.class).single()).isEqualTo(2);
+        assertThat(sql.sql("select count(*) from analytics_events_default")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
         int created = sql.sql("select classbase_ensure_monthly_partitions('analytics_events', ?::date, ?::date + 1)")
                 .params(old.toString().substring(0, 10), old.toString().substring(0, 10))
                 .query(Integer.class)
                 .single();
         assertThat(created).isEqualTo(1);
-        assertThat(sql.sql("select count(*) from analytics_events_default").query(Long.class).single()).isZero();
-        assertThat(sql.sql("select count(*) from rollup_inbox").query(Long.class).single()).isZero();
+        assertThat(sql.sql("select count(*) from analytics_events_default")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+        assertThat(sql.sql("select count(*) from rollup_inbox")
+                        .query(Long.class)
+                        .single())
+                .isZero();
     }
 
     private static void insertBatch(Connection c, Random random, Instant now) throws SQLException {
@@ -147,7 +161,9 @@ class RollupPropertyTests {
                 : "insert into activity_logs (tenant_id, user_id, action, created_at) values (?, ?, 'open', ?)";
         int rows = 1 + random.nextInt(30);
         StringBuilder sqlText = new StringBuilder(insert);
-        sqlText.append(", (?, ?, ?)".repeat(rows - 1).replace("(?, ?, ?)", events ? "(?, ?, 'view', ?)" : "(?, ?, 'open', ?)"));
+        sqlText.append(", (?, ?, ?)"
+                .repeat(rows - 1)
+                .replace("(?, ?, ?)", events ? "(?, ?, 'view', ?)" : "(?, ?, 'open', ?)"));
         try (PreparedStatement ps = c.prepareStatement(sqlText.toString())) {
             int p = 1;
             for (int i = 0; i < rows; i++) {

@@ -46,13 +46,22 @@ class RollupRunTests {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RollupJob job = new RollupJob(
                 new Rollups(db, RollupProperties.defaults()), RollupProperties.defaults(), registry, Clock.systemUTC());
-        assertThat(registry.get("classbase.rollups.last_success").gauge().value()).isZero();
+        assertThat(registry.get("classbase.rollups.last_success").gauge().value())
+                .isZero();
         assertThat(job.run().outcome()).isEqualTo("rebuilt");
         assertThat(job.run().outcome()).isEqualTo("ran");
-        assertThat(registry.get("classbase.rollups.last_success").gauge().value()).isPositive();
+        assertThat(registry.get("classbase.rollups.last_success").gauge().value())
+                .isPositive();
         assertThat(registry.get("classbase.rollups.staleness").gauge().value()).isBetween(0.0, 60.0);
-        assertThat(registry.get("classbase.rollups.run").tag("outcome", "ran").timer().count()).isEqualTo(1);
-        assertThat(JdbcClient.create(db).sql("select last_seq from rollup_state").query(Long.class).single())
+        assertThat(registry.get("classbase.rollups.run")
+                        .tag("outcome", "ran")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(JdbcClient.create(db)
+                        .sql("select last_seq from rollup_state")
+                        .query(Long.class)
+                        .single())
                 .isNotNull();
     }
 }

@@ -34,16 +34,21 @@ class ViewRefreshCommandTests {
         assertThat(all.stdout().lines().toList())
                 .hasSize(6)
                 .allMatch(line -> line.contains(": refreshed: populated (first refresh)"));
-        assertThat(all.stdout().indexOf("mv_daily_active_users")).isLessThan(all.stdout().indexOf("mv_daily_platform_metrics"));
-        assertThat(all.stdout().indexOf("mv_course_analytics")).isLessThan(all.stdout().indexOf("mv_instructor_performance"));
+        assertThat(all.stdout().indexOf("mv_daily_active_users"))
+                .isLessThan(all.stdout().indexOf("mv_daily_platform_metrics"));
+        assertThat(all.stdout().indexOf("mv_course_analytics"))
+                .isLessThan(all.stdout().indexOf("mv_instructor_performance"));
 
         Cli.Result one = Cli.run(primary, Duration.ofSeconds(120), "views", "refresh", "course_analytics");
         assertThat(one.exitCode()).as(one.output()).isZero();
-        assertThat(one.stdout()).startsWith("mv_course_analytics: refreshed: refreshed concurrently").hasLineCount(1);
+        assertThat(one.stdout())
+                .startsWith("mv_course_analytics: refreshed: refreshed concurrently")
+                .hasLineCount(1);
 
         Cli.Result after = Cli.run(primary, Duration.ofSeconds(120), "views", "status");
         assertThat(after.stdout())
-                .containsPattern("mv_daily_active_users\\s+yes\\s+~0\\s+\\d+ kB\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+\\d+s");
+                .containsPattern(
+                        "mv_daily_active_users\\s+yes\\s+~0\\s+\\d+ kB\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+\\d+s");
 
         Cli.Result unknown = Cli.run(primary, Duration.ofSeconds(120), "views", "refresh", "nope");
         assertThat(unknown.exitCode()).isEqualTo(2);
@@ -51,7 +56,10 @@ class ViewRefreshCommandTests {
 
         Endpoint replica = cluster.replicas().getFirst();
         Cli.Result onReplica = Cli.run(
-                Map.of("CLASSBASE_DATABASE_URL", url(replica, "views_cli")), Duration.ofSeconds(120), "views", "refresh");
+                Map.of("CLASSBASE_DATABASE_URL", url(replica, "views_cli")),
+                Duration.ofSeconds(120),
+                "views",
+                "refresh");
         assertThat(onReplica.exitCode()).as(onReplica.output()).isZero();
         assertThat(onReplica.stdout()).contains("skipped_replica").contains("refreshed on the primary");
     }

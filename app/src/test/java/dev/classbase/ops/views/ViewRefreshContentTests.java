@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import dev.classbase.testsupport.TestCluster;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,14 +66,19 @@ class ViewRefreshContentTests {
                 group by x.tenant_id, x.day
                 """);
         // history is kept: last_sign_in_at would give each user one day at most
-        long userDays = db.sql("select sum(active_users) from mv_daily_active_users").query(Long.class).single();
+        long userDays = db.sql("select sum(active_users) from mv_daily_active_users")
+                .query(Long.class)
+                .single();
         long users = db.sql("select count(*) from users").query(Long.class).single();
         assertThat(userDays).isGreaterThan(users);
     }
 
     @Test
     void contentMetrics() {
-        assertSameRows("mv_content_metrics", "tenant_id, day, units_created, units_published, lesson_plans_created, templates_created", """
+        assertSameRows(
+                "mv_content_metrics",
+                "tenant_id, day, units_created, units_published, lesson_plans_created, templates_created",
+                """
                 with u as (select tenant_id, (created_at at time zone 'UTC')::date as day, count(*) as n from unit_plans group by 1, 2),
                      p as (select tenant_id, (published_at at time zone 'UTC')::date as day, count(*) as n
                            from unit_plans where published_at is not null group by 1, 2),
@@ -90,8 +95,11 @@ class ViewRefreshContentTests {
 
     @Test
     void userLearningSummary() {
-        assertSameRows("mv_user_learning_summary", "tenant_id, user_id, lessons_started, lessons_completed, average_percent, "
-                + "courses_enrolled, courses_completed, exercises_completed, submissions_graded, average_score, last_learning_at", """
+        assertSameRows(
+                "mv_user_learning_summary",
+                "tenant_id, user_id, lessons_started, lessons_completed, average_percent, "
+                        + "courses_enrolled, courses_completed, exercises_completed, submissions_graded, average_score, last_learning_at",
+                """
                 select u.tenant_id, u.id,
                        (select count(*) from progress p where p.tenant_id = u.tenant_id and p.user_id = u.id and p.status <> 'not_started'),
                        (select count(*) from progress p where p.tenant_id = u.tenant_id and p.user_id = u.id and p.status = 'completed'),
@@ -111,17 +119,22 @@ class ViewRefreshContentTests {
                 """);
     }
 
-    private static final String COURSE_ENROLLMENTS = "from enrollments e where e.tenant_id = c.tenant_id and e.course_id = c.id";
-    private static final String COURSE_GRADED = "from submissions s join assignments a on a.tenant_id = s.tenant_id and a.id = s.assignment_id "
-            + "where a.tenant_id = c.tenant_id and a.course_id = c.id and s.status = 'graded'";
-    private static final String COURSE_ATTEMPTS = "from quiz_attempts qa join quizzes z on z.tenant_id = qa.tenant_id and z.id = qa.quiz_id "
-            + "where z.tenant_id = c.tenant_id and z.course_id = c.id and qa.completed_at is not null";
+    private static final String COURSE_ENROLLMENTS =
+            "from enrollments e where e.tenant_id = c.tenant_id and e.course_id = c.id";
+    private static final String COURSE_GRADED =
+            "from submissions s join assignments a on a.tenant_id = s.tenant_id and a.id = s.assignment_id "
+                    + "where a.tenant_id = c.tenant_id and a.course_id = c.id and s.status = 'graded'";
+    private static final String COURSE_ATTEMPTS =
+            "from quiz_attempts qa join quizzes z on z.tenant_id = qa.tenant_id and z.id = qa.quiz_id "
+                    + "where z.tenant_id = c.tenant_id and z.course_id = c.id and qa.completed_at is not null";
 
     @Test
     void courseAnalytics() {
-        assertSameRows("mv_course_analytics", "tenant_id, course_id, instructor_id, status, enrollments, active_enrollments, "
-                + "completed_enrollments, dropped_enrollments, completion_rate, graded_submissions, average_submission_score, "
-                + "completed_quiz_attempts, average_quiz_score",
+        assertSameRows(
+                "mv_course_analytics",
+                "tenant_id, course_id, instructor_id, status, enrollments, active_enrollments, "
+                        + "completed_enrollments, dropped_enrollments, completion_rate, graded_submissions, average_submission_score, "
+                        + "completed_quiz_attempts, average_quiz_score",
                 "select c.tenant_id, c.id, c.instructor_id, c.status, "
                         + "(select count(*) " + COURSE_ENROLLMENTS + "), "
                         + "(select count(*) " + COURSE_ENROLLMENTS + " and e.status = 'active'), "
@@ -138,8 +151,10 @@ class ViewRefreshContentTests {
 
     @Test
     void dailyPlatformMetrics() {
-        assertSameRows("mv_daily_platform_metrics",
-                "tenant_id, day, active_users, events, actions, learning_sessions, learning_minutes, submissions, quiz_attempts", """
+        assertSameRows(
+                "mv_daily_platform_metrics",
+                "tenant_id, day, active_users, events, actions, learning_sessions, learning_minutes, submissions, quiz_attempts",
+                """
                 with dau as (select tenant_id, day, count(distinct user_id) as n
                              from (select tenant_id, user_id, (created_at at time zone 'UTC')::date as day
                                    from activity_logs where user_id is not null
@@ -168,7 +183,8 @@ class ViewRefreshContentTests {
 
     @Test
     void instructorPerformance() {
-        assertSameRows("mv_instructor_performance",
+        assertSameRows(
+                "mv_instructor_performance",
                 "tenant_id, instructor_id, courses, published_courses, students_reached, average_completion_rate, average_submission_score",
                 "select u.tenant_id, u.id, "
                         + "(select count(*) from courses c where c.tenant_id = u.tenant_id and c.instructor_id = u.id), "
@@ -176,7 +192,8 @@ class ViewRefreshContentTests {
                         + "(select count(distinct e.user_id) from enrollments e join courses c on c.tenant_id = e.tenant_id and c.id = e.course_id "
                         + " where c.tenant_id = u.tenant_id and c.instructor_id = u.id and e.status <> 'dropped'), "
                         + "(select round(avg((select round((count(*) filter (where e.status = 'completed'))::numeric / nullif(count(*), 0), 4) "
-                        + COURSE_ENROLLMENTS + ")), 4) from courses c where c.tenant_id = u.tenant_id and c.instructor_id = u.id), "
+                        + COURSE_ENROLLMENTS
+                        + ")), 4) from courses c where c.tenant_id = u.tenant_id and c.instructor_id = u.id), "
                         + "(select round(avg((select round(avg(s.score), 2) " + COURSE_GRADED + ")), 2) "
                         + " from courses c where c.tenant_id = u.tenant_id and c.instructor_id = u.id) "
                         + "from users as u "
@@ -189,11 +206,17 @@ class ViewRefreshContentTests {
         assertThat(registry.find("classbase.views.last_success").gauges()).hasSize(6);
         // its first tick comes 20 s after start; refreshed or skipped, it then reports the cluster's last success
         Double lastSuccess = Await.until(Duration.ofSeconds(90), () -> {
-            double v = registry.get("classbase.views.last_success").tag("view", "mv_daily_active_users").gauge().value();
+            double v = registry.get("classbase.views.last_success")
+                    .tag("view", "mv_daily_active_users")
+                    .gauge()
+                    .value();
             return v > 0 ? v : null;
         });
         assertThat(lastSuccess).isNotNull();
-        assertThat(registry.get("classbase.views.staleness").tag("view", "mv_instructor_performance").gauge().value())
+        assertThat(registry.get("classbase.views.staleness")
+                        .tag("view", "mv_instructor_performance")
+                        .gauge()
+                        .value())
                 .isBetween(0.0, 3600.0);
     }
 
@@ -201,11 +224,19 @@ class ViewRefreshContentTests {
     void theServiceRoleReadsOnlyItsTenantsRowsAndNeverTheViewsThemselves() throws SQLException {
         EmbeddedCluster cluster = TestCluster.shared().cluster();
         DataSource service = TestCluster.dataSource(cluster.service(cluster.primary()));
-        long tenant = db.sql("select min(tenant_id) from mv_course_analytics").query(Long.class).single();
-        long tenantsInView = db.sql("select count(distinct tenant_id) from mv_course_analytics").query(Long.class).single();
+        long tenant = db.sql("select min(tenant_id) from mv_course_analytics")
+                .query(Long.class)
+                .single();
+        long tenantsInView = db.sql("select count(distinct tenant_id) from mv_course_analytics")
+                .query(Long.class)
+                .single();
         assertThat(tenantsInView).as("the demo district has several tenants").isGreaterThan(1);
-        long expected = db.sql("select count(*) from mv_course_analytics where tenant_id = ?").param(tenant).query(Long.class).single();
-        try (Connection c = service.getConnection(); Statement s = c.createStatement()) {
+        long expected = db.sql("select count(*) from mv_course_analytics where tenant_id = ?")
+                .param(tenant)
+                .query(Long.class)
+                .single();
+        try (Connection c = service.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             try (ResultSet rs = s.executeQuery("select count(*) from tenant_course_analytics")) {
                 rs.next();
@@ -216,8 +247,8 @@ class ViewRefreshContentTests {
                 set.executeQuery().close();
             }
             for (String view : ViewRegistry.STANDARD.names()) {
-                try (ResultSet rs = s.executeQuery(
-                        "select count(distinct tenant_id), coalesce(min(tenant_id), 0) from " + view.replace("mv_", "tenant_"))) {
+                try (ResultSet rs = s.executeQuery("select count(distinct tenant_id), coalesce(min(tenant_id), 0) from "
+                        + view.replace("mv_", "tenant_"))) {
                     rs.next();
                     assertThat(rs.getLong(1)).as(view + ": tenants seen").isEqualTo(1);
                     assertThat(rs.getLong(2)).isEqualTo(tenant);
@@ -229,13 +260,17 @@ class ViewRefreshContentTests {
             }
             c.rollback();
             for (String view : ViewRegistry.STANDARD.names()) {
-                assertThatThrownBy(() -> s.executeQuery("select count(*) from " + view).close())
+                assertThatThrownBy(() ->
+                                s.executeQuery("select count(*) from " + view).close())
                         .as(view)
-                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("42501"));
                 c.rollback();
             }
             assertThatThrownBy(() -> s.execute("refresh materialized view mv_content_metrics"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+                    .isInstanceOfSatisfying(
+                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
             c.rollback();
         }
         // ... but it may refresh them, through V41's function (which is how the server's job does it)

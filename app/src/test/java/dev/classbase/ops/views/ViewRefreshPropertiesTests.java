@@ -13,10 +13,16 @@ class ViewRefreshPropertiesTests {
     @Test
     void hourlyExceptTheUserLearningSummaryEveryThirtyMinutes() {
         ViewRegistry registry = ViewRegistry.of(ViewProperties.defaults());
-        assertThat(registry.views()).allSatisfy(v -> assertThat(v.interval())
-                .isEqualTo(v.name().equals("mv_user_learning_summary") ? Duration.ofMinutes(30) : Duration.ofHours(1)));
-        assertThat(registry.find("daily_platform_metrics").orElseThrow().dependsOn()).containsExactly("mv_daily_active_users");
-        assertThat(registry.find("mv_instructor_performance").orElseThrow().dependsOn()).containsExactly("mv_course_analytics");
+        assertThat(registry.views())
+                .allSatisfy(v -> assertThat(v.interval())
+                        .isEqualTo(
+                                v.name().equals("mv_user_learning_summary")
+                                        ? Duration.ofMinutes(30)
+                                        : Duration.ofHours(1)));
+        assertThat(registry.find("daily_platform_metrics").orElseThrow().dependsOn())
+                .containsExactly("mv_daily_active_users");
+        assertThat(registry.find("mv_instructor_performance").orElseThrow().dependsOn())
+                .containsExactly("mv_course_analytics");
     }
 
     @Test
@@ -34,7 +40,8 @@ class ViewRefreshPropertiesTests {
 
     @Test
     void anUnknownViewFailsAtStart() {
-        assertThatThrownBy(() -> new ViewProperties(true, Duration.ofHours(1), Map.of("daily-users", Duration.ofHours(1)), Duration.ofMinutes(30)))
+        assertThatThrownBy(() -> new ViewProperties(
+                        true, Duration.ofHours(1), Map.of("daily-users", Duration.ofHours(1)), Duration.ofMinutes(30)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("classbase.views.intervals: 'daily-users' is not a view");
     }

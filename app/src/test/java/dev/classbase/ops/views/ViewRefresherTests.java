@@ -43,16 +43,19 @@ class ViewRefresherTests {
     void theFirstRefreshPopulatesAndLaterOnesAreConcurrent() throws Exception {
         ViewRefresher refresher = instance(Clock.systemUTC());
         assertThat(populated("mv_content_metrics")).isFalse();
-        RefreshResult first = refresher.refresh(List.of("content_metrics"), false).getFirst();
+        RefreshResult first =
+                refresher.refresh(List.of("content_metrics"), false).getFirst();
         assertThat(first.outcome()).isEqualTo(Outcome.REFRESHED);
         assertThat(first.concurrently()).isFalse();
         assertThat(first.detail()).contains("populated");
         assertThat(populated("mv_content_metrics")).isTrue();
-        RefreshResult second = refresher.refresh(List.of("mv_content_metrics"), false).getFirst();
+        RefreshResult second =
+                refresher.refresh(List.of("mv_content_metrics"), false).getFirst();
         assertThat(second.outcome()).isEqualTo(Outcome.REFRESHED);
         assertThat(second.concurrently()).isTrue();
         assertThat(db.sql("select last_outcome from materialized_view_refreshes where view_name = 'mv_content_metrics'")
-                        .query(String.class).single())
+                        .query(String.class)
+                        .single())
                 .isEqualTo("refreshed");
     }
 
@@ -61,19 +64,25 @@ class ViewRefresherTests {
         ViewRefresher first = instance(Clock.systemUTC());
         ViewRefresher second = instance(Clock.systemUTC());
         first.refresh(List.of("daily_active_users"), true); // populated: the next one is concurrent
-        try (Connection blocker = primary.getConnection(); Statement b = blocker.createStatement()) {
+        try (Connection blocker = primary.getConnection();
+                Statement b = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             b.execute("lock table users in access exclusive mode");
             CompletableFuture<List<RefreshResult>> running =
                     CompletableFuture.supplyAsync(() -> refresh(first, "daily_active_users", false));
             Integer refreshPid = Await.until(Duration.ofSeconds(20), () -> refreshHoldingTheView());
-            assertThat(refreshPid).as("a refresh holds mv_daily_active_users and waits inside its query: "
-                    + db.sql("select l.pid, l.locktype, l.relation::regclass::text, l.mode, l.granted, a.wait_event_type, left(a.query, 60) "
-                                    + "from pg_locks l left join pg_stat_activity a using (pid) where l.database = (select oid from pg_database where datname = current_database())")
-                            .query().listOfRows()).isNotNull();
+            assertThat(refreshPid)
+                    .as("a refresh holds mv_daily_active_users and waits inside its query: "
+                            + db.sql(
+                                            "select l.pid, l.locktype, l.relation::regclass::text, l.mode, l.granted, a.wait_event_type, left(a.query, 60) "
+                                                    + "from pg_locks l left join pg_stat_activity a using (pid) where l.database = (select oid from pg_database where datname = current_database())")
+                                    .query()
+                                    .listOfRows())
+                    .isNotNull();
 
             // a reader in another transaction is not blocked: it completes while the refresh runs
-            try (Connection reader = primary.getConnection(); Statement r = reader.createStatement()) {
+            try (Connection reader = primary.getConnection();
+                    Statement r = reader.createStatement()) {
                 reader.setAutoCommit(false);
                 r.execute("set local lock_timeout = '2s'");
                 long started = System.nanoTime();
@@ -86,7 +95,8 @@ class ViewRefresherTests {
             assertThat(running).isNotDone();
 
             // a second runner is skipped at once, with its status
-            RefreshResult skipped = second.refresh(List.of("daily_active_users"), false).getFirst();
+            RefreshResult skipped =
+                    second.refresh(List.of("daily_active_users"), false).getFirst();
             assertThat(skipped.outcome()).isEqualTo(Outcome.SKIPPED_RUNNING);
             assertThat(skipped.detail()).contains("running elsewhere");
             assertThat(skipped.took()).isLessThan(Duration.ofSeconds(5));
@@ -113,7 +123,8 @@ class ViewRefresherTests {
         Clock tomorrow = Clock.offset(Clock.systemUTC(), Duration.ofDays(1));
         ViewRefresher instanceA = instance(tomorrow);
         ViewRefresher instanceB = instance(tomorrow);
-        try (Connection blocker = primary.getConnection(); Statement b = blocker.createStatement()) {
+        try (Connection blocker = primary.getConnection();
+                Statement b = blocker.createStatement()) {
             blocker.setAutoCommit(false);
             b.execute("lock table users in access exclusive mode");
             CompletableFuture<RefreshPass> passA = CompletableFuture.supplyAsync(() -> {
@@ -123,7 +134,8 @@ class ViewRefresherTests {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(Await.until(Duration.ofSeconds(20), () -> refreshHoldingTheView())).isNotNull();
+            assertThat(Await.until(Duration.ofSeconds(20), () -> refreshHoldingTheView()))
+                    .isNotNull();
             RefreshPass passB = instanceB.refreshDue();
             assertThat(passB.outcome()).isEqualTo(RefreshPass.Outcome.SKIPPED_LOCKED);
             assertThat(passB.message()).contains("another instance").contains("nothing done");
@@ -131,7 +143,9 @@ class ViewRefresherTests {
             blocker.rollback();
             RefreshPass a = passA.get(60, TimeUnit.SECONDS);
             assertThat(a.outcome()).isEqualTo(RefreshPass.Outcome.RAN);
-            assertThat(a.views()).extracting(RefreshResult::view).containsExactlyElementsOf(ViewRegistry.STANDARD.names());
+            assertThat(a.views())
+                    .extracting(RefreshResult::view)
+                    .containsExactlyElementsOf(ViewRegistry.STANDARD.names());
             assertThat(a.views()).extracting(RefreshResult::outcome).containsOnly(Outcome.REFRESHED);
         }
         // the lock is released with the pass, and the views are fresh now
@@ -158,7 +172,10 @@ class ViewRefresherTests {
     }
 
     private static boolean populated(String view) {
-        return db.sql("select relispopulated from pg_class where oid = ?::regclass").param(view).query(Boolean.class).single();
+        return db.sql("select relispopulated from pg_class where oid = ?::regclass")
+                .param(view)
+                .query(Boolean.class)
+                .single();
     }
 
     /**
@@ -173,10 +190,7 @@ class ViewRefresherTests {
                         where l.relation = 'mv_daily_active_users'::regclass and l.granted
                           and l.mode in ('ExclusiveLock', 'AccessExclusiveLock')
                           and a.wait_event_type = 'Lock'
-                        """)
-                .query(Integer.class)
-                .optional()
-                .orElse(null);
+                        """).query(Integer.class).optional().orElse(null);
     }
 
     /** Sessions holding or awaiting the lock that a refresh of the view takes. */
@@ -184,8 +198,6 @@ class ViewRefresherTests {
         return db.sql("""
                         select count(distinct pid) from pg_locks
                         where relation = 'mv_daily_active_users'::regclass and mode = 'ExclusiveLock'
-                        """)
-                .query(Long.class)
-                .single();
+                        """).query(Long.class).single();
     }
 }

@@ -1,9 +1,8 @@
 package dev.classbase.platform.atrisk;
 
-import dev.classbase.platform.fixtures.Replicas;
-
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.TestCluster;
 import java.util.List;

@@ -87,14 +87,19 @@ class CatalogControllerTests {
             assertThat(body.path("limit").asInt()).isEqualTo(CatalogService.MAX_PAGE);
         }
         badRequest(api.get("/api/v1/courses?limit=many", smallToken), "limit");
-        for (String cursor : List.of("garbage!!", "Zm9v", CatalogCursor.afterRank(0.5f, 3).encode())) {
+        for (String cursor :
+                List.of("garbage!!", "Zm9v", CatalogCursor.afterRank(0.5f, 3).encode())) {
             badRequest(api.get("/api/v1/courses?cursor=" + encode(cursor), smallToken), "cursor");
         }
         badRequest(api.get("/api/v1/courses?q=" + "x".repeat(CatalogService.MAX_QUERY + 1), smallToken), "q");
         // text cannot hold NUL: refused as input, never a database error
         badRequest(api.get("/api/v1/courses?q=a%00b", smallToken), "q");
         badRequest(api.get("/api/v1/courses?category=a%00b", smallToken), "category");
-        badRequest(api.get("/api/v1/courses?cursor=" + encode(CatalogCursor.afterTitle("a\0", 1).encode()), smallToken),
+        badRequest(
+                api.get(
+                        "/api/v1/courses?cursor="
+                                + encode(CatalogCursor.afterTitle("a\0", 1).encode()),
+                        smallToken),
                 "cursor");
     }
 

@@ -47,8 +47,17 @@ class CatalogPlanTests {
         var plan = Plans.explain(
                 db,
                 CatalogQueries.BROWSE_CATEGORY,
-                Map.of("tenant", largest.tenant(), "category", largest.category(), "afterTitle", "", "afterId", 0L,
-                        "limit", 2));
+                Map.of(
+                        "tenant",
+                        largest.tenant(),
+                        "category",
+                        largest.category(),
+                        "afterTitle",
+                        "",
+                        "afterId",
+                        0L,
+                        "limit",
+                        2));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).containsExactly("courses_published_category");
         assertThat(plan.toString()).doesNotContain("\"Sort\"");
     }

@@ -21,8 +21,8 @@ import tools.jackson.databind.JsonNode;
 /** The dashboard endpoints over HTTP on the demo district: roles, asOf, numbers, the live tail, bad input. */
 class DashboardApiTests {
     private static final String BASE = "/api/v1/dashboard";
-    private static final List<String> ENDPOINTS = List.of(
-            "/daily-activity", "/content-metrics", "/course-analytics", "/instructor-performance");
+    private static final List<String> ENDPOINTS =
+            List.of("/daily-activity", "/content-metrics", "/course-analytics", "/instructor-performance");
 
     private static String admin;
     private static String teacher;
@@ -76,7 +76,9 @@ class DashboardApiTests {
             JsonNode b = ok(path, teacher);
             return b.path("items").get(0).path("events").asLong() > before ? b : null;
         });
-        assertThat(after).as("today's new event is counted before any rollup run").isNotNull();
+        assertThat(after)
+                .as("today's new event is counted before any rollup run")
+                .isNotNull();
         assertThat(after.path("items").get(0).path("activeStudents").asLong()).isPositive();
     }
 
@@ -84,14 +86,18 @@ class DashboardApiTests {
     void viewEndpointsCarryTheViewsRefreshTimes() {
         Caller teacher1 = DashboardFixture.caller("teacher1@northwood.demo");
         for (String endpoint : ENDPOINTS) {
-            assertThat(ok(BASE + endpoint, admin).path("asOf").isNull()).as(endpoint).isFalse();
+            assertThat(ok(BASE + endpoint, admin).path("asOf").isNull())
+                    .as(endpoint)
+                    .isFalse();
         }
         JsonNode own = ok(BASE + "/course-analytics", teacher);
         long courses = OWNER.sql("select count(*) from courses where tenant_id = ? and instructor_id = ?")
                 .params(teacher1.tenantId(), teacher1.userId())
                 .query(Long.class)
                 .single();
-        assertThat(own.path("items")).as("a teacher sees only their own courses").hasSize((int) courses);
+        assertThat(own.path("items"))
+                .as("a teacher sees only their own courses")
+                .hasSize((int) courses);
         for (JsonNode course : own.path("items")) {
             assertThat(course.path("instructorId").asLong()).isEqualTo(teacher1.userId());
         }
@@ -100,15 +106,22 @@ class DashboardApiTests {
         JsonNode summary = ok(BASE + "/users/" + studentId + "/learning-summary", admin);
         assertThat(summary.path("asOf").isNull()).isFalse();
         assertThat(summary.path("summary").path("userId").asLong()).isEqualTo(studentId);
-        assertThat(APP.get(BASE + "/users/999999999/learning-summary", admin).statusCode()).isEqualTo(404);
+        assertThat(APP.get(BASE + "/users/999999999/learning-summary", admin).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
     void studentsAreForbiddenEverywhere() {
         long studentId = DashboardFixture.caller("student1@northwood.demo").userId();
-        for (String endpoint : List.of(ENDPOINTS.get(0), ENDPOINTS.get(1), ENDPOINTS.get(2), ENDPOINTS.get(3),
+        for (String endpoint : List.of(
+                ENDPOINTS.get(0),
+                ENDPOINTS.get(1),
+                ENDPOINTS.get(2),
+                ENDPOINTS.get(3),
                 "/users/" + studentId + "/learning-summary")) {
-            assertThat(APP.get(BASE + endpoint, student).statusCode()).as(endpoint).isEqualTo(403);
+            assertThat(APP.get(BASE + endpoint, student).statusCode())
+                    .as(endpoint)
+                    .isEqualTo(403);
         }
     }
 
@@ -123,7 +136,8 @@ class DashboardApiTests {
     void rangesLongerThanTheMaximumAreABadRequestNamingTo() {
         badRequest(BASE + "/daily-activity?from=2025-01-01&to=2026-01-02", "to");
         badRequest(BASE + "/content-metrics?from=2020-01-01&to=2026-01-01", "to");
-        assertThat(APP.get(BASE + "/daily-activity?from=2025-01-02&to=2026-01-02", admin).statusCode())
+        assertThat(APP.get(BASE + "/daily-activity?from=2025-01-02&to=2026-01-02", admin)
+                        .statusCode())
                 .as("366 days is allowed")
                 .isEqualTo(200);
     }
@@ -145,6 +159,8 @@ class DashboardApiTests {
     private static void badRequest(String path, String field) {
         HttpResponse<String> response = APP.get(path, admin);
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(400);
-        assertThat(TestApp.json(response).path("field").asString()).as(response.body()).isEqualTo(field);
+        assertThat(TestApp.json(response).path("field").asString())
+                .as(response.body())
+                .isEqualTo(field);
     }
 }

@@ -36,7 +36,8 @@ class DashboardBudgetTests {
 
         Map<String, Integer> small = measure(admin, studentId, today.toString(), today.toString());
         grow(admin.tenantId());
-        Map<String, Integer> large = measure(admin, studentId, today.minusDays(365).toString(), today.toString());
+        Map<String, Integer> large =
+                measure(admin, studentId, today.minusDays(365).toString(), today.toString());
 
         assertThat(large).isEqualTo(small);
         assertThat(dev.classbase.data.DataTier.readTargets())

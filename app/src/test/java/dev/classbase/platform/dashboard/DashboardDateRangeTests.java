@@ -16,14 +16,16 @@ class DashboardDateRangeTests {
     void missingBoundsMeanTheDefaultRangeEndingToday() {
         assertThat(DateRange.parse(null, null, DEFAULTS, TODAY))
                 .isEqualTo(new DateRange(LocalDate.of(2026, 11, 1), TODAY));
-        assertThat(DateRange.parse("2026-11-30", "2026-11-30", DEFAULTS, TODAY).from()).isEqualTo(TODAY);
+        assertThat(DateRange.parse("2026-11-30", "2026-11-30", DEFAULTS, TODAY).from())
+                .isEqualTo(TODAY);
     }
 
     @Test
     void theMaximumIsConfigurableAndInclusive() {
         DashboardProperties week = new DashboardProperties(7, 30);
         assertThat(week.defaultRangeDays()).as("clamped to the maximum").isEqualTo(7);
-        assertThat(DateRange.parse("2026-11-24", "2026-11-30", week, TODAY).from()).isEqualTo(LocalDate.of(2026, 11, 24));
+        assertThat(DateRange.parse("2026-11-24", "2026-11-30", week, TODAY).from())
+                .isEqualTo(LocalDate.of(2026, 11, 24));
         assertField(() -> DateRange.parse("2026-11-23", "2026-11-30", week, TODAY), "to");
         assertField(() -> DateRange.parse("2024-01-01", null, DEFAULTS, TODAY), "from");
         assertThat(new DashboardProperties(0, 0).maxRangeDays()).isEqualTo(1);

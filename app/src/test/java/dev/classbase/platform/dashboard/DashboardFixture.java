@@ -36,9 +36,10 @@ final class DashboardFixture {
         });
         for (int i = 0; i < TestCluster.shared().cluster().replicas().size(); i++) {
             JdbcClient replica = JdbcClient.create(TestCluster.shared().replicaDataSource(i));
-            Await.until(Duration.ofSeconds(30), () -> replica.sql(
-                                    "select 1 from rollup_state where initialized and exists (select 1 from "
-                                            + "materialized_view_refreshes where view_name = 'mv_instructor_performance')")
+            Await.until(
+                    Duration.ofSeconds(30),
+                    () -> replica.sql("select 1 from rollup_state where initialized and exists (select 1 from "
+                                    + "materialized_view_refreshes where view_name = 'mv_instructor_performance')")
                             .query(Integer.class)
                             .optional()
                             .orElse(null));

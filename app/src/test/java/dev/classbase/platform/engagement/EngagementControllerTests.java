@@ -26,19 +26,21 @@ class EngagementControllerTests {
         System.out.println("engagement over HTTP: "
                 + own.headers().firstValue("Classbase-Query-Count").orElse("?") + " statements");
         JsonNode engagement = TestApp.json(own);
-        assertThat(engagement.path("student").path("id").asLong()).isEqualTo(mine.studentIds().get(0));
+        assertThat(engagement.path("student").path("id").asLong())
+                .isEqualTo(mine.studentIds().get(0));
         assertThat(engagement.path("submissions").path("count").asLong()).isEqualTo(1);
         assertThat(engagement.path("quizAttempts").path("count").asLong()).isEqualTo(1);
         assertThat(engagement.path("discussionPosts").path("count").asLong()).isEqualTo(2);
         assertThat(engagement.path("lastActivityAt").isString()).isTrue();
 
-        assertThat(app.get(path + mine.studentIds().get(1) + "/engagement", teacher).statusCode())
+        assertThat(app.get(path + mine.studentIds().get(1) + "/engagement", teacher)
+                        .statusCode())
                 .isEqualTo(200);
         assertProblem(app.get(path + mine.studentIds().get(1) + "/engagement", student), 403, null);
         assertProblem(
                 app.get(
-                        "/api/v1/courses/" + theirs.courseId() + "/students/" + theirs.studentIds().get(0)
-                                + "/engagement",
+                        "/api/v1/courses/" + theirs.courseId() + "/students/"
+                                + theirs.studentIds().get(0) + "/engagement",
                         teacher),
                 404,
                 null);

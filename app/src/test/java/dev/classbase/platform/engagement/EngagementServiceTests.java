@@ -32,9 +32,13 @@ class EngagementServiceTests {
 
         Engagement[] found = new Engagement[2];
         var five = StatementBudget.measure(
-                watch, () -> found[0] = engagement(small.teacher(), small.courseId(), small.studentIds().get(0)));
+                watch,
+                () -> found[0] = engagement(
+                        small.teacher(), small.courseId(), small.studentIds().get(0)));
         var fifty = StatementBudget.measure(
-                watch, () -> found[1] = engagement(large.teacher(), large.courseId(), large.studentIds().get(3)));
+                watch,
+                () -> found[1] = engagement(
+                        large.teacher(), large.courseId(), large.studentIds().get(3)));
 
         assertThat(five.statements()).as(five.describe()).isEqualTo(ENGAGEMENT);
         assertThat(fifty.statements()).as(fifty.describe()).isEqualTo(ENGAGEMENT);
@@ -77,12 +81,22 @@ class EngagementServiceTests {
         Cohort theirs = Cohort.create(2, 2);
         long student = mine.studentIds().get(0);
 
-        assertThat(engagement(mine.student(0), mine.courseId(), student).student().id()).isEqualTo(student);
-        assertThat(engagement(mine.admin(), mine.courseId(), student).student().id()).isEqualTo(student);
+        assertThat(engagement(mine.student(0), mine.courseId(), student)
+                        .student()
+                        .id())
+                .isEqualTo(student);
+        assertThat(engagement(mine.admin(), mine.courseId(), student).student().id())
+                .isEqualTo(student);
         assertStatus(() -> engagement(mine.student(1), mine.courseId(), student), 403);
         assertStatus(() -> engagement(mine.otherTeacher(), mine.courseId(), student), 403);
-        assertStatus(() -> engagement(mine.teacher(), theirs.courseId(), theirs.studentIds().get(0)), 404);
-        assertStatus(() -> engagement(mine.teacher(), mine.courseId(), theirs.studentIds().get(0)), 404);
+        assertStatus(
+                () -> engagement(
+                        mine.teacher(), theirs.courseId(), theirs.studentIds().get(0)),
+                404);
+        assertStatus(
+                () -> engagement(
+                        mine.teacher(), mine.courseId(), theirs.studentIds().get(0)),
+                404);
         assertStatus(() -> engagement(mine.admin(), Long.MAX_VALUE, student), 404);
         // a user of the tenant who is not a student of the course
         assertStatus(() -> engagement(mine.admin(), mine.courseId(), mine.teacherId()), 404);

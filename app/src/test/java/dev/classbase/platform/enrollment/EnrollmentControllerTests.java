@@ -50,8 +50,8 @@ class EnrollmentControllerTests {
             String admin = app.signIn(school.admin().email());
             long student = school.studentIds().getFirst();
             // the new course's enrollments already exist: drop one, then enroll again (re-activation)
-            long enrollment = owner.sql("select id from enrollments where tenant_id = :t and course_id = :c "
-                            + "and user_id = :u")
+            long enrollment = owner.sql(
+                            "select id from enrollments where tenant_id = :t and course_id = :c " + "and user_id = :u")
                     .param("t", school.tenantId())
                     .param("c", course)
                     .param("u", student)
@@ -70,7 +70,8 @@ class EnrollmentControllerTests {
                     "/api/v1/enrollments", admin, "{\"courseId\": " + course + ", \"userId\": " + student + "}");
             assertThat(again.status()).isEqualTo(200);
             assertThat(again.statements()).isEqualTo(Budgets.SIGNED_IN + Budgets.WRITE + 2);
-            assertThat(drop.nPlusOnes() + enroll.nPlusOnes() + again.nPlusOnes()).isZero();
+            assertThat(drop.nPlusOnes() + enroll.nPlusOnes() + again.nPlusOnes())
+                    .isZero();
         }
     }
 
@@ -88,7 +89,8 @@ class EnrollmentControllerTests {
         problem(api.post("/api/v1/enrollments", student, "{\"courseId\": "), 400);
         badRequest(api.post("/api/v1/enrollments", student, "{}"), "courseId");
         badRequest(api.post("/api/v1/enrollments", student, "{\"courseId\": \"abc\"}"), "courseId");
-        badRequest(api.post("/api/v1/enrollments", student, "{\"courseId\": " + course + ", \"sectionId\": -1}"),
+        badRequest(
+                api.post("/api/v1/enrollments", student, "{\"courseId\": " + course + ", \"sectionId\": -1}"),
                 "sectionId");
         for (String body : List.of(
                 "{\"courseId\": " + other.courseId() + "}",

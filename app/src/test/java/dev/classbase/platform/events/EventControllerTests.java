@@ -118,10 +118,7 @@ class EventControllerTests {
                 api.post("/api/v1/events", student, "{\"events\": [" + event(null) + ", {\"kind\": \"k\"}]}"),
                 "events[1].occurredAt");
         badRequest(
-                api.post(
-                        "/api/v1/events",
-                        student,
-                        "{\"events\": [{\"kind\": \"k\", \"occurredAt\": \"yesterday\"}]}"),
+                api.post("/api/v1/events", student, "{\"events\": [{\"kind\": \"k\", \"occurredAt\": \"yesterday\"}]}"),
                 "events[0].occurredAt");
         badRequest(
                 api.post(
@@ -146,7 +143,8 @@ class EventControllerTests {
                 api.post(
                         "/api/v1/events",
                         admin,
-                        "{\"events\": [" + event(null) + ", " + event(other.studentIds().getFirst()) + "]}"),
+                        "{\"events\": [" + event(null) + ", "
+                                + event(other.studentIds().getFirst()) + "]}"),
                 "events[].userId");
         assertThat(count(school)).isZero();
         assertThat(count(other)).isZero();
@@ -165,8 +163,9 @@ class EventControllerTests {
     }
 
     private static String event(Long user) {
-        return "{\"kind\": \"page_view\", \"occurredAt\": \"" + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5)
-                + "\", \"payload\": {\"path\": \"/courses\"}" + (user == null ? "" : ", \"userId\": " + user) + "}";
+        return "{\"kind\": \"page_view\", \"occurredAt\": \""
+                + OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5) + "\", \"payload\": {\"path\": \"/courses\"}"
+                + (user == null ? "" : ", \"userId\": " + user) + "}";
     }
 
     private void insertEvents(Classroom school, int n) {

@@ -1,7 +1,7 @@
 package dev.classbase.platform.exercises;
 
-import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.platform.fixtures.Classroom;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.TestCluster;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +44,13 @@ record ExerciseFixture(Classroom classroom, List<Long> easyPython, List<Long> me
             completed(db, t, s.get(1), pyEasy.get(daysAgo % pyEasy.size()), daysAgo);
         }
         completed(db, t, s.get(2), pyEasy.get(0), 1);
-        Replicas.await(
-                "select count(*) = 11 from user_exercises where tenant_id = :t", Map.of("t", t));
+        Replicas.await("select count(*) = 11 from user_exercises where tenant_id = :t", Map.of("t", t));
         return new ExerciseFixture(room, pyEasy, pyMedium, javaEasy);
     }
 
     private static List<Long> exercises(JdbcClient db, long tenant, String language, String difficulty, int n) {
-        return db.sql("""
+        return db
+                .sql("""
                         insert into exercises (tenant_id, title, difficulty, programming_language, prompt)
                         select :t, :lang || ' ' || :diff || ' #' || k, :diff, :lang, 'Solve it.'
                         from generate_series(1, :n) as k

@@ -28,6 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class ExerciseServiceTests {
     /** Selection and streak: one statement each; completion: the lock, then the completion. */
     static final int NEXT = Budgets.READ + 1;
+
     static final int STREAK = Budgets.READ + 1;
     static final int COMPLETE = Budgets.WRITE + 2;
 
@@ -53,8 +54,12 @@ class ExerciseServiceTests {
         assertThat(few.nPlusOnes()).isEmpty();
         assertThat(many.nPlusOnes()).isEmpty();
         // completed today (0) and yesterday (1) are left out; the one in progress (2) is not
-        assertThat(found.get(0)).extracting(Exercise::id).containsExactlyElementsOf(small.easyPython().subList(2, 8));
-        assertThat(found.get(1)).extracting(Exercise::id).containsExactlyElementsOf(large.easyPython().subList(2, 52));
+        assertThat(found.get(0))
+                .extracting(Exercise::id)
+                .containsExactlyElementsOf(small.easyPython().subList(2, 8));
+        assertThat(found.get(1))
+                .extracting(Exercise::id)
+                .containsExactlyElementsOf(large.easyPython().subList(2, 52));
         assertThat(found.get(0)).allSatisfy(e -> {
             assertThat(e.difficulty()).isEqualTo("easy");
             assertThat(e.language()).isEqualTo("python");
@@ -80,8 +85,7 @@ class ExerciseServiceTests {
         long exercise = fixture.easyPython().get(5);
 
         Completion[] done = new Completion[2];
-        var first = StatementBudget.measure(
-                watch, () -> done[0] = complete(fresh, exercise, new BigDecimal("92.50")));
+        var first = StatementBudget.measure(watch, () -> done[0] = complete(fresh, exercise, new BigDecimal("92.50")));
         var again = StatementBudget.measure(watch, () -> done[1] = complete(fresh, exercise, BigDecimal.TEN));
 
         assertThat(first.statements()).as(first.describe()).isEqualTo(COMPLETE);
@@ -98,7 +102,8 @@ class ExerciseServiceTests {
         // student 0 has easy python 2 in progress: completing it finishes that row, no new one
         Caller busy = fixture.classroom().student(0);
         long inProgress = fixture.easyPython().get(2);
-        long attempt = owner.sql("select id from user_exercises where tenant_id = :t and user_id = :u and exercise_id = :e")
+        long attempt = owner.sql(
+                        "select id from user_exercises where tenant_id = :t and user_id = :u and exercise_id = :e")
                 .param("t", busy.tenantId())
                 .param("u", busy.userId())
                 .param("e", inProgress)
@@ -131,7 +136,9 @@ class ExerciseServiceTests {
             }
         }
         assertThat(results).filteredOn(Completion::created).hasSize(1);
-        assertThat(results).extracting(Completion::userExerciseId).containsOnly(results.getFirst().userExerciseId());
+        assertThat(results)
+                .extracting(Completion::userExerciseId)
+                .containsOnly(results.getFirst().userExerciseId());
         assertThat(rows(student, exercise)).isEqualTo(1);
     }
 
@@ -142,8 +149,10 @@ class ExerciseServiceTests {
         var c = fixture.classroom();
 
         Streak[] streaks = new Streak[4];
-        var running = StatementBudget.measure(watch, () -> streaks[0] = streak(c.student(0), c.studentIds().get(0)));
-        var none = StatementBudget.measure(watch, () -> streaks[3] = streak(c.student(3), c.studentIds().get(3)));
+        var running = StatementBudget.measure(
+                watch, () -> streaks[0] = streak(c.student(0), c.studentIds().get(0)));
+        var none = StatementBudget.measure(
+                watch, () -> streaks[3] = streak(c.student(3), c.studentIds().get(3)));
         streaks[1] = streak(c.student(1), c.studentIds().get(1));
         streaks[2] = streak(c.student(2), c.studentIds().get(2));
 
@@ -174,7 +183,8 @@ class ExerciseServiceTests {
         assertStatus(() -> streak(c.admin(), theirs.classroom().studentIds().get(1)), 404);
         assertStatus(() -> streak(c.student(0), Long.MAX_VALUE), 404);
         assertStatus(() -> complete(c.student(0), theirs.easyPython().get(3), null), 404);
-        assertThat(rows(theirs.classroom().student(0), theirs.easyPython().get(3))).isZero();
+        assertThat(rows(theirs.classroom().student(0), theirs.easyPython().get(3)))
+                .isZero();
     }
 
     @Test
@@ -195,7 +205,8 @@ class ExerciseServiceTests {
     }
 
     private long rows(Caller caller, long exercise) {
-        return owner.sql("select count(*) from user_exercises where tenant_id = :t and user_id = :u and exercise_id = :e")
+        return owner.sql(
+                        "select count(*) from user_exercises where tenant_id = :t and user_id = :u and exercise_id = :e")
                 .param("t", caller.tenantId())
                 .param("u", caller.userId())
                 .param("e", exercise)

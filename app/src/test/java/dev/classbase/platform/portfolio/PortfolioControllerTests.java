@@ -20,8 +20,8 @@ class PortfolioControllerTests {
         HttpResponse<String> response = app.get("/api/v1/portfolios/" + fixture.portfolioId() + "/export", owner);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         // written as the rows arrive: chunked, no length known up front
         assertThat(response.headers().firstValue("Content-Length")).isEmpty();
         String count = response.headers().firstValue("Classbase-Query-Count").orElse("?");
@@ -42,7 +42,8 @@ class PortfolioControllerTests {
         assertProblem(app.get("/api/v1/portfolios/" + theirs.portfolioId() + "/export", admin), 404, null);
         assertProblem(app.get("/api/v1/portfolios/" + theirs.portfolioId() + "/export", null), 401, null);
         assertProblem(app.get("/api/v1/portfolios/mine/export", admin), 400, "id");
-        assertThat(app.get("/api/v1/portfolios/" + mine.portfolioId() + "/export", admin).statusCode())
+        assertThat(app.get("/api/v1/portfolios/" + mine.portfolioId() + "/export", admin)
+                        .statusCode())
                 .isEqualTo(200);
     }
 }

@@ -1,7 +1,7 @@
 package dev.classbase.platform.portfolio;
 
-import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.platform.fixtures.Classroom;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.TestCluster;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,7 +28,11 @@ record PortfolioFixture(Classroom classroom, long portfolioId, int entries) {
                         where a.tenant_id = :t and a.course_id = :c
                           and not exists (select 1 from submissions as s
                                           where s.tenant_id = :t and s.assignment_id = a.id and s.user_id = :u)
-                        """).param("t", tenant).param("c", room.courseId()).param("u", student).update();
+                        """)
+                .param("t", tenant)
+                .param("c", room.courseId())
+                .param("u", student)
+                .update();
         db.sql("""
                         insert into standards (tenant_id, code, subject, grade_level, description)
                         select :t, 'STD-' || n, 'mathematics', '9', 'Standard ' || n from generate_series(1, 3) as n
@@ -98,12 +102,10 @@ record PortfolioFixture(Classroom classroom, long portfolioId, int entries) {
                 .param("teacher", room.teacherId())
                 .param("u", student)
                 .update();
-        Replicas.await(
-                """
+        Replicas.await("""
                 select exists (select 1 from portfolios where tenant_id = :t and id = :p)
                    and (select count(*) from portfolio_comments where tenant_id = :t) = :n
-                """,
-                Map.of("t", tenant, "p", portfolio, "n", entries * 2));
+                """, Map.of("t", tenant, "p", portfolio, "n", entries * 2));
         return new PortfolioFixture(room, portfolio, entries);
     }
 }

@@ -57,16 +57,21 @@ class PortfolioServiceTests {
             assertThat(entry.path("submission").path("assignmentId").asLong())
                     .isEqualTo(large.classroom().assignmentIds().get(i));
             assertThat(entry.path("submission").path("status").asString()).isEqualTo("graded");
-            assertThat(entry.path("quizAttempt").path("quizId").asLong()).isEqualTo(large.classroom().quizId());
+            assertThat(entry.path("quizAttempt").path("quizId").asLong())
+                    .isEqualTo(large.classroom().quizId());
             assertThat(entry.path("quizAttempt").path("quizTitle").asString()).isEqualTo("Quiz 1");
             assertThat(entry.path("resource").path("title").asString()).startsWith("Reading ");
             assertThat(entry.path("standards").findValuesAsString("code")).containsExactly("STD-1", "STD-2");
             assertThat(entry.path("comments").findValuesAsString("body")).containsExactly("Well done", "Thanks");
-            assertThat(entry.path("comments").get(0).path("authorName").asString()).isEqualTo("Teacher One");
+            assertThat(entry.path("comments").get(0).path("authorName").asString())
+                    .isEqualTo("Teacher One");
         }
-        assertThat(entries.get(0).path("submission").path("score").decimalValue()).isEqualByComparingTo("80");
-        assertThat(entries.get(1).path("submission").path("score").decimalValue()).isEqualByComparingTo("90");
-        assertThat(entries.get(0).path("createdAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(entries.get(0).path("submission").path("score").decimalValue())
+                .isEqualByComparingTo("80");
+        assertThat(entries.get(1).path("submission").path("score").decimalValue())
+                .isEqualByComparingTo("90");
+        assertThat(entries.get(0).path("createdAt").asString())
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
         assertThat(docs.get(0).path("entries").size()).isEqualTo(2);
     }
 
@@ -84,7 +89,8 @@ class PortfolioServiceTests {
         PortfolioFixture forTeachers = PortfolioFixture.create(1, "teachers");
         var room = secret.classroom();
 
-        assertThat(export(room.admin(), secret.portfolioId()).path("entries").size()).isEqualTo(1);
+        assertThat(export(room.admin(), secret.portfolioId()).path("entries").size())
+                .isEqualTo(1);
         assertStatus(() -> export(room.student(1), secret.portfolioId()), 403);
         assertStatus(() -> export(room.teacher(), secret.portfolioId()), 403);
         assertThat(export(forTeachers.classroom().teacher(), forTeachers.portfolioId())

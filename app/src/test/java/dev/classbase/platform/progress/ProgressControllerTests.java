@@ -31,7 +31,8 @@ class ProgressControllerTests {
         assertThat(progress.path("items").size()).isEqualTo(Cohort.LESSONS);
         assertThat(progress.path("items").get(0).path("status").asString()).isEqualTo("completed");
 
-        assertThat(app.get(path + "?userId=" + mine.studentIds().get(1), teacher).statusCode())
+        assertThat(app.get(path + "?userId=" + mine.studentIds().get(1), teacher)
+                        .statusCode())
                 .isEqualTo(200);
         assertProblem(app.get(path + "?userId=" + mine.studentIds().get(1), student), 403, null);
         assertProblem(app.get("/api/v1/courses/" + theirs.courseId() + "/progress", student), 404, null);

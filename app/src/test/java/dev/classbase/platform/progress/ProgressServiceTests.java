@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.classbase.data.DataTier;
 import dev.classbase.data.watch.QueryWatch;
 import dev.classbase.platform.atrisk.Cohort;
-import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
@@ -36,7 +36,9 @@ class ProgressServiceTests {
         CourseProgress[] found = new CourseProgress[2];
         var six = StatementBudget.measure(watch, () -> found[0] = progress(small.student(0), small.courseId(), null));
         var sixty = StatementBudget.measure(
-                watch, () -> found[1] = progress(large.teacher(), large.courseId(), large.studentIds().get(1)));
+                watch,
+                () -> found[1] = progress(
+                        large.teacher(), large.courseId(), large.studentIds().get(1)));
 
         assertThat(six.statements()).as(six.describe()).isEqualTo(PROGRESS);
         assertThat(sixty.statements()).as(sixty.describe()).isEqualTo(PROGRESS);
@@ -52,7 +54,8 @@ class ProgressServiceTests {
         assertThat(mine.items()).extracting(CourseProgress.Lesson::position).containsExactly(1, 2, 3, 4, 5, 6);
         assertThat(mine.items())
                 .extracting(CourseProgress.Lesson::status)
-                .containsExactly("completed", "in_progress", "not_started", "not_started", "not_started", "not_started");
+                .containsExactly(
+                        "completed", "in_progress", "not_started", "not_started", "not_started", "not_started");
         assertThat(mine.items().get(0).completedAt()).isNotNull();
         assertThat(mine.items().get(1).percent()).isEqualTo(50);
         assertThat(mine.items().get(2).updatedAt()).isNull();
@@ -71,12 +74,16 @@ class ProgressServiceTests {
         long student = mine.studentIds().get(0);
 
         assertThat(progress(mine.admin(), mine.courseId(), student).completed()).isEqualTo(1);
-        assertThat(progress(mine.teacher(), mine.courseId(), student).completed()).isEqualTo(1);
+        assertThat(progress(mine.teacher(), mine.courseId(), student).completed())
+                .isEqualTo(1);
         assertStatus(() -> progress(mine.student(1), mine.courseId(), student), 403);
         assertStatus(() -> progress(mine.otherTeacher(), mine.courseId(), student), 403);
         assertStatus(() -> progress(mine.student(0), theirs.courseId(), null), 404);
         assertStatus(() -> progress(mine.admin(), theirs.courseId(), student), 404);
-        assertStatus(() -> progress(mine.admin(), mine.courseId(), theirs.studentIds().get(0)), 404);
+        assertStatus(
+                () -> progress(
+                        mine.admin(), mine.courseId(), theirs.studentIds().get(0)),
+                404);
         assertStatus(() -> progress(mine.admin(), Long.MAX_VALUE, student), 404);
     }
 

@@ -27,8 +27,7 @@ class QuizControllerTests {
             assertThat(start.status()).as(start.response().body()).isEqualTo(201);
             assertThat(start.statements()).as("start").isEqualTo(Budgets.SIGNED_IN + Budgets.WRITE + 1);
             long attempt = start.json().path("id").asLong();
-            var complete =
-                    api.post("/api/v1/quiz-attempts/" + attempt + "/complete", student, "{\"score\": 92.5}");
+            var complete = api.post("/api/v1/quiz-attempts/" + attempt + "/complete", student, "{\"score\": 92.5}");
             assertThat(complete.status()).as(complete.response().body()).isEqualTo(200);
             assertThat(complete.statements()).as("complete").isEqualTo(Budgets.SIGNED_IN + Budgets.WRITE + 1);
             assertThat(start.nPlusOnes() + complete.nPlusOnes()).isZero();

@@ -43,11 +43,14 @@ class SubmissionControllerTests {
 
             long id = first.json().path("id").asLong();
             var grade = api.post(
-                    "/api/v1/submissions/" + id + "/grade", app.signIn(school.teacher().email()), "{\"score\": 88}");
+                    "/api/v1/submissions/" + id + "/grade",
+                    app.signIn(school.teacher().email()),
+                    "{\"score\": 88}");
             assertThat(grade.status()).as(grade.response().body()).isEqualTo(200);
             assertThat(grade.json().path("status").asString()).isEqualTo("graded");
             assertThat(grade.statements()).as("grade").isEqualTo(Budgets.SIGNED_IN + Budgets.WRITE + 2);
-            assertThat(first.nPlusOnes() + retry.nPlusOnes() + grade.nPlusOnes()).isZero();
+            assertThat(first.nPlusOnes() + retry.nPlusOnes() + grade.nPlusOnes())
+                    .isZero();
         }
     }
 
@@ -73,7 +76,10 @@ class SubmissionControllerTests {
         assertThat(rows(school, assignment)).isZero();
 
         String teacher = app.signIn(school.teacher().email());
-        long submitted = submit(student, assignment, "{\"body\": \"x\"}", key).json().path("id").asLong();
+        long submitted = submit(student, assignment, "{\"body\": \"x\"}", key)
+                .json()
+                .path("id")
+                .asLong();
         badRequest(api.post("/api/v1/submissions/" + submitted + "/grade", teacher, "{\"score\": \"high\"}"), "score");
         badRequest(api.post("/api/v1/submissions/" + submitted + "/grade", teacher, "{}"), "score");
         badRequest(api.post("/api/v1/submissions/" + submitted + "/grade", teacher, "{\"score\": 100.5}"), "score");
