@@ -66,50 +66,58 @@ class FailoverTests {
     void terminatingEveryAppConnectionMidLoadLosesAndDuplicatesNothing() throws Exception {
         try (EmbeddedCluster cluster = TestCluster.startPrivate("terminate", 1);
                 TestApp app = startApp(cluster, Map.of())) {
-            Probe.Service probe = app.bean(Probe.Service.class);
-            AtomicBoolean killing = new AtomicBoolean(true);
-            AtomicInteger terminated = new AtomicInteger();
-            Thread killer = Thread.ofPlatform().start(() -> {
-                while (killing.get()) {
-                    try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.primary()))
-                                    .getConnection();
-                            Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery("""
-                                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                                    WHERE application_name = 'classbase-primary' AND pid <> pg_backend_pid()
-                                    """)) {
-                        rs.next();
-                        terminated.addAndGet(rs.getInt(1));
-                        Thread.sleep(40);
-                    } catch (Exception e) {
-                        // the killer keeps killing
-                    }
+            writeWhileKilling(cluster, app, "application_name = 'classbase-primary'");
+        }
+    }
+
+    /**
+     * 400 retryable inserts on 4 threads while a killer terminates, every 40 ms, every backend
+     * matching {@code victims}: each insert completes, and exactly once.
+     */
+    static void writeWhileKilling(EmbeddedCluster cluster, TestApp app, String victims) throws Exception {
+        Probe.Service probe = app.bean(Probe.Service.class);
+        AtomicBoolean killing = new AtomicBoolean(true);
+        AtomicInteger terminated = new AtomicInteger();
+        Thread killer = Thread.ofPlatform().start(() -> {
+            while (killing.get()) {
+                try (Connection c = TestCluster.dataSource(cluster.superuser(cluster.primary()))
+                                .getConnection();
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND "
+                                + victims)) {
+                    rs.next();
+                    terminated.addAndGet(rs.getInt(1));
+                    Thread.sleep(40);
+                } catch (Exception e) {
+                    // the killer keeps killing
                 }
-            });
-            ExecutorService pool = Executors.newFixedThreadPool(4);
-            List<Future<Long>> writes = new ArrayList<>();
-            for (int op = 0; op < 400; op++) {
-                String name = "kill-" + op;
-                writes.add(pool.submit(() -> probe.insertRetryable(name)));
             }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<Long>> writes = new ArrayList<>();
+        for (int op = 0; op < 400; op++) {
+            String name = "kill-" + op;
+            writes.add(pool.submit(() -> probe.insertRetryable(name)));
+        }
+        try {
             for (Future<Long> write : writes) {
                 assertThat(write.get()).isPositive();
             }
+        } finally {
             killing.set(false);
             killer.join();
-            pool.shutdown();
-            try (Connection c = TestCluster.dataSource(cluster.primary()).getConnection();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT count(*), count(DISTINCT op) FROM rw_probe WHERE op LIKE 'kill-%'")) {
-                rs.next();
-                assertThat(rs.getLong(1))
-                        .as("rows (terminated %d backends)", terminated.get())
-                        .isEqualTo(400);
-                assertThat(rs.getLong(2)).isEqualTo(400);
-            }
-            assertThat(terminated.get()).as("the killer did kill").isPositive();
+            pool.shutdownNow();
         }
+        try (Connection c = TestCluster.dataSource(cluster.primary()).getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*), count(DISTINCT op) FROM rw_probe WHERE op LIKE 'kill-%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows (terminated %d backends)", terminated.get()).isEqualTo(400);
+            assertThat(rs.getLong(2)).isEqualTo(400);
+        }
+        assertThat(terminated.get()).as("the killer did kill").isPositive();
     }
 
     @Test
@@ -143,7 +151,7 @@ class FailoverTests {
         }
     }
 
-    private static TestApp startApp(EmbeddedCluster cluster, Map<String, Object> overrides) throws Exception {
+    static TestApp startApp(EmbeddedCluster cluster, Map<String, Object> overrides) throws Exception {
         Migrations.apply(TestCluster.dataSource(cluster.primary()));
         Probe.createTable(TestCluster.dataSource(cluster.primary()));
         return TestApp.start(TestCluster.springProperties(cluster), overrides, Probe.class);
