@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
             PartitionsCommand.class,
             ViewsCommand.class,
             RollupsCommand.class,
+            IndexesCommand.class,
+            SpaceCommand.class,
+            TuneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

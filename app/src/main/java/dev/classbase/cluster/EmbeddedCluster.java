@@ -337,6 +337,10 @@ public final class EmbeddedCluster implements AutoCloseable {
                 }
             }
             s.execute("GRANT pg_monitor TO " + OWNER_ROLE);
+            // the database console reads other sessions' activity and statements as the service
+            // role (statistics only: no table rights, row-level security unchanged); NOINHERIT needs
+            // the grant's own INHERIT option (V60 explains it for external servers)
+            s.execute("GRANT pg_monitor TO " + SERVICE_ROLE + " WITH INHERIT TRUE");
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the primary: " + e.getMessage(), e);
         }

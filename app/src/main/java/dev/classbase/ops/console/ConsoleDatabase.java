@@ -1,0 +1,176 @@
+package dev.classbase.ops.console;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's own small connection source to the primary (so a full application pool never
+ * blinds it), and PgHero's {@code with_transaction}: every diagnostic runs in a read-only
+ * transaction with {@code SET LOCAL statement_timeout} and is rolled back. What the server lacks
+ * (pg_stat_statements, the right to read other sessions) is detected once, said once and cached.
+ */
+final class ConsoleDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleDatabase.class);
+
+    /** One piece of work on a connection inside the bounded transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** A feature the console depends on: available, or why not and how to enable it. */
+    record Feature(boolean available, String note) {}
+
+    private final DataSource dataSource;
+    private volatile Feature statements;
+    private volatile Feature allStats;
+
+    private final Runnable onClose;
+
+    ConsoleDatabase(DataSource dataSource, Runnable onClose) {
+        this.dataSource = dataSource;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+
+    /** Runs the work read-only, bounded by the timeout, and rolls back whatever happened. */
+    <T> T readOnly(Duration timeout, Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    // first statement of the transaction, so nothing before it can write
+                    s.execute("SET TRANSACTION READ ONLY");
+                    // SET LOCAL takes no bind parameter; the value is a number we computed
+                    s.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
+                    s.execute("SET LOCAL lock_timeout = " + Math.max(1, timeout.toMillis()));
+                }
+                T result = work.run(c);
+                c.rollback();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException closed) {
+                    e.addSuppressed(closed); // the pool retires a broken connection; the first error is the one to tell
+                }
+                throw e;
+            } finally {
+                if (!c.isClosed()) {
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
+    /** pg_stat_statements, asked once. */
+    Feature statements() {
+        Feature f = statements;
+        if (f == null) {
+            f = detectStatements();
+            statements = f;
+            if (!f.available()) {
+                log.warn("console: pg_stat_statements {}", f.note());
+            }
+        }
+        return f;
+    }
+
+    /** Whether this role sees other roles' query text in pg_stat_activity and pg_stat_statements. */
+    Feature allStats() {
+        Feature f = allStats;
+        if (f == null) {
+            f = detectAllStats();
+            allStats = f;
+            if (!f.available()) {
+                log.warn("console: {}", f.note());
+            }
+        }
+        return f;
+    }
+
+    private Feature detectStatements() {
+        try {
+            return readOnly(Duration.ofSeconds(5), c -> {
+                boolean created = !rows(c, "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'")
+                        .isEmpty();
+                if (!created) {
+                    return new Feature(
+                            false,
+                            "not available: the pg_stat_statements extension is not created in this database;"
+                                    + " enable it: add pg_stat_statements to shared_preload_libraries, restart,"
+                                    + " then CREATE EXTENSION pg_stat_statements (as a superuser)");
+                }
+                try {
+                    rows(c, "SELECT 1 FROM pg_stat_statements LIMIT 1");
+                    return new Feature(true, null);
+                } catch (SQLException e) {
+                    return new Feature(
+                            false,
+                            "not available: " + e.getMessage()
+                                    + "; enable it: add pg_stat_statements to shared_preload_libraries and restart");
+                }
+            });
+        } catch (SQLException e) {
+            // not cached: the server may simply be down right now
+            return new Feature(false, "not available: the primary did not answer (" + e.getMessage() + ")");
+        }
+    }
+
+    private Feature detectAllStats() {
+        try {
+            return readOnly(Duration.ofSeconds(5), c -> {
+                boolean can = (Boolean) rows(c, "SELECT pg_has_role(current_user, 'pg_read_all_stats', 'USAGE') AS ok")
+                        .getFirst()
+                        .get("ok");
+                return can
+                        ? new Feature(true, null)
+                        : new Feature(
+                                false,
+                                "limited: this role sees the query text and state of its own sessions only;"
+                                        + " enable: GRANT pg_monitor TO <service role> WITH INHERIT TRUE"
+                                        + " (migration V60 does it when the migrating role may)");
+            });
+        } catch (SQLException e) {
+            return new Feature(false, "unknown: the primary did not answer (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Every row of a statement as column → value, in column order; values are bound, never joined in. */
+    static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        Object value = rs.getObject(i);
+                        row.put(md.getColumnLabel(i), value instanceof java.sql.Array a ? a.getArray() : value);
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+}

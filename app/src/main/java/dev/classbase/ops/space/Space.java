@@ -1,0 +1,102 @@
+package dev.classbase.ops.space;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Where the disk goes: tables (partitions rolled up), indexes, materialized views, and per table
+ * the dead tuples and the last vacuum and analyze. Each question runs in its own read-only
+ * transaction with a {@code SET LOCAL statement_timeout}, always rolled back.
+ */
+public final class Space {
+
+    public record TableSize(
+            String schema, String table, long tableBytes, long indexBytes, long totalBytes, long estimatedRows,
+            int partitions) {}
+
+    public record IndexSize(String schema, String table, String index, long bytes) {}
+
+    public record ViewSize(String schema, String view, long bytes, boolean populated) {}
+
+    public record TableMaintenance(
+            String schema, String table, long liveTuples, long deadTuples, OffsetDateTime lastVacuum,
+            OffsetDateTime lastAutovacuum, OffsetDateTime lastAnalyze, OffsetDateTime lastAutoanalyze) {
+        /** Dead share of all tuples, 0 for an empty table. */
+        public double deadPercent() {
+            long all = liveTuples + deadTuples;
+            return all == 0 ? 0 : 100.0 * deadTuples / all;
+        }
+    }
+
+    public record Report(
+            List<TableSize> tables, List<IndexSize> indexes, List<ViewSize> views, List<TableMaintenance> maintenance) {}
+
+    private final DataSource dataSource;
+    private final Duration statementTimeout;
+
+    public Space(DataSource dataSource, Duration statementTimeout) {
+        this.dataSource = dataSource;
+        this.statementTimeout = statementTimeout;
+    }
+
+    public Report report() throws SQLException {
+        return new Report(tables(), indexes(), views(), maintenance());
+    }
+
+    public List<TableSize> tables() throws SQLException {
+        return query(SpaceQueries.tableSizes(), rs -> new TableSize(
+                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getInt(7)));
+    }
+
+    public List<IndexSize> indexes() throws SQLException {
+        return query(SpaceQueries.indexSizes(), rs ->
+                new IndexSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+    }
+
+    public List<ViewSize> views() throws SQLException {
+        return query(SpaceQueries.materializedViewSizes(), rs ->
+                new ViewSize(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+    }
+
+    public List<TableMaintenance> maintenance() throws SQLException {
+        return query(SpaceQueries.maintenance(), rs -> new TableMaintenance(
+                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
+                rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)));
+    }
+
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                try (PreparedStatement timeout = c.prepareStatement(SpaceQueries.setLocalStatementTimeout())) {
+                    timeout.setString(1, statementTimeout.toMillis() + "ms");
+                    timeout.execute();
+                }
+                List<T> out = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql);
+                        ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row.map(rs));
+                    }
+                }
+                return out;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+}
