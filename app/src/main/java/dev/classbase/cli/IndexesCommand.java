@@ -28,13 +28,22 @@ final class IndexesCommand implements Runnable {
                 "Unused counts scans on the primary only: an index serving replica reads looks unused here."
             })
     static final class Audit implements Callable<Integer> {
-        @Option(names = "--unused-min-bytes", defaultValue = "10485760", description = "smallest unused index to report (default 10 MB)")
+        @Option(
+                names = "--unused-min-bytes",
+                defaultValue = "10485760",
+                description = "smallest unused index to report (default 10 MB)")
         long unusedMinBytes;
 
-        @Option(names = "--missing-min-rows", defaultValue = "10000", description = "smallest table for a missing-index candidate")
+        @Option(
+                names = "--missing-min-rows",
+                defaultValue = "10000",
+                description = "smallest table for a missing-index candidate")
         long missingMinRows;
 
-        @Option(names = "--bloat-min-bytes", defaultValue = "10485760", description = "smallest index for a bloat estimate")
+        @Option(
+                names = "--bloat-min-bytes",
+                defaultValue = "10485760",
+                description = "smallest index for a bloat estimate")
         long bloatMinBytes;
 
         @Option(names = "--timeout", defaultValue = "10s", description = "statement timeout per question, e.g. 10s, 1m")
@@ -52,29 +61,45 @@ final class IndexesCommand implements Runnable {
             try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
                 IndexAudit audit = new IndexAudit(target.primaryDataSource(), thresholds);
                 IndexAudit.Report r = audit.audit();
-                System.out.printf("unused indexes (no scans, >= %s): %d%n", size(unusedMinBytes), r.unused().size());
-                r.unused().forEach(u ->
-                        System.out.printf("  %s.%s on %s  %s%n", u.schema(), u.index(), u.table(), size(u.bytes())));
+                System.out.printf(
+                        "unused indexes (no scans, >= %s): %d%n",
+                        size(unusedMinBytes), r.unused().size());
+                r.unused()
+                        .forEach(u -> System.out.printf(
+                                "  %s.%s on %s  %s%n", u.schema(), u.index(), u.table(), size(u.bytes())));
                 System.out.printf("redundant indexes: %d%n", r.redundant().size());
-                r.redundant().forEach(d -> System.out.printf(
-                        "  %s.%s on %s  %s of %s (%s)  %s%n",
-                        d.schema(), d.index(), d.table(), d.exact() ? "duplicate" : "prefix", d.coveredBy(), d.method(),
-                        size(d.bytes())));
+                r.redundant()
+                        .forEach(d -> System.out.printf(
+                                "  %s.%s on %s  %s of %s (%s)  %s%n",
+                                d.schema(),
+                                d.index(),
+                                d.table(),
+                                d.exact() ? "duplicate" : "prefix",
+                                d.coveredBy(),
+                                d.method(),
+                                size(d.bytes())));
                 System.out.printf("invalid indexes: %d%n", r.invalid().size());
-                r.invalid().forEach(i -> System.out.printf(
-                        "  %s.%s on %s  (REINDEX INDEX CONCURRENTLY or drop it)  %s%n",
-                        i.schema(), i.index(), i.table(), i.definition()));
-                System.out.printf("missing-index candidates (>= %,d rows, < 95%% index scans): %d%n",
+                r.invalid()
+                        .forEach(i -> System.out.printf(
+                                "  %s.%s on %s  (REINDEX INDEX CONCURRENTLY or drop it)  %s%n",
+                                i.schema(), i.index(), i.table(), i.definition()));
+                System.out.printf(
+                        "missing-index candidates (>= %,d rows, < 95%% index scans): %d%n",
                         missingMinRows, r.missing().size());
-                r.missing().forEach(m -> System.out.printf(
-                        "  %s.%s  %,d rows, %,d seq scans reading %,d rows, %,d index scans%n",
-                        m.schema(), m.table(), m.liveRows(), m.seqScans(), m.seqRowsRead(), m.idxScans()));
-                System.out.printf("index bloat (%s, >= %s):%n",
-                        audit.pgstattupleUsable() ? "measured by pgstattuple" : "estimated; install pgstattuple to measure",
+                r.missing()
+                        .forEach(m -> System.out.printf(
+                                "  %s.%s  %,d rows, %,d seq scans reading %,d rows, %,d index scans%n",
+                                m.schema(), m.table(), m.liveRows(), m.seqScans(), m.seqRowsRead(), m.idxScans()));
+                System.out.printf(
+                        "index bloat (%s, >= %s):%n",
+                        audit.pgstattupleUsable()
+                                ? "measured by pgstattuple"
+                                : "estimated; install pgstattuple to measure",
                         size(bloatMinBytes));
-                r.bloat().forEach(b -> System.out.printf(
-                        "  %s.%s on %s  %s, ~%s bloat%n", b.schema(), b.index(), b.table(), size(b.bytes()),
-                        size(b.bloatBytes())));
+                r.bloat()
+                        .forEach(b -> System.out.printf(
+                                "  %s.%s on %s  %s, ~%s bloat%n",
+                                b.schema(), b.index(), b.table(), size(b.bytes()), size(b.bloatBytes())));
             }
             return 0;
         }

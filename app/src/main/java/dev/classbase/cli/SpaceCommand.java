@@ -35,23 +35,43 @@ final class SpaceCommand implements Callable<Integer> {
         }
         try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
             Space.Report r = new Space(target.primaryDataSource(), IndexesCommand.duration(timeout)).report();
-            System.out.printf("%-40s %10s %10s %10s %12s %s%n", "table", "total", "table", "indexes", "rows (est.)", "partitions");
-            r.tables().stream().limit(top).forEach(t -> System.out.printf(
+            System.out.printf(
                     "%-40s %10s %10s %10s %12s %s%n",
-                    t.schema() + "." + t.table(), size(t.totalBytes()), size(t.tableBytes()), size(t.indexBytes()),
-                    String.format("~%,d", t.estimatedRows()), t.partitions() == 0 ? "-" : t.partitions()));
+                    "table", "total", "table", "indexes", "rows (est.)", "partitions");
+            r.tables().stream()
+                    .limit(top)
+                    .forEach(t -> System.out.printf(
+                            "%-40s %10s %10s %10s %12s %s%n",
+                            t.schema() + "." + t.table(),
+                            size(t.totalBytes()),
+                            size(t.tableBytes()),
+                            size(t.indexBytes()),
+                            String.format("~%,d", t.estimatedRows()),
+                            t.partitions() == 0 ? "-" : t.partitions()));
             System.out.printf("%n%-50s %10s%n", "index", "size");
-            r.indexes().stream().limit(top).forEach(i -> System.out.printf(
-                    "%-50s %10s%n", i.schema() + "." + i.index() + " (" + i.table() + ")", size(i.bytes())));
+            r.indexes().stream()
+                    .limit(top)
+                    .forEach(i -> System.out.printf(
+                            "%-50s %10s%n", i.schema() + "." + i.index() + " (" + i.table() + ")", size(i.bytes())));
             System.out.printf("%n%-40s %10s %s%n", "materialized view", "size", "populated");
-            r.views().stream().limit(top).forEach(v -> System.out.printf(
-                    "%-40s %10s %s%n", v.schema() + "." + v.view(), size(v.bytes()), v.populated() ? "yes" : "no"));
-            System.out.printf("%n%-40s %12s %12s %6s %-16s %-16s%n", "table", "live", "dead", "dead%", "last vacuum", "last analyze");
-            r.maintenance().stream().limit(top).forEach(m -> System.out.printf(
-                    "%-40s %12s %12s %5.1f%% %-16s %-16s%n",
-                    m.schema() + "." + m.table(), String.format("%,d", m.liveTuples()),
-                    String.format("%,d", m.deadTuples()), m.deadPercent(),
-                    latest(m.lastVacuum(), m.lastAutovacuum()), latest(m.lastAnalyze(), m.lastAutoanalyze())));
+            r.views().stream()
+                    .limit(top)
+                    .forEach(v -> System.out.printf(
+                            "%-40s %10s %s%n",
+                            v.schema() + "." + v.view(), size(v.bytes()), v.populated() ? "yes" : "no"));
+            System.out.printf(
+                    "%n%-40s %12s %12s %6s %-16s %-16s%n",
+                    "table", "live", "dead", "dead%", "last vacuum", "last analyze");
+            r.maintenance().stream()
+                    .limit(top)
+                    .forEach(m -> System.out.printf(
+                            "%-40s %12s %12s %5.1f%% %-16s %-16s%n",
+                            m.schema() + "." + m.table(),
+                            String.format("%,d", m.liveTuples()),
+                            String.format("%,d", m.deadTuples()),
+                            m.deadPercent(),
+                            latest(m.lastVacuum(), m.lastAutovacuum()),
+                            latest(m.lastAnalyze(), m.lastAutoanalyze())));
         }
         return 0;
     }

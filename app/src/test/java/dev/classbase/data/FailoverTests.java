@@ -111,10 +111,12 @@ class FailoverTests {
         }
         try (Connection c = TestCluster.dataSource(cluster.primary()).getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT count(*), count(DISTINCT op) FROM rw_probe WHERE op LIKE 'kill-%'")) {
+                ResultSet rs =
+                        s.executeQuery("SELECT count(*), count(DISTINCT op) FROM rw_probe WHERE op LIKE 'kill-%'")) {
             rs.next();
-            assertThat(rs.getLong(1)).as("rows (terminated %d backends)", terminated.get()).isEqualTo(400);
+            assertThat(rs.getLong(1))
+                    .as("rows (terminated %d backends)", terminated.get())
+                    .isEqualTo(400);
             assertThat(rs.getLong(2)).isEqualTo(400);
         }
         assertThat(terminated.get()).as("the killer did kill").isPositive();

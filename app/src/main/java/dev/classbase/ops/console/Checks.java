@@ -90,7 +90,8 @@ class Checks {
         }
         var rows = db.readOnly(
                 props.checkTimeout(), c -> CheckQueries.slowStatements(c, props.slowMeanMs(), props.slowMinCalls()));
-        boolean critical = rows.stream().anyMatch(r -> ((Number) r.get("mean_ms")).doubleValue() >= props.criticalMeanMs());
+        boolean critical =
+                rows.stream().anyMatch(r -> ((Number) r.get("mean_ms")).doubleValue() >= props.criticalMeanMs());
         return new Check(
                 "slow_queries",
                 rows.isEmpty() ? Check.GREEN : critical ? Check.RED : Check.AMBER,
@@ -197,13 +198,16 @@ class Checks {
             long age = ((Number) r.get("age")).longValue();
             long freezeMax = ((Number) r.get("freeze_max_age")).longValue();
             // past twice autovacuum_freeze_max_age, anti-wraparound vacuum is not keeping up
-            String own = remaining < WRAPAROUND_RED_REMAINING ? Check.RED : age > 2 * freezeMax ? Check.AMBER : Check.GREEN;
+            String own =
+                    remaining < WRAPAROUND_RED_REMAINING ? Check.RED : age > 2 * freezeMax ? Check.AMBER : Check.GREEN;
             status = Check.rank(own) > Check.rank(status) ? own : status;
         }
         return new Check(
                 "transaction_id_wraparound",
                 status,
-                rows.isEmpty() ? "no databases" : "oldest age " + rows.getFirst().get("age"),
+                rows.isEmpty()
+                        ? "no databases"
+                        : "oldest age " + rows.getFirst().get("age"),
                 "amber: age > 2 x autovacuum_freeze_max_age; red: < " + WRAPAROUND_RED_REMAINING + " ids left",
                 "PgHero transaction_id_danger (10 million); PostgreSQL manual 24.1.5",
                 null,
@@ -211,7 +215,8 @@ class Checks {
     }
 
     private Check sequences() throws SQLException {
-        var rows = db.readOnly(props.checkTimeout(), c -> CheckQueries.sequencesNearOverflow(c, props.sequencePercent()));
+        var rows =
+                db.readOnly(props.checkTimeout(), c -> CheckQueries.sequencesNearOverflow(c, props.sequencePercent()));
         return new Check(
                 "sequences_near_overflow",
                 rows.isEmpty() ? Check.GREEN : Check.RED,

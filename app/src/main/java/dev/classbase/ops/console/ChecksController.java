@@ -22,9 +22,8 @@ class ChecksController {
     @GetMapping("/api/v1/admin/database/checks")
     Overview all() {
         List<Check> all = checks.all();
-        String worst = all.stream()
-                .map(Check::status)
-                .reduce(Check.GREEN, (a, b) -> Check.rank(b) > Check.rank(a) ? b : a);
+        String worst =
+                all.stream().map(Check::status).reduce(Check.GREEN, (a, b) -> Check.rank(b) > Check.rank(a) ? b : a);
         return new Overview(worst, all);
     }
 

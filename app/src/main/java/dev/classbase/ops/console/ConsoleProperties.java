@@ -47,14 +47,35 @@ public record ConsoleProperties(
     /** Defaults for tests and tools that build the console without Spring. */
     static ConsoleProperties defaults() {
         return new ConsoleProperties(
-                Duration.ofSeconds(60), 20, 100, 1000, 80, Duration.ofSeconds(1), 99, 95,
-                Duration.ofSeconds(5), Duration.ofSeconds(60), 90, Duration.ofSeconds(5), Duration.ofSeconds(10));
+                Duration.ofSeconds(60),
+                20,
+                100,
+                1000,
+                80,
+                Duration.ofSeconds(1),
+                99,
+                95,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                90,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10));
     }
 
     ConsoleProperties withExplainTimeout(Duration timeout) {
         return new ConsoleProperties(
-                longRunning, slowMeanMs, slowMinCalls, criticalMeanMs, connectionsPercent, idleInTransaction,
-                cacheHitAmber, cacheHitRed, replicationLagAmber, replicationLagRed, sequencePercent, checkTimeout,
+                longRunning,
+                slowMeanMs,
+                slowMinCalls,
+                criticalMeanMs,
+                connectionsPercent,
+                idleInTransaction,
+                cacheHitAmber,
+                cacheHitRed,
+                replicationLagAmber,
+                replicationLagRed,
+                sequencePercent,
+                checkTimeout,
                 timeout);
     }
 

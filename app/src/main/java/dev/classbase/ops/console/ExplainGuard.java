@@ -36,7 +36,10 @@ final class ExplainGuard {
         }
         String skeleton;
         try {
-            skeleton = skeleton(sql).toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+            skeleton = skeleton(sql)
+                    .toLowerCase(Locale.ROOT)
+                    .replaceAll("\\s+", " ")
+                    .strip();
         } catch (IllegalArgumentException e) {
             return refuse(e.getMessage());
         }
@@ -52,15 +55,17 @@ final class ExplainGuard {
         Matcher first = WORD.matcher(skeleton.replaceFirst("^[(\\s]+", ""));
         String keyword = first.lookingAt() ? first.group() : "";
         if (!keyword.equals("select") && !keyword.equals("with")) {
-            return refuse(switch (keyword) {
-                case "insert", "update", "delete", "merge" ->
-                    keyword.toUpperCase(Locale.ROOT) + " changes data: only a SELECT can be explained";
-                case "copy" -> "COPY is refused: only a SELECT can be explained";
-                case "explain" -> "send the statement without EXPLAIN: the console adds it";
-                case "" -> "only a SELECT can be explained";
-                default -> keyword.toUpperCase(Locale.ROOT)
-                        + " is not a SELECT (DDL and utility statements are refused): only a SELECT can be explained";
-            });
+            return refuse(
+                    switch (keyword) {
+                        case "insert", "update", "delete", "merge" ->
+                            keyword.toUpperCase(Locale.ROOT) + " changes data: only a SELECT can be explained";
+                        case "copy" -> "COPY is refused: only a SELECT can be explained";
+                        case "explain" -> "send the statement without EXPLAIN: the console adds it";
+                        case "" -> "only a SELECT can be explained";
+                        default ->
+                            keyword.toUpperCase(Locale.ROOT)
+                                    + " is not a SELECT (DDL and utility statements are refused): only a SELECT can be explained";
+                    });
         }
         Matcher write = WRITE.matcher(skeleton);
         if (write.find() || (write = UPDATE.matcher(skeleton)).find()) {

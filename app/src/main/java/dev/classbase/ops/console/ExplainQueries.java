@@ -42,11 +42,13 @@ class ExplainQueries {
         boolean generic = verdict.placeholders();
         if (generic && analyze) {
             throw ApiException.badRequest(
-                    "analyze", "a statement with $n placeholders cannot be run: put values in, or explain without analyze");
+                    "analyze",
+                    "a statement with $n placeholders cannot be run: put values in, or explain without analyze");
         }
         Duration timeout = props.explainTimeout();
         try {
-            String plan = db.readOnly(timeout, c -> generic ? genericPlan(c, verdict.sql()) : plan(c, verdict.sql(), analyze));
+            String plan = db.readOnly(
+                    timeout, c -> generic ? genericPlan(c, verdict.sql()) : plan(c, verdict.sql(), analyze));
             return new Explained(analyze, generic, timeout.toMillis(), JSON.readTree(plan));
         } catch (SQLException e) {
             throw refusal(e, timeout);
@@ -71,12 +73,10 @@ class ExplainQueries {
         try {
             execute(c, "PREPARE " + name + " AS " + sql);
             prepared = true;
-            int parameters = ((Number) ConsoleDatabase.rows(c, """
+            int parameters =
+                    ((Number) ConsoleDatabase.rows(c, """
                             SELECT cardinality(parameter_types) AS n FROM pg_prepared_statements WHERE name = ?
-                            """, name)
-                            .getFirst()
-                            .get("n"))
-                    .intValue();
+                            """, name).getFirst().get("n")).intValue();
             execute(c, "SET LOCAL plan_cache_mode = force_generic_plan");
             String nulls = String.join(", ", Collections.nCopies(parameters, "NULL"));
             return single(c, "EXPLAIN (FORMAT JSON) EXECUTE " + name + (parameters == 0 ? "" : "(" + nulls + ")"));
@@ -125,8 +125,12 @@ class ExplainQueries {
                     "the statement tried to write, and the read-only transaction it runs in refused it"
                             + " (nothing was changed): " + e.getMessage());
         }
-        if (state.startsWith("42") || state.startsWith("22") || state.startsWith("0A") || state.startsWith("2B")
-                || state.startsWith("P0") || state.startsWith("3F")) {
+        if (state.startsWith("42")
+                || state.startsWith("22")
+                || state.startsWith("0A")
+                || state.startsWith("2B")
+                || state.startsWith("P0")
+                || state.startsWith("3F")) {
             return ApiException.badRequest("sql", "PostgreSQL refused the statement: " + e.getMessage());
         }
         return new IllegalStateException("explain failed: " + e.getMessage(), e);

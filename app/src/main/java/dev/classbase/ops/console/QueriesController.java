@@ -63,8 +63,7 @@ class QueriesController {
         if (!feature.available()) {
             return new Statements(false, feature.note(), "mean", List.of());
         }
-        List<Map<String, Object>> rows =
-                db.readOnly(props.checkTimeout(), c -> StatementQueries.slowerThan(c, min, n));
+        List<Map<String, Object>> rows = db.readOnly(props.checkTimeout(), c -> StatementQueries.slowerThan(c, min, n));
         return new Statements(true, db.allStats().note(), "mean", rows);
     }
 

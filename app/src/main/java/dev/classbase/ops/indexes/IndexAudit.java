@@ -41,13 +41,25 @@ public final class IndexAudit {
 
     /** {@code index} is redundant given {@code coveredBy}: {@code exact} duplicate, or a btree prefix. */
     public record RedundantIndex(
-            String schema, String table, String index, String coveredBy, String method, boolean exact, long bytes,
-            String definition, String coveredByDefinition) {}
+            String schema,
+            String table,
+            String index,
+            String coveredBy,
+            String method,
+            boolean exact,
+            long bytes,
+            String definition,
+            String coveredByDefinition) {}
 
     public record InvalidIndex(String schema, String table, String index, long bytes, String definition) {}
 
     public record MissingIndexCandidate(
-            String schema, String table, long liveRows, long seqScans, long seqRowsRead, long idxScans,
+            String schema,
+            String table,
+            long liveRows,
+            long seqScans,
+            long seqRowsRead,
+            long idxScans,
             Double indexUsePercent) {}
 
     /** {@code exact}: measured by pgstattuple; otherwise estimated from statistics. */
@@ -74,26 +86,46 @@ public final class IndexAudit {
     }
 
     public List<UnusedIndex> unused() throws SQLException {
-        return query(IndexQueries.unusedIndexes(), thresholds.unusedMinBytes(), rs ->
-                new UnusedIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        return query(
+                IndexQueries.unusedIndexes(),
+                thresholds.unusedMinBytes(),
+                rs -> new UnusedIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
     }
 
     public List<RedundantIndex> redundant() throws SQLException {
-        return query(IndexQueries.redundantIndexes(), null, rs -> new RedundantIndex(
-                rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getBoolean(6), rs.getLong(7), rs.getString(8), rs.getString(9)));
+        return query(
+                IndexQueries.redundantIndexes(),
+                null,
+                rs -> new RedundantIndex(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getBoolean(6),
+                        rs.getLong(7),
+                        rs.getString(8),
+                        rs.getString(9)));
     }
 
     public List<InvalidIndex> invalid() throws SQLException {
-        return query(IndexQueries.invalidIndexes(), null, rs ->
-                new InvalidIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
+        return query(
+                IndexQueries.invalidIndexes(),
+                null,
+                rs -> new InvalidIndex(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5)));
     }
 
     public List<MissingIndexCandidate> missing() throws SQLException {
         return query(IndexQueries.missingIndexCandidates(), thresholds.missingMinRows(), rs -> {
             double pct = rs.getDouble(7);
             return new MissingIndexCandidate(
-                    rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                    rs.getString(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getLong(4),
+                    rs.getLong(5),
+                    rs.getLong(6),
                     rs.wasNull() ? null : pct);
         });
     }
@@ -101,15 +133,19 @@ public final class IndexAudit {
     public List<IndexBloat> bloat() throws SQLException {
         boolean exact = pgstattupleUsable();
         String sql = exact ? IndexQueries.bloatFromPgstattuple() : IndexQueries.bloatEstimate();
-        return query(sql, thresholds.bloatMinBytes(), rs ->
-                new IndexBloat(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), exact));
+        return query(
+                sql,
+                thresholds.bloatMinBytes(),
+                rs -> new IndexBloat(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), exact));
     }
 
     /** Asked once per audit object: installing the extension later takes a new one (or a restart). */
     public boolean pgstattupleUsable() throws SQLException {
         Boolean known = pgstattuple;
         if (known == null) {
-            known = query(IndexQueries.pgstattupleUsable(), null, rs -> rs.getBoolean(1)).getFirst();
+            known = query(IndexQueries.pgstattupleUsable(), null, rs -> rs.getBoolean(1))
+                    .getFirst();
             pgstattuple = known;
         }
         return known;

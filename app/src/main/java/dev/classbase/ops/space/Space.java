@@ -18,7 +18,12 @@ import javax.sql.DataSource;
 public final class Space {
 
     public record TableSize(
-            String schema, String table, long tableBytes, long indexBytes, long totalBytes, long estimatedRows,
+            String schema,
+            String table,
+            long tableBytes,
+            long indexBytes,
+            long totalBytes,
+            long estimatedRows,
             int partitions) {}
 
     public record IndexSize(String schema, String table, String index, long bytes) {}
@@ -26,8 +31,14 @@ public final class Space {
     public record ViewSize(String schema, String view, long bytes, boolean populated) {}
 
     public record TableMaintenance(
-            String schema, String table, long liveTuples, long deadTuples, OffsetDateTime lastVacuum,
-            OffsetDateTime lastAutovacuum, OffsetDateTime lastAnalyze, OffsetDateTime lastAutoanalyze) {
+            String schema,
+            String table,
+            long liveTuples,
+            long deadTuples,
+            OffsetDateTime lastVacuum,
+            OffsetDateTime lastAutovacuum,
+            OffsetDateTime lastAnalyze,
+            OffsetDateTime lastAutoanalyze) {
         /** Dead share of all tuples, 0 for an empty table. */
         public double deadPercent() {
             long all = liveTuples + deadTuples;
@@ -36,7 +47,10 @@ public final class Space {
     }
 
     public record Report(
-            List<TableSize> tables, List<IndexSize> indexes, List<ViewSize> views, List<TableMaintenance> maintenance) {}
+            List<TableSize> tables,
+            List<IndexSize> indexes,
+            List<ViewSize> views,
+            List<TableMaintenance> maintenance) {}
 
     private final DataSource dataSource;
     private final Duration statementTimeout;
@@ -51,26 +65,42 @@ public final class Space {
     }
 
     public List<TableSize> tables() throws SQLException {
-        return query(SpaceQueries.tableSizes(), rs -> new TableSize(
-                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
-                rs.getInt(7)));
+        return query(
+                SpaceQueries.tableSizes(),
+                rs -> new TableSize(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getInt(7)));
     }
 
     public List<IndexSize> indexes() throws SQLException {
-        return query(SpaceQueries.indexSizes(), rs ->
-                new IndexSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        return query(
+                SpaceQueries.indexSizes(),
+                rs -> new IndexSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
     }
 
     public List<ViewSize> views() throws SQLException {
-        return query(SpaceQueries.materializedViewSizes(), rs ->
-                new ViewSize(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+        return query(
+                SpaceQueries.materializedViewSizes(),
+                rs -> new ViewSize(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
     }
 
     public List<TableMaintenance> maintenance() throws SQLException {
-        return query(SpaceQueries.maintenance(), rs -> new TableMaintenance(
-                rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-                rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class)));
+        return query(
+                SpaceQueries.maintenance(),
+                rs -> new TableMaintenance(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getObject(5, OffsetDateTime.class),
+                        rs.getObject(6, OffsetDateTime.class),
+                        rs.getObject(7, OffsetDateTime.class),
+                        rs.getObject(8, OffsetDateTime.class)));
     }
 
     private interface Row<T> {

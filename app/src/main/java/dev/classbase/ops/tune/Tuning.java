@@ -55,8 +55,10 @@ public final class Tuning {
         // the OS page cache holds the rest, which is what effective_cache_size tells the planner.
         long sharedBuffers = Math.max(128 * MB, floorMb(ram / 4));
         out.add(new Recommendation(
-                "shared_buffers", Units.formatBytes(sharedBuffers), "25 % of RAM (restart)", MANUAL_MEMORY
-                        + "; seed 003; PGTune"));
+                "shared_buffers",
+                Units.formatBytes(sharedBuffers),
+                "25 % of RAM (restart)",
+                MANUAL_MEMORY + "; seed 003; PGTune"));
         out.add(new Recommendation(
                 "effective_cache_size",
                 Units.formatBytes(floorMb(ram * 3 / 4)),

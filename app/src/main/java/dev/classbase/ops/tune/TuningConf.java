@@ -33,7 +33,11 @@ public final class TuningConf {
                     .append(SHIPPED_FILE)
                     .append(": seed 003's production server\n");
             out.append("# (8GB, max_connections 200, SSD) with 4 cores. Regenerate the file with:\n");
-            out.append("#   ./classbase tune ").append(in.asOptions()).append(" > ").append(SHIPPED_FILE).append('\n');
+            out.append("#   ./classbase tune ")
+                    .append(in.asOptions())
+                    .append(" > ")
+                    .append(SHIPPED_FILE)
+                    .append('\n');
         } else {
             out.append("# regenerate: ./classbase tune ").append(in.asOptions()).append('\n');
         }

@@ -34,8 +34,7 @@ public final class Units {
             throw new IllegalArgumentException(option + " must be positive, got '" + text + "'");
         }
         if (m.group(2).isEmpty()) {
-            throw new IllegalArgumentException(
-                    option + " needs a unit: " + VALID_SIZE_UNITS + ", got '" + text + "'");
+            throw new IllegalArgumentException(option + " needs a unit: " + VALID_SIZE_UNITS + ", got '" + text + "'");
         }
         Long unit = sizeUnit(m.group(2));
         if (unit == null) {

@@ -89,7 +89,8 @@ class ConsoleChecksTests {
     void aSessionIdleInATransactionTurnsAmber() throws Exception {
         TestCluster cluster = TestCluster.shared();
         // as the service role: without pg_read_all_stats the console sees its own role's sessions only
-        DataSource service = TestCluster.dataSource(cluster.cluster().service(cluster.cluster().primary()));
+        DataSource service = TestCluster.dataSource(
+                cluster.cluster().service(cluster.cluster().primary()));
         try (Connection c = service.getConnection()) {
             c.setAutoCommit(false);
             int pid;
@@ -109,7 +110,8 @@ class ConsoleChecksTests {
     @Test
     void replicationLagComesFromTheReplicaMonitor() {
         JsonNode lag = check("replication_lag");
-        assertThat(lag.path("details").size()).isEqualTo(TestCluster.shared().cluster().replicas().size());
+        assertThat(lag.path("details").size())
+                .isEqualTo(TestCluster.shared().cluster().replicas().size());
         assertThat(lag.path("threshold").asString()).contains("5.0 s", "60.0 s");
     }
 

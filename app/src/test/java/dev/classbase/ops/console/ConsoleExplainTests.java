@@ -40,8 +40,8 @@ class ConsoleExplainTests {
             s.execute("INSERT INTO " + TABLE + " (note) VALUES ('a'), ('b')");
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + TABLE + " TO classbase_app");
             s.execute("GRANT USAGE, SELECT ON SEQUENCE " + TABLE + "_id_seq TO classbase_app");
-            s.execute("CREATE OR REPLACE FUNCTION " + WRITER + "() RETURNS int LANGUAGE sql AS $$ INSERT INTO "
-                    + TABLE + " (note) VALUES ('written') RETURNING id $$");
+            s.execute("CREATE OR REPLACE FUNCTION " + WRITER + "() RETURNS int LANGUAGE sql AS $$ INSERT INTO " + TABLE
+                    + " (note) VALUES ('written') RETURNING id $$");
         }
     }
 
@@ -83,7 +83,8 @@ class ConsoleExplainTests {
         HttpResponse<String> r = explain("SELECT id, note FROM " + TABLE + " WHERE id = 1", false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
-        assertThat(body.path("plan").get(0).path("Plan").path("Node Type").asString()).isNotBlank();
+        assertThat(body.path("plan").get(0).path("Plan").path("Node Type").asString())
+                .isNotBlank();
         assertThat(body.path("analyze").asBoolean()).isFalse();
         assertThat(body.path("timeoutMs").asLong()).isEqualTo(10_000);
     }
@@ -93,7 +94,10 @@ class ConsoleExplainTests {
         HttpResponse<String> r = explain("SELECT count(*) FROM " + TABLE, true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(TestApp.json(r).path("plan").get(0).has("Execution Time")).isTrue();
-        assertThat(TestApp.json(explain("SELECT count(*) FROM " + TABLE, false)).path("plan").get(0).has("Execution Time"))
+        assertThat(TestApp.json(explain("SELECT count(*) FROM " + TABLE, false))
+                        .path("plan")
+                        .get(0)
+                        .has("Execution Time"))
                 .isFalse();
     }
 
@@ -105,8 +109,10 @@ class ConsoleExplainTests {
         assertThat(body.path("genericPlan").asBoolean()).isTrue();
         assertThat(body.path("plan").toString()).contains("$1");
         // deallocated: a second explain of the same kind prepares again without a name clash
-        assertThat(explain("SELECT * FROM " + TABLE + " WHERE id = $1", false).statusCode()).isEqualTo(200);
-        assertThat(explain("SELECT * FROM " + TABLE + " WHERE id = $1", true).statusCode()).isEqualTo(400);
+        assertThat(explain("SELECT * FROM " + TABLE + " WHERE id = $1", false).statusCode())
+                .isEqualTo(200);
+        assertThat(explain("SELECT * FROM " + TABLE + " WHERE id = $1", true).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -121,7 +127,9 @@ class ConsoleExplainTests {
         refused("INSERT INTO " + TABLE + " (note) VALUES ('x')", true, "INSERT changes data");
         refused("UPDATE " + TABLE + " SET note = 'x'", true, "UPDATE changes data");
         refused("delete from " + TABLE, true, "DELETE changes data");
-        refused("MERGE INTO " + TABLE + " t USING (SELECT 1 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE", true,
+        refused(
+                "MERGE INTO " + TABLE + " t USING (SELECT 1 AS id) s ON t.id = s.id WHEN MATCHED THEN DELETE",
+                true,
                 "MERGE changes data");
     }
 
@@ -146,7 +154,9 @@ class ConsoleExplainTests {
     void writableCtesAreRefused() throws SQLException {
         refused("WITH gone AS (DELETE FROM " + TABLE + " RETURNING *) SELECT * FROM gone", true, "writable CTE");
         refused("WITH t AS (UPDATE " + TABLE + " SET note = 'x' RETURNING id) SELECT * FROM t", true, "UPDATE");
-        refused("with t as (insert into " + TABLE + " (note) values ('x') returning id) select * from t", true,
+        refused(
+                "with t as (insert into " + TABLE + " (note) values ('x') returning id) select * from t",
+                true,
                 "INSERT");
     }
 
@@ -165,8 +175,9 @@ class ConsoleExplainTests {
 
     @Test
     void aStatementOverTheLimitFailsNamingTheLimit() {
-        DataSource service = TestCluster.dataSource(
-                TestCluster.shared().cluster().service(TestCluster.shared().cluster().primary()));
+        DataSource service = TestCluster.dataSource(TestCluster.shared()
+                .cluster()
+                .service(TestCluster.shared().cluster().primary()));
         ExplainQueries explain = new ExplainQueries(
                 new ConsoleDatabase(service, () -> {}),
                 ConsoleProperties.defaults().withExplainTimeout(Duration.ofMillis(300)));

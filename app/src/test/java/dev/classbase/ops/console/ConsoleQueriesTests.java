@@ -55,8 +55,10 @@ class ConsoleQueriesTests {
 
     @Test
     void badLimitsAndThresholdsAre400() {
-        assertThat(app.get("/api/v1/admin/database/queries?limit=0", admin).statusCode()).isEqualTo(400);
-        assertThat(app.get("/api/v1/admin/database/queries/slow?minMeanMs=-1", admin).statusCode())
+        assertThat(app.get("/api/v1/admin/database/queries?limit=0", admin).statusCode())
+                .isEqualTo(400);
+        assertThat(app.get("/api/v1/admin/database/queries/slow?minMeanMs=-1", admin)
+                        .statusCode())
                 .isEqualTo(400);
     }
 }

@@ -15,7 +15,8 @@ class IndexAuditEndpointTests {
         TestApp app = TestApp.shared();
         String path = "/api/v1/admin/database/indexes";
         assertThat(app.get(path, null).statusCode()).isEqualTo(401);
-        assertThat(app.get(path, app.signIn("teacher1@northwood.demo")).statusCode()).isEqualTo(403);
+        assertThat(app.get(path, app.signIn("teacher1@northwood.demo")).statusCode())
+                .isEqualTo(403);
 
         HttpResponse<String> ok = app.get(path, app.signIn("admin@northwood.demo"));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);

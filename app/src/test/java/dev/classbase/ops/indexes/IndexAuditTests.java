@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The audit against a database with planted problems, each reported exactly. */
 class IndexAuditTests {
-    private static final IndexAudit.Thresholds ALL =
-            new IndexAudit.Thresholds(0, 10_000, 0, Duration.ofSeconds(10));
+    private static final IndexAudit.Thresholds ALL = new IndexAudit.Thresholds(0, 10_000, 0, Duration.ofSeconds(10));
 
     private static DataSource db;
 
@@ -74,34 +73,47 @@ class IndexAuditTests {
     void unusedIndexesAreThoseNeverScannedThatEnforceNothing() throws Exception {
         IndexAudit audit = new IndexAudit(db, ALL);
         Set<String> expected = Set.of(
-                "audit_a_1", "audit_a_2", "audit_b", "audit_b_v", "audit_tags_gin", "audit_tags_btree",
-                "audit_parted_k", "audit_parted_k_again");
+                "audit_a_1",
+                "audit_a_2",
+                "audit_b",
+                "audit_b_v",
+                "audit_tags_gin",
+                "audit_tags_btree",
+                "audit_parted_k",
+                "audit_parted_k_again");
         Set<String> unused = Await.until(Duration.ofSeconds(30), () -> {
             try {
-                Set<String> got = planted(audit.unused().stream().map(IndexAudit.UnusedIndex::index).toList());
+                Set<String> got = planted(audit.unused().stream()
+                        .map(IndexAudit.UnusedIndex::index)
+                        .toList());
                 return got.equals(expected) ? got : null;
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
         assertThat(unused).as("stats flushed and unused indexes as planted").isEqualTo(expected);
-        assertThat(planted(audit.unused().stream().map(IndexAudit.UnusedIndex::index).toList()))
+        assertThat(planted(audit.unused().stream()
+                        .map(IndexAudit.UnusedIndex::index)
+                        .toList()))
                 .as("the scanned index, the primary key, the unique and the invalid one are not unused")
                 .doesNotContain("audit_used", "audit_plant_pkey", "audit_id_v", "audit_invalid");
 
         IndexAudit big = new IndexAudit(db, IndexAudit.Thresholds.defaults());
-        assertThat(planted(big.unused().stream().map(IndexAudit.UnusedIndex::index).toList()))
+        assertThat(planted(
+                        big.unused().stream().map(IndexAudit.UnusedIndex::index).toList()))
                 .as("10 MB default bound")
                 .isEmpty();
     }
 
     @Test
     void duplicatesAndPrefixesRespectTheMethodAndNameAPartitionedIndexOnce() throws Exception {
-        List<IndexAudit.RedundantIndex> redundant = new IndexAudit(db, ALL).redundant().stream()
-                .filter(r -> r.table().startsWith("audit_"))
-                .toList();
+        List<IndexAudit.RedundantIndex> redundant = new IndexAudit(db, ALL)
+                .redundant().stream()
+                        .filter(r -> r.table().startsWith("audit_"))
+                        .toList();
         assertThat(redundant)
-                .extracting(r -> r.index() + " < " + r.coveredBy() + (r.exact() ? " exact" : " prefix") + " " + r.method())
+                .extracting(
+                        r -> r.index() + " < " + r.coveredBy() + (r.exact() ? " exact" : " prefix") + " " + r.method())
                 .containsExactlyInAnyOrder(
                         "audit_a_2 < audit_a_1 exact btree",
                         "audit_b < audit_b_v prefix btree",
@@ -132,7 +144,8 @@ class IndexAuditTests {
         assertThat(big).isNotNull();
         assertThat(big.liveRows()).isEqualTo(20_000);
         assertThat(big.idxScans()).isZero();
-        assertThat(audit.missing()).extracting(IndexAudit.MissingIndexCandidate::table)
+        assertThat(audit.missing())
+                .extracting(IndexAudit.MissingIndexCandidate::table)
                 .doesNotContain("audit_plant", "audit_parted", "audit_parted_1");
     }
 
@@ -141,21 +154,28 @@ class IndexAuditTests {
         IndexAudit estimated = new IndexAudit(db, ALL);
         assertThat(estimated.pgstattupleUsable()).isFalse();
         List<IndexAudit.IndexBloat> rows = estimated.bloat();
-        assertThat(rows).filteredOn(b -> b.index().equals("audit_a_1")).singleElement()
+        assertThat(rows)
+                .filteredOn(b -> b.index().equals("audit_a_1"))
+                .singleElement()
                 .satisfies(b -> assertThat(b.bytes()).isPositive())
                 .satisfies(b -> assertThat(b.exact()).isFalse());
-        assertThat(rows).extracting(IndexAudit.IndexBloat::index).doesNotContain("audit_parted_1_k_idx")
+        assertThat(rows)
+                .extracting(IndexAudit.IndexBloat::index)
+                .doesNotContain("audit_parted_1_k_idx")
                 .containsOnlyOnce("audit_parted_k");
 
         EmbeddedCluster cluster = TestCluster.shared().cluster();
-        DataSource superuser = TestCluster.dataSource(cluster.superuser(cluster.primary()).database("index_audit"));
+        DataSource superuser =
+                TestCluster.dataSource(cluster.superuser(cluster.primary()).database("index_audit"));
         try (Connection c = superuser.getConnection();
                 Statement s = c.createStatement()) {
             s.execute("create extension if not exists pgstattuple");
         }
         IndexAudit measured = new IndexAudit(superuser, ALL);
         assertThat(measured.pgstattupleUsable()).isTrue();
-        assertThat(measured.bloat()).filteredOn(b -> b.index().equals("audit_a_1")).singleElement()
+        assertThat(measured.bloat())
+                .filteredOn(b -> b.index().equals("audit_a_1"))
+                .singleElement()
                 .satisfies(b -> assertThat(b.exact()).isTrue());
         assertThat(estimated.pgstattupleUsable()).as("detected once, cached").isFalse();
     }

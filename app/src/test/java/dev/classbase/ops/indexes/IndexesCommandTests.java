@@ -21,8 +21,8 @@ class IndexesCommandTests {
                 "postgresql://" + primary.user() + ":" + primary.password() + "@127.0.0.1:" + primary.port()
                         + "/indexes_cli");
 
-        Cli.Result r = Cli.run(env, Duration.ofSeconds(120), "indexes", "audit", "--unused-min-bytes", "0",
-                "--bloat-min-bytes", "0");
+        Cli.Result r = Cli.run(
+                env, Duration.ofSeconds(120), "indexes", "audit", "--unused-min-bytes", "0", "--bloat-min-bytes", "0");
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.stdout())
                 .containsPattern("public\\.audit_a_2 on audit_plant\\s+duplicate of audit_a_1 \\(btree\\)")

@@ -15,7 +15,8 @@ class SpaceEndpointTests {
         TestApp app = TestApp.shared();
         String path = "/api/v1/admin/database/space";
         assertThat(app.get(path, null).statusCode()).isEqualTo(401);
-        assertThat(app.get(path, app.signIn("student1@northwood.demo")).statusCode()).isEqualTo(403);
+        assertThat(app.get(path, app.signIn("student1@northwood.demo")).statusCode())
+                .isEqualTo(403);
 
         HttpResponse<String> ok = app.get(path, app.signIn("admin@northwood.demo"));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
@@ -24,9 +25,7 @@ class SpaceEndpointTests {
         for (JsonNode t : body.get("tables")) {
             tables.add(t.get("table").asString());
         }
-        assertThat(tables)
-                .contains("users", "analytics_events")
-                .doesNotContain("analytics_events_default");
+        assertThat(tables).contains("users", "analytics_events").doesNotContain("analytics_events_default");
         assertThat(body.get("maintenance").isArray()).isTrue();
         assertThat(body.get("views").isArray()).isTrue();
     }

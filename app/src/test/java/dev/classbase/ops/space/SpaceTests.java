@@ -48,10 +48,13 @@ class SpaceTests {
         assertThat(plant.totalBytes()).isGreaterThan(1_000_000);
         assertThat(plant.partitions()).isZero();
 
-        assertThat(space.tables()).extracting(Space.TableSize::table)
+        assertThat(space.tables())
+                .extracting(Space.TableSize::table)
                 .containsOnlyOnce("analytics_events")
                 .doesNotContain("analytics_events_default");
-        assertThat(space.tables()).filteredOn(t -> t.table().equals("analytics_events")).singleElement()
+        assertThat(space.tables())
+                .filteredOn(t -> t.table().equals("analytics_events"))
+                .singleElement()
                 .satisfies(t -> assertThat(t.partitions()).isPositive());
         assertThat(space.indexes()).extracting(Space.IndexSize::index).contains("space_plant_pkey");
         assertThat(space.views()).extracting(Space.ViewSize::view).contains("mv_daily_active_users");

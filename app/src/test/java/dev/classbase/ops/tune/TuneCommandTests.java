@@ -47,8 +47,10 @@ class TuneCommandTests {
                 .containsPattern("(?m)^random_page_cost = 4.0 +# HDD")
                 .containsPattern("(?m)^max_parallel_workers = 16 +#")
                 .contains("# regenerate: ./classbase tune --ram 64GB --cores 16 --storage hdd --max-connections 300");
-        run.stdout().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(l -> assertThat(l)
-                .matches("[a-z_]+ = \\S+ +# .+ \\[.+\\]"));
+        run.stdout()
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .forEach(l -> assertThat(l).matches("[a-z_]+ = \\S+ +# .+ \\[.+\\]"));
     }
 
     @Test
@@ -112,8 +114,8 @@ class TuneCommandTests {
     @Test
     void currentShowsTheServersValuesBesideTheRecommendations() {
         Endpoint primary = TestCluster.shared().cluster().primary();
-        String url = "postgresql://" + primary.user() + ":" + primary.password() + "@127.0.0.1:" + primary.port()
-                + "/" + primary.database();
+        String url = "postgresql://" + primary.user() + ":" + primary.password() + "@127.0.0.1:" + primary.port() + "/"
+                + primary.database();
         Cli.Result result = Cli.run(
                 Map.of("CLASSBASE_DATABASE_URL", url),
                 Duration.ofSeconds(120),
@@ -141,7 +143,9 @@ class TuneCommandTests {
         while (dir != null && !Files.isDirectory(dir.resolve("infrastructure"))) {
             dir = dir.getParent();
         }
-        assertThat(dir).as("repository root above " + Path.of("").toAbsolutePath()).isNotNull();
+        assertThat(dir)
+                .as("repository root above " + Path.of("").toAbsolutePath())
+                .isNotNull();
         return dir;
     }
 }
