@@ -2,7 +2,6 @@ package dev.classbase.cli;
 
 import dev.classbase.data.Migrations;
 import dev.classbase.platform.counters.CounterDrift;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,17 +35,15 @@ final class CountersCommand implements Runnable {
                 description = "parents per repair transaction (default: ${DEFAULT-VALUE})")
         int batch;
 
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() {
             if (batch < 1 || batch > 100_000) {
                 throw new IllegalArgumentException("--batch must be between 1 and 100000, was " + batch);
             }
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 Migrations.apply(target.primaryDataSource());
                 CounterDrift drift = new CounterDrift(target.primaryDataSource());
                 List<CounterDrift.Drift> before = drift.check();

@@ -1,7 +1,6 @@
 package dev.classbase.cli;
 
 import dev.classbase.ops.indexes.IndexAudit;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -49,16 +48,14 @@ final class IndexesCommand implements Runnable {
         @Option(names = "--timeout", defaultValue = "10s", description = "statement timeout per question, e.g. 10s, 1m")
         String timeout;
 
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
             IndexAudit.Thresholds thresholds =
                     new IndexAudit.Thresholds(unusedMinBytes, missingMinRows, bloatMinBytes, duration(timeout));
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 IndexAudit audit = new IndexAudit(target.primaryDataSource(), thresholds);
                 IndexAudit.Report r = audit.audit();
                 System.out.printf(

@@ -1,21 +1,19 @@
 package dev.classbase.cli;
 
 import dev.classbase.data.Migrations;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.flywaydb.core.api.output.MigrateResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(name = "migrate", description = "Apply the schema migrations to the primary (serve does this too).")
 final class MigrateCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Override
     public Integer call() {
-        try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+        try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
             MigrateResult result = Migrations.apply(target.primaryDataSource());
             System.out.printf(
                     "schema at version %s (%d migration(s) applied now)%n",

@@ -5,13 +5,11 @@ import dev.classbase.ops.partitions.MaintenanceReport;
 import dev.classbase.ops.partitions.PartitionManager;
 import dev.classbase.ops.partitions.PartitionProperties;
 import dev.classbase.ops.partitions.PartitionStatus;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "partitions",
@@ -31,16 +29,14 @@ final class PartitionsCommand implements Runnable {
             description =
                     "Per partitioned table: partitions, ranges, sizes, estimated rows, rows in the default partition.")
     static final class Status implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 PartitionManager manager = new PartitionManager(
                         target.primaryDataSource(), PartitionProperties.defaults(), Clock.systemUTC());
                 for (PartitionStatus t : manager.status()) {
@@ -86,14 +82,12 @@ final class PartitionsCommand implements Runnable {
                 "Exit code 1 when part of it failed (the next run retries)."
             })
     static final class Maintain implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 PartitionManager manager = new PartitionManager(
                         target.primaryDataSource(), PartitionProperties.defaults(), Clock.systemUTC());
                 migrateUnlessReplica(target);

@@ -75,8 +75,8 @@ final class PgBouncerConfigCommand implements Callable<Integer> {
             description = "roles allowed to SHOW pools and stats (default: the application role)")
     List<String> statsUsers;
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     /** The server PgBouncer fronts, the app role's connection, and (with --out) a superuser's. */
     private record Target(
@@ -91,7 +91,7 @@ final class PgBouncerConfigCommand implements Callable<Integer> {
         if (DatabaseTarget.external()) {
             return write(externalTarget(), stdout);
         }
-        Path dir = DatabaseTarget.dataDir(dataDir).toAbsolutePath().normalize();
+        Path dir = DatabaseTarget.dataDir(dataDir.path()).toAbsolutePath().normalize();
         try (EmbeddedCluster cluster = embedded(dir)) {
             Endpoint primary = cluster.primary();
             return write(

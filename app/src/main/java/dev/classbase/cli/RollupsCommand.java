@@ -5,7 +5,6 @@ import dev.classbase.ops.rollups.RollupProperties;
 import dev.classbase.ops.rollups.RollupRun;
 import dev.classbase.ops.rollups.RollupStatus;
 import dev.classbase.ops.rollups.Rollups;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -32,14 +31,12 @@ final class RollupsCommand implements Runnable {
 
     @Command(name = "status", description = "The watermark, the last run, and the events waiting for the next one.")
     static final class Status implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 RollupStatus s = new Rollups(target.primaryDataSource(), RollupProperties.defaults()).status();
                 System.out.printf(
                         "initialized      %s%n",
@@ -74,14 +71,12 @@ final class RollupsCommand implements Runnable {
         @Option(names = "--full", description = "rebuild from the raw tables instead of draining the inbox")
         boolean full;
 
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 Rollups rollups = new Rollups(target.primaryDataSource(), RollupProperties.defaults());
                 if (!inRecovery(target)) {
                     Migrations.apply(target.primaryDataSource());

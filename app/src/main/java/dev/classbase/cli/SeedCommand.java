@@ -3,7 +3,6 @@ package dev.classbase.cli;
 import dev.classbase.data.Migrations;
 import dev.classbase.seed.DataGenerator;
 import dev.classbase.seed.Scale;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,12 +26,12 @@ final class SeedCommand implements Callable<Integer> {
     @Option(names = "--reset", description = "empty every classbase table first (required on a non-empty database)")
     boolean reset;
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Override
     public Integer call() {
-        try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+        try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
             Migrations.apply(target.primaryDataSource());
             DataGenerator generator = new DataGenerator(target.primaryDataSource());
             if (!generator.isEmpty()) {

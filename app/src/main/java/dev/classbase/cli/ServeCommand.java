@@ -2,7 +2,6 @@ package dev.classbase.cli;
 
 import dev.classbase.ClassbaseApplication;
 import dev.classbase.data.Migrations;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,8 +30,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "streaming replicas of the embedded cluster, 0 to 3 (default: " + "$CLASSBASE_REPLICAS or 1)")
     Integer replicas;
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Option(names = "--no-seed", description = "do not seed the demo district into an empty embedded cluster")
     boolean noSeed;
@@ -47,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         long started = System.nanoTime();
-        try (DatabaseTarget target = DatabaseTarget.open(dataDir, replicaCount)) {
+        try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), replicaCount)) {
             Migrations.apply(target.primaryDataSource());
             boolean seeded = target.embeddedMode() && !noSeed && Seeding.seedDemoIfEmpty(target);
             if (target.serviceRoleMissing()) {

@@ -1,7 +1,6 @@
 package dev.classbase.cli;
 
 import dev.classbase.ops.space.Space;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,15 +24,15 @@ final class SpaceCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10s", description = "statement timeout per question, e.g. 10s, 1m")
     String timeout;
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Override
     public Integer call() throws SQLException {
         if (top < 1) {
             throw new IllegalArgumentException("--top must be at least 1, got " + top);
         }
-        try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+        try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
             Space.Report r = new Space(target.primaryDataSource(), IndexesCommand.duration(timeout)).report();
             System.out.printf(
                     "%-40s %10s %10s %10s %12s %s%n",

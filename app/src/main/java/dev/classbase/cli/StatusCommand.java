@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 @Command(
         name = "status",
@@ -34,8 +33,8 @@ final class StatusCommand implements Callable<Integer> {
             "analytics_events",
             "activity_logs");
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Override
     public Integer call() throws SQLException {
@@ -44,7 +43,7 @@ final class StatusCommand implements Callable<Integer> {
             target = DatabaseTarget.open(null, 0);
             System.out.println("database: external (CLASSBASE_DATABASE_URL)");
         } else {
-            Path dir = DatabaseTarget.dataDir(dataDir).toAbsolutePath().normalize();
+            Path dir = DatabaseTarget.dataDir(dataDir.path()).toAbsolutePath().normalize();
             Optional<EmbeddedCluster> cluster =
                     EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, countReplicas(dir)));
             if (cluster.isEmpty()) {

@@ -53,8 +53,8 @@ final class TuneCommand implements Callable<Integer> {
     @Option(names = "--current", description = "connect and show the current values beside the recommendations")
     boolean current;
 
-    @Option(names = "--data-dir", description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    DataDir dataDir;
 
     @Override
     public Integer call() throws SQLException {
@@ -75,7 +75,7 @@ final class TuneCommand implements Callable<Integer> {
         if (opened.isEmpty()) {
             spec.commandLine()
                     .getErr()
-                    .println("classbase: embedded cluster in " + DatabaseTarget.dataDir(dataDir)
+                    .println("classbase: embedded cluster in " + DatabaseTarget.dataDir(dataDir.path())
                             + " is not running (start it with ./classbase serve, or set CLASSBASE_DATABASE_URL)");
             return 3;
         }
@@ -109,7 +109,7 @@ final class TuneCommand implements Callable<Integer> {
         if (DatabaseTarget.external()) {
             return Optional.of(DatabaseTarget.open(null, 0));
         }
-        Path dir = DatabaseTarget.dataDir(dataDir).toAbsolutePath().normalize();
+        Path dir = DatabaseTarget.dataDir(dataDir.path()).toAbsolutePath().normalize();
         return EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, 0)).map(DatabaseTarget::embedded);
     }
 }

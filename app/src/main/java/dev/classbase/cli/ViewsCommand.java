@@ -5,7 +5,6 @@ import dev.classbase.ops.views.RefreshResult;
 import dev.classbase.ops.views.ViewProperties;
 import dev.classbase.ops.views.ViewRefresher;
 import dev.classbase.ops.views.ViewStatus;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,14 +35,12 @@ final class ViewsCommand implements Runnable {
             name = "status",
             description = "Per view: populated, estimated rows, size, last refresh, staleness (age of its data).")
     static final class Status implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 ViewRefresher refresher =
                         new ViewRefresher(target.primaryDataSource(), ViewProperties.defaults(), Clock.systemUTC());
                 System.out.printf(
@@ -83,14 +80,12 @@ final class ViewsCommand implements Runnable {
         @Option(names = "--wait", description = "wait for a running refresh of the same view, then refresh")
         boolean waitForRunning;
 
-        @Option(
-                names = "--data-dir",
-                description = "embedded cluster folder (default: $CLASSBASE_DATA_DIR or var/cluster)")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDir dataDir;
 
         @Override
         public Integer call() throws SQLException {
-            try (DatabaseTarget target = DatabaseTarget.open(dataDir, Settings.replicas(null))) {
+            try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 ViewRefresher refresher =
                         new ViewRefresher(target.primaryDataSource(), ViewProperties.defaults(), Clock.systemUTC());
                 if (name != null && refresher.registry().find(name).isEmpty()) {
