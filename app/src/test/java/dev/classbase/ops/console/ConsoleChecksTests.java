@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -99,8 +100,13 @@ class ConsoleChecksTests {
                 rs.next();
                 pid = rs.getInt(1);
             }
-            Thread.sleep(1_500); // over the 1 s default of classbase.console.idle-in-transaction
-            JsonNode idle = check("idle_in_transaction");
+            // the check fires once the session has idled past the 1 s default of
+            // classbase.console.idle-in-transaction: wait for that, not for a fixed time
+            JsonNode idle = dev.classbase.testsupport.Await.until(Duration.ofSeconds(15), () -> {
+                JsonNode now = check("idle_in_transaction");
+                return "green".equals(now.path("status").asString()) ? null : now;
+            });
+            assertThat(idle).as("the idle-in-transaction check fired").isNotNull();
             assertThat(idle.path("status").asString()).isIn("amber", "red");
             assertThat(idle.path("details").toString()).contains("\"pid\":" + pid);
             c.rollback();
