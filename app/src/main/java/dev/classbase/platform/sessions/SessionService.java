@@ -1,13 +1,17 @@
 package dev.classbase.platform.sessions;
 
 import dev.classbase.data.DataTier;
+import dev.classbase.data.cache.Caches;
+import dev.classbase.data.cache.TieredCache;
 import dev.classbase.platform.auth.Authenticator;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.errors.ApiException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,6 +22,11 @@ import org.springframework.stereotype.Service;
  * Sign-in, token lookup and sign-out. A wrong email and a wrong password get the same answer after
  * the same work: bcrypt runs against a dummy hash when there is no account, so timing does not tell
  * which emails exist.
+ *
+ * <p>Valid tokens are cached (region {@code sessions} of the two-level cache, keyed by the token's
+ * hash, never the token): a signed-in request then costs no statement for its token. An entry lives
+ * at most {@code classbase.cache.session-ttl} and never past the session's expiry; sign-out removes
+ * it here and, through the invalidation bus, on every instance. Unknown tokens are not cached.
  */
 @Service
 public class SessionService implements Authenticator {
@@ -29,12 +38,18 @@ public class SessionService implements Authenticator {
     private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
     // same cost as the stored hashes (10, BCryptPasswordEncoder's default)
     private final String dummyHash = bcrypt.encode(UUID.randomUUID().toString());
+    private final Optional<TieredCache<Session>> cache;
 
-    SessionService(JdbcClient jdbc, SessionStore store, SessionProperties properties) {
+    SessionService(JdbcClient jdbc, SessionStore store, SessionProperties properties, Caches caches) {
         this.jdbc = jdbc;
         this.store = store;
         this.properties = properties;
+        this.cache = caches.region(
+                "sessions", caches.properties().sessionTtl(), new SessionCodec(), Session::expiresAt);
     }
+
+    /** A valid session as the cache keeps it. */
+    record Session(Caller caller, Instant expiresAt) {}
 
     /** The user a sign-in answers with. */
     public record SignedInUser(long id, long tenantId, String role, String email, String fullName) {}
@@ -70,38 +85,62 @@ public class SessionService implements Authenticator {
             expiresAt = store.create(
                     tokenHash, user.tenantId(), user.userId(), properties.ttl().toSeconds());
         }
+        Caller caller = new Caller(user.tenantId(), user.userId(), Role.fromDb(user.role()), user.email());
+        cache.ifPresent(c -> c.put(key(tokenHash), new Session(caller, expiresAt.toInstant())));
         return new SignedIn(
                 token,
                 expiresAt,
                 new SignedInUser(user.userId(), user.tenantId(), user.role(), user.email(), user.fullName()));
     }
 
-    /** One statement on the primary, which has every session the moment it is created. */
+    /** From the cache, else one statement on the primary, which has every session the moment it is created. */
     @Override
     public Optional<Caller> authenticate(String token) {
         Optional<byte[]> hash = Tokens.hash(token);
         if (hash.isEmpty()) {
             return Optional.empty();
         }
+        if (cache.isEmpty()) {
+            return find(hash.get()).map(Session::caller);
+        }
+        return cache.get().get(key(hash.get()), k -> find(hash.get())).map(Session::caller);
+    }
+
+    private Optional<Session> find(byte[] tokenHash) {
         // a hand-written mapper: query(SomeRecord.class) introspects the record on every call,
-        // and this runs on every signed-in request
+        // and this runs on every signed-in request the cache does not answer
         return jdbc.sql(SessionQueries.findSession())
-                .param("tokenHash", hash.get())
-                .query(SessionService::caller)
+                .param("tokenHash", tokenHash)
+                .query(SessionService::session)
                 .optional();
     }
 
-    private static Caller caller(ResultSet rs, int row) throws SQLException {
-        return new Caller(
-                rs.getLong("tenant_id"),
-                rs.getLong("user_id"),
-                Role.fromDb(rs.getString("role")),
-                rs.getString("email"));
+    private static Session session(ResultSet rs, int row) throws SQLException {
+        return new Session(
+                new Caller(
+                        rs.getLong("tenant_id"),
+                        rs.getLong("user_id"),
+                        Role.fromDb(rs.getString("role")),
+                        rs.getString("email")),
+                rs.getObject("expires_at", OffsetDateTime.class).toInstant());
     }
 
-    /** Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone. */
+    /**
+     * Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone.
+     * The cache forgets it after the delete, so no instance can load it again.
+     */
     public boolean signOut(String token) {
-        return Tokens.hash(token).map(store::delete).orElse(false);
+        Optional<byte[]> hash = Tokens.hash(token);
+        if (hash.isEmpty()) {
+            return false;
+        }
+        boolean deleted = store.delete(hash.get());
+        cache.ifPresent(c -> c.invalidate(key(hash.get())));
+        return deleted;
+    }
+
+    private static String key(byte[] tokenHash) {
+        return HexFormat.of().formatHex(tokenHash);
     }
 
     private boolean matches(String password, String hash) {
