@@ -125,4 +125,30 @@ final class CheckQueries {
                 ORDER BY 1, 2
                 """);
     }
+
+    /**
+     * Tables whose dead tuples passed autovacuum's own trigger by far: more than 20 % of the rows
+     * (autovacuum_vacuum_scale_factor's default) and at least {@code minDead} of them.
+     */
+    static List<Map<String, Object>> bloatedTables(Connection c, long minDead) throws SQLException {
+        return rows(c, """
+                SELECT schemaname AS schema, relname AS "table", n_live_tup AS live_rows, n_dead_tup AS dead_rows,
+                       round(100.0 * n_dead_tup / nullif(n_live_tup + n_dead_tup, 0), 1)::float8 AS dead_percent,
+                       pg_total_relation_size(relid) AS bytes,
+                       greatest(last_vacuum, last_autovacuum) AS last_vacuum
+                FROM pg_stat_user_tables
+                WHERE n_dead_tup >= ?
+                  AND n_dead_tup > 0.2 * (n_live_tup + n_dead_tup)
+                ORDER BY n_dead_tup DESC
+                LIMIT 50
+                """, minDead);
+    }
+
+    /** Where the server keeps its data (pg_monitor includes pg_read_all_settings). */
+    static Map<String, Object> dataDirectory(Connection c) throws SQLException {
+        return rows(c, """
+                SELECT current_setting('data_directory') AS data_directory,
+                       pg_database_size(current_database()) AS database_bytes
+                """).getFirst();
+    }
 }

@@ -22,7 +22,13 @@ class Checks {
             "inactive_replication_slots",
             "transaction_id_wraparound",
             "sequences_near_overflow",
-            "invalid_indexes");
+            "invalid_indexes",
+            "duplicate_indexes",
+            "unused_indexes",
+            "missing_indexes",
+            "index_bloat",
+            "table_bloat",
+            "disk_usage");
 
     /** PgHero's transaction_id_danger: fewer than 10 million ids left is an emergency. */
     private static final long WRAPAROUND_RED_REMAINING = 10_000_000;
@@ -30,11 +36,13 @@ class Checks {
     private final ConsoleDatabase db;
     private final ConsoleProperties props;
     private final ReplicaMonitor replicas;
+    private final AuditChecks audit;
 
-    Checks(ConsoleDatabase db, ConsoleProperties props, ReplicaMonitor replicas) {
+    Checks(ConsoleDatabase db, ConsoleProperties props, ReplicaMonitor replicas, AuditChecks audit) {
         this.db = db;
         this.props = props;
         this.replicas = replicas;
+        this.audit = audit;
     }
 
     List<Check> all() {
@@ -59,6 +67,12 @@ class Checks {
                         case "transaction_id_wraparound" -> wraparound();
                         case "sequences_near_overflow" -> sequences();
                         case "invalid_indexes" -> invalidIndexes();
+                        case "duplicate_indexes" -> audit.duplicateIndexes();
+                        case "unused_indexes" -> audit.unusedIndexes();
+                        case "missing_indexes" -> audit.missingIndexes();
+                        case "index_bloat" -> audit.indexBloat();
+                        case "table_bloat" -> audit.tableBloat();
+                        case "disk_usage" -> audit.diskUsage();
                         default -> null;
                     });
         } catch (SQLException e) {

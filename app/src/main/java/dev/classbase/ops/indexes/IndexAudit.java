@@ -27,6 +27,10 @@ public final class IndexAudit {
             return new Thresholds(10L << 20, 10_000, 10L << 20, Duration.ofSeconds(10));
         }
 
+        public Thresholds withTimeout(Duration timeout) {
+            return new Thresholds(unusedMinBytes, missingMinRows, bloatMinBytes, timeout);
+        }
+
         public Thresholds {
             if (unusedMinBytes < 0 || missingMinRows < 0 || bloatMinBytes < 0) {
                 throw new IllegalArgumentException("index audit thresholds cannot be negative");
