@@ -8,6 +8,8 @@
 #   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=5 ITERATIONS=20 CONCURRENCY=8 DURATION=20 (seconds)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
 #            (Debian/Ubuntu: sudo apt-get install postgresql-15)
+#   wrk:     $WRK, else the PATH (sudo apt-get install wrk): the HTTP load, in C like pgbench; without
+#            it the JDK's HTTP client in the server's own JVM drives the load (and takes its CPU)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -22,6 +24,10 @@ if [ -n "$PGBENCH" ]; then
 else
     echo "pgbench not found: the pgbench comparison will be skipped." >&2
     echo "  install it with: sudo apt-get install postgresql-15   (or set PGBENCH=/path/to/pgbench)" >&2
+fi
+
+if [ -z "${WRK:-}" ] && ! command -v wrk >/dev/null 2>&1; then
+    echo "wrk not found: the catalog load falls back to the JDK's client (install it with: sudo apt-get install wrk)" >&2
 fi
 
 run_test_main \

@@ -48,7 +48,8 @@ final class CatalogLoad {
             double p99Ms,
             double onReplica,
             Optional<Double> pgbenchTps,
-            String pgbench) {}
+            String pgbench,
+            String client) {}
 
     /** The first demo tenant and its category with the most published courses. */
     static Target target() {
@@ -93,8 +94,20 @@ final class CatalogLoad {
         String browse = browseCategorySql();
         checkSameRows(replica, target, browse, httpIds);
 
-        load(http, request, replicaName, concurrency, warmup);
-        Load measured = load(http, request, replicaName, concurrency, seconds);
+        // wrk (C) when installed, so the client does not take the server's CPU; else the JDK's client
+        Optional<Wrk> wrk = Wrk.find();
+        Load measured;
+        String client;
+        if (wrk.isPresent()) {
+            wrk.get().run(uri, token, replicaName, concurrency, warmup);
+            Wrk.Run run = wrk.get().run(uri, token, replicaName, concurrency, seconds);
+            measured = new Load(run.perSecond(), run.p50Ms(), run.p99Ms(), run.onReplica());
+            client = "wrk";
+        } else {
+            load(http, request, replicaName, concurrency, warmup);
+            measured = load(http, request, replicaName, concurrency, seconds);
+            client = "JDK HttpClient in the server's JVM (" + Wrk.INSTALL_HINT + ")";
+        }
 
         Optional<Pgbench> pgbench = Pgbench.find();
         Optional<Double> tps = Optional.empty();
@@ -123,7 +136,8 @@ final class CatalogLoad {
                 measured.p99Ms(),
                 measured.onReplica(),
                 tps,
-                note);
+                note,
+                client);
     }
 
     /** The statement pgbench runs, from the catalog itself, so the two never drift apart. */

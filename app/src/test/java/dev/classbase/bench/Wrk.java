@@ -1,0 +1,141 @@
+package dev.classbase.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * wrk, a C load generator, so the HTTP side is driven as cheaply as pgbench drives the database: a
+ * Java client in the server's own JVM would take CPU from the server on a two-core machine. Found as
+ * {@code $WRK} or on the PATH (Debian: {@code apt-get install wrk}). A Lua script counts the
+ * answers that did not come from the expected replica ({@code Classbase-Read-Source}) and the
+ * non-200 ones.
+ */
+final class Wrk {
+    static final String INSTALL_HINT = "wrk not found: install it with `sudo apt-get install wrk`, or set WRK=/path/to/wrk";
+    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern REQUESTS = Pattern.compile("([0-9]+) requests in");
+    private static final Pattern COUNTS = Pattern.compile("classbase: requests=([0-9]+) elsewhere=([0-9]+) failed=([0-9]+)");
+    private static final Pattern PERCENTILE = Pattern.compile("\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)");
+
+    private static final String SCRIPT = """
+            -- per thread: count answers from elsewhere than the expected replica, and failures
+            local counters = {}
+            function setup(thread)
+              table.insert(counters, thread)
+            end
+            function init(args)
+              requests, elsewhere, failed = 0, 0, 0
+            end
+            function response(status, headers, body)
+              requests = requests + 1
+              if status ~= 200 then failed = failed + 1 end
+              if headers["Classbase-Read-Source"] ~= "%s" then elsewhere = elsewhere + 1 end
+            end
+            function done(summary, latency, reqs)
+              local r, e, f = 0, 0, 0
+              for _, t in ipairs(counters) do
+                r = r + t:get("requests"); e = e + t:get("elsewhere"); f = f + t:get("failed")
+              end
+              io.write(string.format("classbase: requests=%%d elsewhere=%%d failed=%%d\\n", r, e, f))
+            end
+            """;
+
+    private final Path binary;
+
+    private Wrk(Path binary) {
+        this.binary = binary;
+    }
+
+    static Optional<Wrk> find() {
+        String configured = System.getenv("WRK");
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(new Wrk(Path.of(configured)));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(new Wrk(candidate));
+            }
+        }
+        return Optional.empty();
+    }
+
+    Path binary() {
+        return binary;
+    }
+
+    record Run(double perSecond, double p50Ms, double p99Ms, double onReplica) {}
+
+    /** {@code connections} keep-alive connections for {@code seconds}, as many threads as cores (at most). */
+    Run run(URI uri, String token, String replica, int connections, int seconds)
+            throws IOException, InterruptedException {
+        Path script = Files.createTempFile("classbase-wrk-", ".lua");
+        Path log = Files.createTempFile("classbase-wrk-", ".log");
+        try {
+            Files.writeString(script, SCRIPT.formatted(replica), StandardCharsets.UTF_8);
+            int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
+            List<String> command = new ArrayList<>(List.of(
+                    binary.toString(),
+                    "-t", Integer.toString(threads),
+                    "-c", Integer.toString(connections),
+                    "-d", seconds + "s",
+                    "--latency",
+                    "-s", script.toString(),
+                    "-H", "Authorization: Bearer " + token,
+                    uri.toString()));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("wrk did not finish within " + (seconds + 60) + " s");
+            }
+            String output = Files.readString(log);
+            Matcher rps = RPS.matcher(output);
+            Matcher counts = COUNTS.matcher(output);
+            if (process.exitValue() != 0 || !rps.find() || !counts.find()) {
+                throw new IllegalStateException("wrk failed (exit " + process.exitValue() + "):\n" + output);
+            }
+            long requests = Long.parseLong(counts.group(1));
+            long elsewhere = Long.parseLong(counts.group(2));
+            long failed = Long.parseLong(counts.group(3));
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " of " + requests + " requests failed:\n" + output);
+            }
+            double p50 = Double.NaN;
+            double p99 = Double.NaN;
+            Matcher p = PERCENTILE.matcher(output);
+            while (p.find()) {
+                double ms = toMs(Double.parseDouble(p.group(2)), p.group(3));
+                if (p.group(1).equals("50")) {
+                    p50 = ms;
+                } else {
+                    p99 = ms;
+                }
+            }
+            return new Run(
+                    Double.parseDouble(rps.group(1)), p50, p99, requests == 0 ? 0 : 1 - (double) elsewhere / requests);
+        } finally {
+            Files.deleteIfExists(script);
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static double toMs(double value, String unit) {
+        return switch (unit) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+}
