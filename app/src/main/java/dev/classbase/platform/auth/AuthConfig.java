@@ -21,7 +21,8 @@ class AuthConfig implements WebMvcConfigurer {
         FilterRegistrationBean<AuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new AuthenticationFilter(authenticator, problems));
         registration.setOrder(FILTER_ORDER);
-        registration.addUrlPatterns("/api/*");
+        // the API, and the actuator: its endpoints but health and Prometheus are for admins
+        registration.addUrlPatterns("/api/*", "/actuator", "/actuator/*");
         return registration;
     }
 

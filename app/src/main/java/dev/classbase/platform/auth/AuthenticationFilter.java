@@ -22,6 +22,12 @@ final class AuthenticationFilter extends OncePerRequestFilter {
     static final String API = "/api/v1/";
     static final String SIGN_IN = "/api/v1/sessions";
     static final String ADMIN = "/api/v1/admin/";
+    static final String ACTUATOR = "/actuator";
+    /**
+     * Open for probes and scrapers, which carry no token: liveness/readiness and Prometheus. Every
+     * other actuator endpoint (metrics, info) is for admins, like the console.
+     */
+    static final java.util.List<String> OPEN_ACTUATOR = java.util.List.of("/actuator/health", "/actuator/prometheus");
 
     private final Authenticator authenticator;
     private final ProblemResponses problems;
@@ -34,8 +40,11 @@ final class AuthenticationFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = path(request);
+        if (adminActuator(path)) {
+            return false;
+        }
         if (!path.startsWith(API)) {
-            return true; // OpenAPI document, Swagger UI, actuator, the console page
+            return true; // OpenAPI document, Swagger UI, health and Prometheus, the console page
         }
         return "POST".equals(request.getMethod()) && (path.equals(SIGN_IN) || path.equals(SIGN_IN + "/"));
     }
@@ -59,7 +68,8 @@ final class AuthenticationFilter extends OncePerRequestFilter {
             unauthorized(request, response, "The token is unknown or has expired; sign in again.", "invalid_token");
             return;
         }
-        if (path(request).startsWith(ADMIN) && !caller.get().isAdmin()) {
+        String path = path(request);
+        if ((path.startsWith(ADMIN) || adminActuator(path)) && !caller.get().isAdmin()) {
             problems.write(request, response, ApiException.forbidden("this needs the role admin"), new HttpHeaders());
             return;
         }
@@ -76,6 +86,18 @@ final class AuthenticationFilter extends OncePerRequestFilter {
                 HttpHeaders.WWW_AUTHENTICATE,
                 error == null ? "Bearer realm=\"classbase\"" : "Bearer realm=\"classbase\", error=\"" + error + "\"");
         problems.write(request, response, ApiException.unauthorized(why), headers);
+    }
+
+    private static boolean adminActuator(String path) {
+        if (!(path.equals(ACTUATOR) || path.startsWith(ACTUATOR + "/"))) {
+            return false;
+        }
+        for (String open : OPEN_ACTUATOR) {
+            if (path.equals(open) || path.startsWith(open + "/")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String path(HttpServletRequest request) {
