@@ -2,10 +2,7 @@ package dev.classbase.ops.console;
 
 import dev.classbase.data.Pools;
 import dev.classbase.ops.indexes.IndexAudit;
-import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.classbase.ops.space.DataDirectoryDisk;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,44 +113,32 @@ class AuditChecks {
                 rows);
     }
 
-    /** Measured on this host when the data directory is visible here (the embedded cluster, a local server). */
+    /** Measured on this host when the data directory is provably the server's ({@link DataDirectoryDisk}). */
     Check diskUsage() throws SQLException {
         Map<String, Object> row = db.readOnly(props.checkTimeout(), CheckQueries::dataDirectory);
         String threshold = "amber > " + DISK_AMBER + " %; red > " + DISK_RED + " %";
         String source = "seed 003 (disk > 85 %)";
-        Path dir = Path.of((String) row.get("data_directory"));
-        if (!Files.isDirectory(dir)) {
-            return new Check(
-                    "disk_usage",
-                    Check.UNAVAILABLE,
-                    null,
-                    threshold,
-                    source,
-                    "not available: the data directory " + dir + " is not on this host; watch the server's disk"
-                            + " with its own monitoring (node_exporter's node_filesystem_avail_bytes)",
-                    List.of(row));
+        DataDirectoryDisk.Measurement m = DataDirectoryDisk.measure(
+                (String) row.get("data_directory"),
+                ((Number) row.get("port")).intValue(),
+                ((Number) row.get("started")).longValue());
+        Map<String, Object> details = new LinkedHashMap<>(row);
+        if (!m.available()) {
+            return new Check("disk_usage", Check.UNAVAILABLE, null, threshold, source, m.notAvailable(), List.of(details));
         }
-        try {
-            FileStore store = Files.getFileStore(dir);
-            long total = store.getTotalSpace();
-            long free = store.getUsableSpace();
-            double percent = total == 0 ? 0 : Math.round(1000.0 * (total - free) / total) / 10.0;
-            Map<String, Object> details = new LinkedHashMap<>(row);
-            details.put("filesystem_bytes", total);
-            details.put("available_bytes", free);
-            details.put("used_percent", percent);
-            return new Check(
-                    "disk_usage",
-                    percent > DISK_RED ? Check.RED : percent > DISK_AMBER ? Check.AMBER : Check.GREEN,
-                    percent + " % of the data directory's filesystem used",
-                    threshold,
-                    source,
-                    null,
-                    List.of(details));
-        } catch (IOException e) {
-            return new Check(
-                    "disk_usage", Check.UNAVAILABLE, null, threshold, source, "not available: " + e.getMessage(), List.of(row));
-        }
+        details.put("filesystem", m.filesystem());
+        details.put("filesystem_bytes", m.totalBytes());
+        details.put("available_bytes", m.availableBytes());
+        details.put("used_percent", m.usedPercent());
+        double percent = m.usedPercent();
+        return new Check(
+                "disk_usage",
+                percent > DISK_RED ? Check.RED : percent > DISK_AMBER ? Check.AMBER : Check.GREEN,
+                percent + " % of the data directory's filesystem used",
+                threshold,
+                source,
+                null,
+                List.of(details));
     }
 
     private static <T> List<Map<String, Object>> details(List<T> rows, Function<T, Map<String, Object>> row) {

@@ -144,10 +144,15 @@ final class CheckQueries {
                 """, minDead);
     }
 
-    /** Where the server keeps its data (pg_monitor includes pg_read_all_settings). */
+    /**
+     * Where the server keeps its data, and what identifies the running postmaster. pg_settings
+     * hides data_directory from roles without pg_read_all_settings (in pg_monitor): null then.
+     */
     static Map<String, Object> dataDirectory(Connection c) throws SQLException {
         return rows(c, """
-                SELECT current_setting('data_directory') AS data_directory,
+                SELECT (SELECT setting FROM pg_settings WHERE name = 'data_directory') AS data_directory,
+                       current_setting('port')::int AS port,
+                       extract(epoch FROM pg_postmaster_start_time())::bigint AS started,
                        pg_database_size(current_database()) AS database_bytes
                 """).getFirst();
     }

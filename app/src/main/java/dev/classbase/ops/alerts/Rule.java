@@ -1,0 +1,104 @@
+package dev.classbase.ops.alerts;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The alert rules, with seed 003's thresholds ("Alert Thresholds" and alertConfig of its monitoring
+ * section). Each compares one reading with its threshold; the same rules, over the same numbers,
+ * are in {@code infrastructure/prometheus/classbase-rules.yml}.
+ */
+enum Rule {
+    /** The longest statement running now in this database, seconds. */
+    SLOW_QUERY("s", "seed 003: slow query > 1 s, critical > 5 s; classbase.alerts.slow-query-warning/-critical"),
+    /** Client connections against max_connections, percent. */
+    CONNECTIONS("%", "seed 003: connection usage > 80 %; classbase.alerts.connections-percent"),
+    /** HTTP 5xx share of the requests the cluster's instances served over the window, percent. */
+    ERROR_RATE("%", "seed 003: error rate > 5 %; classbase.alerts.error-rate-percent over error-rate-window"),
+    /** The worse of the table and index buffer cache hit rates, percent (fires when below). */
+    CACHE_HIT("%", "seed 003: cache hit ratio < 95 %; classbase.alerts.cache-hit-percent"),
+    /** The most lagging replica's replay lag, seconds. */
+    REPLICATION_LAG("s", "seed 003: replication lag > 60 s; classbase.alerts.replication-lag"),
+    /** Used share of the filesystem holding the data directory, percent. */
+    DISK("%", "seed 003: disk usage > 85 %; classbase.alerts.disk-percent");
+
+    static final String WARNING = "warning";
+    static final String CRITICAL = "critical";
+
+    private final String unit;
+    private final String source;
+
+    Rule(String unit, String source) {
+        this.unit = unit;
+        this.source = source;
+    }
+
+    /** What a reading means: a severity when it breaks the rule (null when not), and the threshold. */
+    record Verdict(String severity, double threshold) {
+        boolean firing() {
+            return severity != null;
+        }
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    String unit() {
+        return unit;
+    }
+
+    String source() {
+        return source;
+    }
+
+    static Rule of(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+
+    Verdict judge(double value, AlertProperties p) {
+        return switch (this) {
+            case SLOW_QUERY -> {
+                double warning = p.slowQueryWarning().toMillis() / 1000.0;
+                double critical = p.slowQueryCritical().toMillis() / 1000.0;
+                yield value > critical
+                        ? new Verdict(CRITICAL, critical)
+                        : new Verdict(value > warning ? WARNING : null, warning);
+            }
+            case CONNECTIONS -> above(value, p.connectionsPercent(), WARNING);
+            case ERROR_RATE -> above(value, p.errorRatePercent(), CRITICAL);
+            case CACHE_HIT -> new Verdict(value < p.cacheHitPercent() ? WARNING : null, p.cacheHitPercent());
+            case REPLICATION_LAG -> above(value, p.replicationLag().toMillis() / 1000.0, WARNING);
+            // a full disk stops the server: no writes, then no WAL, then a crash
+            case DISK -> above(value, p.diskPercent(), CRITICAL);
+        };
+    }
+
+    /** The rule's thresholds by severity, as configured. */
+    Map<String, Double> thresholds(AlertProperties p) {
+        Map<String, Double> t = new LinkedHashMap<>();
+        if (this == SLOW_QUERY) {
+            t.put(WARNING, p.slowQueryWarning().toMillis() / 1000.0);
+            t.put(CRITICAL, p.slowQueryCritical().toMillis() / 1000.0);
+        } else {
+            // any reading is judged against the one threshold; its severity is the rule's
+            Verdict v = judge(this == CACHE_HIT ? -1 : Double.MAX_VALUE, p);
+            t.put(v.severity(), v.threshold());
+        }
+        return t;
+    }
+
+    /** How the rule reads in a log line or a notification: "above 1.0 s", "below 95.0 %". */
+    String comparison(double threshold) {
+        return (this == CACHE_HIT ? "below " : "above ") + threshold + " " + unit;
+    }
+
+    private static Verdict above(double value, double threshold, String severity) {
+        return new Verdict(value > threshold ? severity : null, threshold);
+    }
+
+    static int rank(String severity) {
+        return CRITICAL.equals(severity) ? 2 : WARNING.equals(severity) ? 1 : 0;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.classbase.ops.alerts;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * What the rules measure on the primary, one statement each: the same statistics views the
+ * console's checks read (PgHero's long_running_queries, connections, cache hit rate), reduced to
+ * the one number a rule compares. Run by {@link Signals} in a read-only, time-limited transaction.
+ */
+final class SignalQueries {
+    private SignalQueries() {}
+
+    /** The longest statement running now. */
+    record Longest(double seconds, Integer pid, String application, String query) {}
+
+    /** Connections in use and the server's limit. */
+    record Connections(int used, int max) {}
+
+    /** Buffer cache hit rates in percent; null before the first read. */
+    record CacheHit(Double tables, Double indexes) {}
+
+    /** Where the server keeps its data, and what identifies the running postmaster. */
+    record DataDirectory(String path, int port, long startedEpochSeconds) {}
+
+    /**
+     * The oldest active client statement of this database, except this session's and those of
+     * applications that run long statements by design (bound LIKE patterns). Other roles'
+     * sessions are visible with pg_read_all_stats (V60's pg_monitor).
+     */
+    static Longest longestRunning(Connection c, List<String> ignoredApplications) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT extract(epoch FROM clock_timestamp() - query_start)::float8 AS seconds,
+                       pid, application_name, left(query, 300) AS query
+                FROM pg_stat_activity
+                WHERE state = 'active'
+                  AND backend_type = 'client backend'
+                  AND datname = current_database()
+                  AND pid <> pg_backend_pid()
+                  AND query_start IS NOT NULL
+                  AND NOT (application_name LIKE ANY (?))
+                ORDER BY query_start
+                LIMIT 1
+                """)) {
+            Array patterns = c.createArrayOf("text", ignoredApplications.toArray());
+            ps.setArray(1, patterns);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? new Longest(rs.getDouble(1), rs.getInt(2), rs.getString(3), rs.getString(4))
+                        : new Longest(0, null, null, null);
+            }
+        }
+    }
+
+    /** Client backends of every database against max_connections: the budget is the server's. */
+    static Connections connections(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*)::int AS used, current_setting('max_connections')::int AS max
+                FROM pg_stat_activity
+                WHERE backend_type = 'client backend'
+                """);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Connections(rs.getInt(1), rs.getInt(2));
+        }
+    }
+
+    /** Table and index block reads served from shared buffers since the statistics were reset. */
+    static CacheHit cacheHit(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT 100.0 * sum(heap_blks_hit) / nullif(sum(heap_blks_hit) + sum(heap_blks_read), 0)
+                        FROM pg_statio_user_tables)::float8 AS tables,
+                       (SELECT 100.0 * sum(idx_blks_hit) / nullif(sum(idx_blks_hit) + sum(idx_blks_read), 0)
+                        FROM pg_statio_user_indexes)::float8 AS indexes
+                """);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            double tables = rs.getDouble(1);
+            Double t = rs.wasNull() ? null : tables;
+            double indexes = rs.getDouble(2);
+            return new CacheHit(t, rs.wasNull() ? null : indexes);
+        }
+    }
+
+    /**
+     * data_directory is readable with pg_read_all_settings (in pg_monitor); pg_settings hides it
+     * from other roles, so no row means "not allowed".
+     */
+    static DataDirectory dataDirectory(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT setting FROM pg_settings WHERE name = 'data_directory') AS path,
+                       current_setting('port')::int AS port,
+                       extract(epoch FROM pg_postmaster_start_time())::bigint AS started
+                """);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new DataDirectory(rs.getString(1), rs.getInt(2), rs.getLong(3));
+        }
+    }
+
+    /** Whether this server is a replica (then nothing is written). */
+    static boolean inRecovery(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+}
