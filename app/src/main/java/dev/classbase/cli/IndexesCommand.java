@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "indexes",
         description = "Index health of the primary: unused, duplicate, invalid, missing and bloated indexes.",
-        subcommands = {IndexesCommand.Audit.class})
+        subcommands = {IndexesCommand.Audit.class, IndexSuggestCommand.class})
 final class IndexesCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
