@@ -54,7 +54,7 @@ final class ConnectionQueries {
                 SELECT pid, datname AS database, usename AS "user", application_name AS application,
                        coalesce(host(client_addr), 'local') AS client, state,
                        wait_event_type, wait_event, backend_start, xact_start, query_start,
-                       round(extract(epoch FROM now() - query_start) * 1000)::bigint AS duration_ms,
+                       round(extract(epoch FROM clock_timestamp() - query_start) * 1000)::bigint AS duration_ms,
                        left(query, ?) AS query, pid = pg_backend_pid() AS own
                 FROM pg_stat_activity
                 WHERE backend_type = 'client backend' AND state IS DISTINCT FROM 'idle'
