@@ -14,7 +14,10 @@ public record MaintenanceReport(Outcome outcome, String message, List<TableRepor
         SKIPPED_REPLICA,
         /** Another instance holds the cluster-wide lock. */
         SKIPPED_LOCKED,
-        /** The role cannot alter the tables (the server's service role owns none). */
+        /**
+         * The role neither owns the tables nor may execute V65's functions (the owner and
+         * classbase_app may; another role, or a database where V65's grants were skipped, may not).
+         */
         SKIPPED_NOT_OWNER
     }
 

@@ -16,8 +16,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs partition maintenance daily ({@code classbase.partitions.cron}, 03:17 UTC) on the primary
- * pool; one instance of a cluster does it (the manager's advisory lock), the others skip. Records
+ * Runs partition maintenance daily ({@code classbase.partitions.cron}, 03:17 UTC) on the analytics
+ * pool of the primary (its statement timeout allows moving a large default partition; the request
+ * pool's does not), as the service role through V65's functions; one instance of a cluster does it
+ * (the manager's advisory lock), the others skip; on a replica it does nothing. Records
  * {@code classbase.partitions.last_success} (epoch seconds) and {@code classbase.partitions.duration}.
  * Four months are kept ready, so a missed day or two (server down at 03:17) costs nothing.
  */
@@ -33,7 +35,7 @@ class PartitionMaintenanceJob {
 
     @Autowired
     PartitionMaintenanceJob(Pools pools, PartitionProperties properties, MeterRegistry registry) {
-        this(new PartitionManager(pools.primary(), properties, Clock.systemUTC()), registry);
+        this(new PartitionManager(pools.analyticsPrimary(), properties, Clock.systemUTC()), registry);
     }
 
     PartitionMaintenanceJob(PartitionManager manager, MeterRegistry registry) {
@@ -56,7 +58,7 @@ class PartitionMaintenanceJob {
                             report.took().toMillis());
                 case PARTIAL -> log.warn("partition maintenance: {}; {}", report.message(), report.tables());
                 case SKIPPED_NOT_OWNER -> {
-                    // detected every run, said once: the CLI (as the owner) is the way out
+                    // a role without V65's grant: detected every run, said once; the CLI (as the owner) works
                     if (!warnedNotOwner) {
                         warnedNotOwner = true;
                         log.warn("partition maintenance: {}", report.message());

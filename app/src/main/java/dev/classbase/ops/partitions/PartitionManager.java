@@ -27,6 +27,12 @@ import javax.sql.DataSource;
  * or when another instance holds the cluster-wide lock. Also reports every partitioned table
  * (hash ones too) for {@code partitions status}.
  *
+ * <p>Works as the owner (the CLI) and as the service role (the server's job): what needs the
+ * tables' owner (creating, detaching, dropping months, reading a default partition through
+ * row-level security) goes through V65's SECURITY DEFINER functions, which accept only the managed
+ * tables. The one thing a function cannot do, DETACH ... CONCURRENTLY, is done directly when this
+ * role owns a table that has no default partition.
+ *
  * <p>The lock is a session-level advisory lock on the run's own connection, not ShedLock: a
  * session is needed anyway (DETACH ... CONCURRENTLY cannot run in a transaction block), it is
  * released the moment the connection or the instance dies (no lease to expire), it needs no table,
@@ -46,8 +52,7 @@ public final class PartitionManager {
         this.clock = clock;
     }
 
-    private record RangeTable(
-            String name, String qualified, String keyColumn, boolean owned, String defaultPartition) {}
+    private record RangeTable(String name, String qualified, boolean owned, String defaultPartition) {}
 
     public MaintenanceReport maintain() throws SQLException {
         long started = System.nanoTime();
@@ -73,22 +78,25 @@ public final class PartitionManager {
                         properties.lockTimeout().toMillis() + "ms");
                 return run(c, started);
             } finally {
-                query(c, PartitionQueries.unlock(), PartitionQueries.LOCK_KEY);
+                try {
+                    execute(c, PartitionQueries.resetLockTimeout());
+                } finally {
+                    query(c, PartitionQueries.unlock(), PartitionQueries.LOCK_KEY);
+                }
             }
         }
     }
 
     private MaintenanceReport run(Connection c, long started) throws SQLException {
-        List<RangeTable> tables = rangeTables(c);
-        List<RangeTable> notOwned = tables.stream().filter(t -> !t.owned()).toList();
-        if (!notOwned.isEmpty()) {
+        if (!queryBoolean(c, PartitionQueries.mayMaintain())) {
             return skipped(
                     Outcome.SKIPPED_NOT_OWNER,
-                    "role " + c.getMetaData().getUserName() + " cannot alter "
-                            + notOwned.getFirst().name()
-                            + " (not its owner); run ./classbase partitions maintain, which connects as the owner",
+                    "role " + c.getMetaData().getUserName()
+                            + " may not execute classbase_partition_ensure (migration V65 grants it to the owner and"
+                            + " classbase_app); run ./classbase partitions maintain, which connects as the owner",
                     started);
         }
+        List<RangeTable> tables = rangeTables(c);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         LocalDate thisMonth = today.withDayOfMonth(1);
         Map<String, List<String>> errors = new LinkedHashMap<>();
@@ -129,27 +137,39 @@ public final class PartitionManager {
         if (t.defaultPartition() == null) {
             return 0;
         }
-        long rows = queryLong(c, PartitionQueries.countRows(t.defaultPartition()));
+        long rows = defaultRows(c, t.name());
         if (rows == 0) {
             return 0;
         }
         List<LocalDate> months = new ArrayList<>();
-        try (PreparedStatement ps =
-                        c.prepareStatement(PartitionQueries.defaultMonths(t.defaultPartition(), t.keyColumn()));
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                months.add(rs.getObject(1, LocalDate.class));
+        try (PreparedStatement ps = c.prepareStatement(PartitionQueries.defaultMonths())) {
+            ps.setString(1, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    months.add(rs.getObject(1, LocalDate.class));
+                }
             }
         }
+        // one statement per month: a month that fails (lock timeout) leaves the others done
         for (LocalDate month : months) {
             ensure(c, t, month, month.plusMonths(1));
         }
-        return rows - queryLong(c, PartitionQueries.countRows(t.defaultPartition()));
+        return rows - defaultRows(c, t.name());
+    }
+
+    private static long defaultRows(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PartitionQueries.defaultRows())) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private static void ensure(Connection c, RangeTable t, LocalDate from, LocalDate to) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(PartitionQueries.ensureMonthlyPartitions())) {
-            ps.setString(1, t.qualified());
+            ps.setString(1, t.name());
             ps.setDate(2, Date.valueOf(from));
             ps.setDate(3, Date.valueOf(to));
             ps.executeQuery().close();
@@ -184,7 +204,7 @@ public final class PartitionManager {
                 LocalDate month = LocalDate.parse(
                         leftover.substring(leftover.length() - 6) + "01", DateTimeFormatter.BASIC_ISO_DATE);
                 if (!month.plusMonths(1).atStartOfDay().atOffset(ZoneOffset.UTC).isAfter(cutoff)) {
-                    retire(c, quoted(c, leftover));
+                    retire(c, t, leftover);
                     expired.add(leftover);
                 }
             }
@@ -195,47 +215,46 @@ public final class PartitionManager {
     }
 
     private void detachAndRetire(Connection c, RangeTable t, String partition) throws SQLException {
-        String qualified = quoted(c, partition);
-        if (t.defaultPartition() == null) {
-            // outside a transaction block (autocommit): the only way PostgreSQL allows CONCURRENTLY
-            execute(c, PartitionQueries.detachConcurrently(t.qualified(), qualified));
-            retire(c, qualified);
-            return;
+        if (t.owned() && t.defaultPartition() == null) {
+            // outside a transaction block (autocommit): the only way PostgreSQL allows CONCURRENTLY;
+            // the month is then a detached leftover, which V65's function retires
+            execute(c, PartitionQueries.detachConcurrently(t.qualified(), quoted(partition)));
         }
         // With a default partition PostgreSQL refuses DETACH ... CONCURRENTLY (manual, ALTER TABLE:
         // "not allowed if the partitioned table contains a default partition"): the default's implicit
-        // constraint must change atomically. Plain DETACH takes ACCESS EXCLUSIVE on the parent for a
-        // moment; the session's lock_timeout bounds how long it (and the queries queued behind it)
-        // can wait, and a timeout leaves the month for the next run. DETACH and DROP / SET SCHEMA
-        // commit together, so a failure leaves nothing half done.
-        c.setAutoCommit(false);
-        try {
-            execute(c, PartitionQueries.detach(t.qualified(), qualified));
-            retire(c, qualified);
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+        // constraint must change atomically. V65's function detaches plainly, taking ACCESS EXCLUSIVE
+        // on the parent for a moment; the session's lock_timeout bounds how long it (and the queries
+        // queued behind it) can wait, and a timeout leaves the month for the next run. DETACH and
+        // DROP / SET SCHEMA commit together, so a failure leaves nothing half done.
+        retire(c, t, partition);
+    }
+
+    private void retire(Connection c, RangeTable t, String partition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PartitionQueries.retire())) {
+            ps.setString(1, t.name());
+            ps.setString(2, partition);
+            ps.setString(
+                    3,
+                    properties.retentionAction() == PartitionProperties.RetentionAction.ARCHIVE
+                            ? properties.archiveSchema()
+                            : null);
+            ps.executeQuery().close();
         }
     }
 
-    private void retire(Connection c, String qualified) throws SQLException {
-        execute(
-                c,
-                properties.retentionAction() == PartitionProperties.RetentionAction.ARCHIVE
-                        ? PartitionQueries.setSchema(qualified, properties.archiveSchema())
-                        : PartitionQueries.drop(qualified));
+    /** Every partitioned table of the current schema, hash ones too. Read-only, 30 s at most, rolled back. */
+    public List<PartitionStatus> status() throws SQLException {
+        return status(Duration.ofSeconds(30));
     }
 
-    /** Every partitioned table of the current schema, hash ones too. Read-only, bounded, rolled back. */
-    public List<PartitionStatus> status() throws SQLException {
+    /** As {@link #status()}, bounded by {@code timeout}. */
+    public List<PartitionStatus> status(Duration timeout) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try {
-                query(c, PartitionQueries.setLocalStatementTimeout(), "30s");
+                query(c, PartitionQueries.setLocalStatementTimeout(), Math.max(1, timeout.toMillis()) + "ms");
+                List<String> managed = queryBoolean(c, PartitionQueries.mayMaintain()) ? managed(c) : List.of();
                 Map<String, String> strategies = new LinkedHashMap<>();
                 Map<String, List<PartitionStatus.Partition>> byTable = new LinkedHashMap<>();
                 try (PreparedStatement ps = c.prepareStatement(PartitionQueries.partitions());
@@ -253,7 +272,12 @@ public final class PartitionManager {
                             .map(PartitionStatus.Partition::name)
                             .findFirst()
                             .orElse(null);
-                    Long defaultRows = def == null ? null : queryLong(c, PartitionQueries.countRows(quoted(c, def)));
+                    // through V65 where it can: row-level security hides a partition's rows from the service role
+                    Long defaultRows = def == null
+                            ? null
+                            : managed.contains(e.getKey())
+                                    ? defaultRows(c, e.getKey())
+                                    : queryLong(c, PartitionQueries.countRows(quoted(def)));
                     result.add(new PartitionStatus(
                             e.getKey(), strategies.get(e.getKey()), List.copyOf(e.getValue()), def, defaultRows));
                 }
@@ -264,6 +288,17 @@ public final class PartitionManager {
         }
     }
 
+    private static List<String> managed(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(PartitionQueries.managedTables());
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
     private static List<RangeTable> rangeTables(Connection c) throws SQLException {
         List<RangeTable> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(PartitionQueries.rangeTables());
@@ -272,7 +307,6 @@ public final class PartitionManager {
                 tables.add(new RangeTable(
                         rs.getString("name"),
                         rs.getString("qualified"),
-                        rs.getString("key_column"),
                         rs.getBoolean("owned"),
                         rs.getString("default_partition")));
             }
@@ -316,7 +350,7 @@ public final class PartitionManager {
     }
 
     /** A relation name of the current schema as SQL: names come from the catalog, quoted by the driver's rules. */
-    private static String quoted(Connection c, String name) throws SQLException {
+    private static String quoted(String name) throws SQLException {
         return org.postgresql.core.Utils.escapeIdentifier(null, name).toString();
     }
 

@@ -2,8 +2,9 @@ package dev.classbase.ops.partitions;
 
 /**
  * The SQL of partition maintenance and status, one statement per method. Values are bound;
- * table and column names cannot be, so they come from the catalog already quoted
- * ({@code oid::regclass::text}, {@code quote_ident}) and never from input.
+ * table names cannot be, so they come from the catalog already quoted ({@code oid::regclass::text})
+ * and never from input. What needs the tables' owner goes through V65's SECURITY DEFINER functions,
+ * which take plain names and check them against the managed tables.
  */
 final class PartitionQueries {
     private PartitionQueries() {}
@@ -33,14 +34,13 @@ final class PartitionQueries {
     }
 
     /**
-     * The monthly tables: range-partitioned on one timestamptz column, in the current schema,
-     * with their default partition (null if none) and whether this role may alter them.
+     * The monthly tables V65's functions manage, with their default partition (null if none) and
+     * whether this role owns them (only an owner may DETACH ... CONCURRENTLY, which no function can).
      */
     static String rangeTables() {
         return """
                 select c.relname as name,
                        c.oid::regclass::text as qualified,
-                       quote_ident(a.attname) as key_column,
                        pg_has_role(c.relowner, 'USAGE') as owned,
                        (select d.oid::regclass::text
                           from pg_inherits i join pg_class d on d.oid = i.inhrelid
@@ -48,11 +48,27 @@ final class PartitionQueries {
                 from pg_partitioned_table pt
                 join pg_class c on c.oid = pt.partrelid
                 join pg_namespace n on n.oid = c.relnamespace
-                join pg_attribute a on a.attrelid = c.oid and a.attnum = pt.partattrs[0]
-                where pt.partstrat = 'r' and pt.partnatts = 1 and a.atttypid = 'timestamptz'::regtype
+                where pt.partstrat = 'r' and pt.partnatts = 1
                   and n.nspname = current_schema() and not c.relispartition
+                  and c.relname = any (classbase_partition_managed_tables())
                 order by c.relname
                 """;
+    }
+
+    /**
+     * Whether this role may run maintenance: it can execute V65's functions (the owner and the
+     * service role can; null, so false, before V65 is applied).
+     */
+    static String mayMaintain() {
+        return """
+                select coalesce(has_function_privilege(
+                           to_regprocedure('classbase_partition_ensure(text, date, date)'), 'EXECUTE'), false)
+                """;
+    }
+
+    /** The session's lock_timeout back to the role's default: the connection returns to a pool. */
+    static String resetLockTimeout() {
+        return "reset lock_timeout";
     }
 
     /**
@@ -96,42 +112,47 @@ final class PartitionQueries {
                 """;
     }
 
-    /** The UTC months that rows of a default partition fall in. */
-    static String defaultMonths(String defaultPartition, String keyColumn) {
-        return """
-                select distinct (date_trunc('month', %s, 'UTC') at time zone 'UTC')::date as month
-                from %s order by 1
-                """.formatted(keyColumn, defaultPartition);
+    /** V65: the UTC months that rows of the table's default partition fall in. Bind: table name. */
+    static String defaultMonths() {
+        return "select month from classbase_partition_default_months(?) as month order by 1";
     }
 
+    /** V65: rows in the table's default partition (as the owner: row-level security hides them). Bind: table name. */
+    static String defaultRows() {
+        return "select classbase_partition_default_rows(?)";
+    }
+
+    /** For a table V65 does not manage: its default partition's rows as this role sees them. */
     static String countRows(String table) {
         return "select count(*) from " + table;
     }
 
-    /** V2's function: creates the missing months of [from, to), moving their rows out of the default. */
-    static String ensureMonthlyPartitions() {
-        return "select classbase_ensure_monthly_partitions(?::regclass, ?, ?)";
+    /** V65's list of the tables its functions manage. */
+    static String managedTables() {
+        return "select unnest(classbase_partition_managed_tables())";
     }
 
-    /** Not allowed in a transaction block, nor when the table has a default partition. */
+    /**
+     * V65 around V2's function: creates the missing months of [from, to), moving their rows out of
+     * the default partition. Bind: table name, from, to.
+     */
+    static String ensureMonthlyPartitions() {
+        return "select classbase_partition_ensure(?, ?, ?)";
+    }
+
+    /**
+     * V65: detaches a month (if still attached), then drops it or moves it to the archive schema,
+     * in one transaction. Bind: table name, partition name, archive schema (null: drop).
+     */
+    static String retire() {
+        return "select classbase_partition_retire(?, ?, ?)";
+    }
+
+    /**
+     * As the owner, for a table without a default partition: not allowed in a transaction block
+     * (nor in a function), nor when the table has a default partition.
+     */
     static String detachConcurrently(String parent, String partition) {
         return "alter table " + parent + " detach partition " + partition + " concurrently";
-    }
-
-    static String detach(String parent, String partition) {
-        return "alter table " + parent + " detach partition " + partition;
-    }
-
-    static String drop(String table) {
-        return "drop table " + table;
-    }
-
-    static String setSchema(String table, String schema) {
-        return "alter table " + table + " set schema " + quoteIdent(schema);
-    }
-
-    /** For the archive schema, a validated lower-case identifier (PartitionProperties). */
-    private static String quoteIdent(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

@@ -192,42 +192,62 @@ public final class ViewRefresher {
         }
     }
 
-    /** Per view in dependency order, from the catalog and the refresh bookkeeping. */
+    /** Per view in dependency order, from the catalog and the refresh bookkeeping. Read-only, 30 s at most. */
     public List<ViewStatus> status() throws SQLException {
+        return status(Duration.ofSeconds(30));
+    }
+
+    /** As {@link #status()}: in a read-only transaction bounded by {@code timeout}, rolled back. */
+    public List<ViewStatus> status(Duration timeout) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            Map<String, Refresh> last = refreshes(c);
-            Map<String, Object[]> catalog = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(ViewQueries.catalog())) {
-                Array names = c.createArrayOf("text", registry.names().toArray());
-                ps.setArray(1, names);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        catalog.put(rs.getString(1), new Object[] {rs.getBoolean(2), rs.getLong(3), rs.getLong(4)});
-                    }
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(ViewQueries.setLocalStatementTimeout())) {
+                    ps.setString(1, Math.max(1, timeout.toMillis()) + "ms");
+                    ps.executeQuery().close();
+                }
+                return status(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private List<ViewStatus> status(Connection c) throws SQLException {
+        Map<String, Refresh> last = refreshes(c);
+        Map<String, Object[]> catalog = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(ViewQueries.catalog())) {
+            Array names = c.createArrayOf("text", registry.names().toArray());
+            ps.setArray(1, names);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    catalog.put(rs.getString(1), new Object[] {rs.getBoolean(2), rs.getLong(3), rs.getLong(4)});
                 }
             }
-            OffsetDateTime now = OffsetDateTime.now(clock);
-            Map<String, OffsetDateTime> asOf = asOf(last);
-            List<ViewStatus> status = new ArrayList<>();
-            for (MaterializedView view : registry.views()) {
-                Object[] facts = catalog.getOrDefault(view.name(), new Object[] {false, 0L, 0L});
-                Refresh r = last.get(view.name());
-                OffsetDateTime dataAsOf = asOf.get(view.name());
-                status.add(new ViewStatus(
-                        view.name(),
-                        (Boolean) facts[0],
-                        (Long) facts[1],
-                        (Long) facts[2],
-                        view.interval(),
-                        r == null ? null : r.refreshedAt(),
-                        r == null || r.durationMs() == null ? null : Duration.ofMillis(r.durationMs()),
-                        dataAsOf,
-                        dataAsOf == null ? null : Duration.between(dataAsOf, now),
-                        r == null ? null : r.lastOutcome(),
-                        r == null ? null : r.lastError()));
-            }
-            return status;
         }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        Map<String, OffsetDateTime> asOf = asOf(last);
+        List<ViewStatus> status = new ArrayList<>();
+        for (MaterializedView view : registry.views()) {
+            Object[] facts = catalog.getOrDefault(view.name(), new Object[] {false, 0L, 0L});
+            Refresh r = last.get(view.name());
+            OffsetDateTime dataAsOf = asOf.get(view.name());
+            status.add(new ViewStatus(
+                    view.name(),
+                    (Boolean) facts[0],
+                    (Long) facts[1],
+                    (Long) facts[2],
+                    view.interval(),
+                    r == null ? null : r.refreshedAt(),
+                    r == null || r.durationMs() == null ? null : Duration.ofMillis(r.durationMs()),
+                    dataAsOf,
+                    dataAsOf == null ? null : Duration.between(dataAsOf, now),
+                    r == null ? null : r.lastOutcome(),
+                    r == null ? null : r.lastError()));
+        }
+        return status;
     }
 
     /** A view's data is as old as its last refresh, or as the oldest view it reads. */

@@ -241,18 +241,6 @@ class PartitionManagerTests {
     }
 
     @Test
-    void theServiceRoleIsToldToUseTheCommandLine() throws SQLException {
-        EmbeddedCluster cluster = TestCluster.shared().cluster();
-        DataSource service =
-                TestCluster.dataSource(cluster.service(cluster.primary()).database(DATABASE));
-
-        MaintenanceReport report = new PartitionManager(service, PartitionProperties.defaults(), TODAY).maintain();
-
-        assertThat(report.outcome()).isEqualTo(Outcome.SKIPPED_NOT_OWNER);
-        assertThat(report.message()).contains("./classbase partitions maintain");
-    }
-
-    @Test
     void theJobRecordsLastSuccessAndDuration() throws SQLException {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         PartitionMaintenanceJob job = new PartitionMaintenanceJob(manager(PartitionProperties.defaults()), registry);

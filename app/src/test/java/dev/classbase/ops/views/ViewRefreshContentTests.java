@@ -268,9 +268,20 @@ class ViewRefreshContentTests {
                                 e -> assertThat(e.getSQLState()).isEqualTo("42501"));
                 c.rollback();
             }
-            assertThatThrownBy(() -> s.execute("refresh materialized view mv_content_metrics"))
-                    .isInstanceOfSatisfying(
-                            SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+            // PostgreSQL 17's MAINTAIN privilege includes REFRESH MATERIALIZED VIEW: a service role granted
+            // pg_maintain (for scheduled VACUUM/ANALYZE, ops/maintenance) may refresh directly. The server
+            // never does (it goes through V41's function, for the per-view lock and the bookkeeping).
+            boolean maintains;
+            try (ResultSet rs = s.executeQuery("select pg_has_role('pg_maintain', 'USAGE')")) {
+                rs.next();
+                maintains = rs.getBoolean(1);
+            }
+            if (!maintains) {
+                assertThatThrownBy(() -> s.execute("refresh materialized view mv_content_metrics"))
+                        .isInstanceOfSatisfying(
+                                SQLException.class,
+                                e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+            }
             c.rollback();
         }
         // ... but it may refresh them, through V41's function (which is how the server's job does it)

@@ -1,0 +1,238 @@
+package dev.classbase.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * (c) Ingestion through {@code POST /api/v1/events}: wrk (a C load generator, so the client takes
+ * little of the two cores from the server) posts full batches (1,000 events, the endpoint's
+ * maximum) as the tenant's admin, who may record events of the tenant's users, from a few
+ * prepared bodies: events of 50 users each, over the last two days, so the inbox trigger writes
+ * about a hundred (tenant, day, user) rows per batch, as a collector's batches would. Measured
+ * with the rollup inbox trigger on (as deployed) and, the same run, with it off: the difference is
+ * the trigger's cost. The four halves run on, off, off, on (ABBA), so a drift (the JIT, a growing
+ * table, a neighbour on a shared machine) weighs on both alike; a side's throughput is the mean
+ * of its halves, its p50 the mean of theirs, its p99 the larger. Only 202 answers count; any
+ * other stops the benchmark.
+ */
+final class AnalyticsIngestion {
+    static final int BATCH = 1_000;
+    private static final int BODIES = 16;
+    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern COUNTS = Pattern.compile("classbase: requests=([0-9]+) failed=([0-9]+)");
+    private static final Pattern PERCENTILE = Pattern.compile("\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)");
+
+    private static final String SCRIPT = """
+            -- POSTs the prepared bodies in turn; counts the answers that are not 202
+            local counters = {}
+            local dir = "%s"
+            local bodies = {}
+            local next_body = 0
+            wrk.method = "POST"
+            wrk.headers["Content-Type"] = "application/json"
+            function setup(thread)
+              table.insert(counters, thread)
+            end
+            function init(args)
+              requests, failed = 0, 0
+              for i = 1, %d do
+                local f = assert(io.open(dir .. "/body" .. i .. ".json", "r"))
+                bodies[i] = f:read("*a")
+                f:close()
+              end
+            end
+            function request()
+              next_body = next_body %% #bodies + 1
+              return wrk.format(nil, nil, nil, bodies[next_body])
+            end
+            function response(status, headers, body)
+              requests = requests + 1
+              if status ~= 202 then failed = failed + 1 end
+            end
+            function done(summary, latency, reqs)
+              local r, f = 0, 0
+              for _, t in ipairs(counters) do
+                r = r + t:get("requests"); f = f + t:get("failed")
+              end
+              io.write(string.format("classbase: requests=%%d failed=%%d\\n", r, f))
+            end
+            """;
+
+    record Run(String label, double eventsPerSecond, double p50Ms, double p99Ms, long requests) {}
+
+    record Result(Run withTrigger, Run withoutTrigger) {
+        /** The share of throughput the trigger costs. */
+        double triggerCost() {
+            return 1 - withTrigger.eventsPerSecond() / withoutTrigger.eventsPerSecond();
+        }
+    }
+
+    private AnalyticsIngestion() {}
+
+    static Result run(
+            Path wrk,
+            URI uri,
+            String token,
+            DataSource owner,
+            long firstUser,
+            int users,
+            int threads,
+            int connections,
+            int warmupSeconds,
+            int seconds)
+            throws IOException, InterruptedException, SQLException {
+        Path dir = Files.createTempDirectory("classbase-ingest-");
+        try {
+            writeBodies(dir, firstUser, users);
+            Path script = dir.resolve("post.lua");
+            Files.writeString(script, SCRIPT.formatted(dir, BODIES), StandardCharsets.UTF_8);
+            if (warmupSeconds > 0) {
+                wrk(wrk, script, uri, token, threads, connections, warmupSeconds, "warm-up");
+            }
+            int half = Math.max(1, seconds / 2);
+            Run on1 = wrk(wrk, script, uri, token, threads, connections, half, "inbox trigger on");
+            Run off1;
+            Run off2;
+            trigger(owner, false);
+            try {
+                off1 = wrk(wrk, script, uri, token, threads, connections, half, "inbox trigger off");
+                off2 = wrk(wrk, script, uri, token, threads, connections, half, "inbox trigger off");
+            } finally {
+                trigger(owner, true);
+            }
+            Run on2 = wrk(wrk, script, uri, token, threads, connections, half, "inbox trigger on");
+            return new Result(both(on1, on2), both(off1, off2));
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static Run both(Run a, Run b) {
+        return new Run(
+                a.label(),
+                (a.eventsPerSecond() + b.eventsPerSecond()) / 2,
+                (a.p50Ms() + b.p50Ms()) / 2,
+                Math.max(a.p99Ms(), b.p99Ms()),
+                a.requests() + b.requests());
+    }
+
+    private static void writeBodies(Path dir, long firstUser, int users) throws IOException {
+        Random random = new Random(42);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
+        for (int b = 1; b <= BODIES; b++) {
+            long[] batchUsers = new long[50];
+            for (int u = 0; u < batchUsers.length; u++) {
+                batchUsers[u] = firstUser + random.nextInt(users);
+            }
+            StringBuilder json = new StringBuilder(BATCH * 140).append("{\"events\":[");
+            for (int i = 0; i < BATCH; i++) {
+                if (i > 0) {
+                    json.append(',');
+                }
+                json.append("{\"kind\":\"page_view\",\"occurredAt\":\"")
+                        .append(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                                now.minusSeconds(random.nextInt(2 * 86_400))))
+                        .append("\",\"payload\":{\"path\":\"/courses/")
+                        .append(1 + random.nextInt(40))
+                        .append("\",\"duration_ms\":")
+                        .append(200 + random.nextInt(30_000))
+                        .append("},\"userId\":")
+                        .append(batchUsers[random.nextInt(batchUsers.length)])
+                        .append('}');
+            }
+            json.append("]}");
+            Files.writeString(dir.resolve("body" + b + ".json"), json, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void trigger(DataSource owner, boolean enabled) throws SQLException {
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("alter table analytics_events " + (enabled ? "enable" : "disable")
+                    + " trigger analytics_events_rollup");
+        }
+    }
+
+    private static Run wrk(
+            Path wrk, Path script, URI uri, String token, int threads, int connections, int seconds, String label)
+            throws IOException, InterruptedException {
+        Path log = script.resolveSibling("wrk-" + label.replace(' ', '-') + ".log");
+        List<String> command = new ArrayList<>(List.of(
+                wrk.toString(),
+                "-t",
+                Integer.toString(threads),
+                "-c",
+                Integer.toString(connections),
+                "-d",
+                seconds + "s",
+                "--timeout",
+                "30s",
+                "--latency",
+                "-s",
+                script.toString(),
+                "-H",
+                "Authorization: Bearer " + token,
+                uri.toString()));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("wrk did not finish within " + (seconds + 60) + " s");
+        }
+        String output = Files.readString(log);
+        System.err.println("wrk, " + label + ":\n" + output);
+        Matcher rps = RPS.matcher(output);
+        Matcher counts = COUNTS.matcher(output);
+        if (process.exitValue() != 0 || !rps.find() || !counts.find()) {
+            throw new IllegalStateException("wrk failed (exit " + process.exitValue() + "):\n" + output);
+        }
+        long requests = Long.parseLong(counts.group(1));
+        long failed = Long.parseLong(counts.group(2));
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " of " + requests + " batches were not accepted:\n" + output);
+        }
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        Matcher p = PERCENTILE.matcher(output);
+        while (p.find()) {
+            double ms = toMs(Double.parseDouble(p.group(2)), p.group(3));
+            if (p.group(1).equals("50")) {
+                p50 = ms;
+            } else {
+                p99 = ms;
+            }
+        }
+        return new Run(label, Double.parseDouble(rps.group(1)) * BATCH, p50, p99, requests);
+    }
+
+    private static double toMs(double value, String unit) {
+        return switch (unit) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+}
