@@ -88,9 +88,17 @@ class AuthenticationFilterTests {
     }
 
     @Test
-    void theTokenLookupIsOneStatement() {
+    void theTokenLookupIsOneStatementAndNoneOnceCached() {
         // whoami itself runs no SQL: what the request counts is the filter's lookup
-        HttpResponse<String> response = app.get("/api/v1/admin/whoami", app.signIn("admin@northwood.demo"));
-        assertThat(response.headers().firstValue("Classbase-Query-Count")).hasValue("1");
+        String token = app.signIn("admin@northwood.demo");
+        HttpResponse<String> cached = app.get("/api/v1/admin/whoami", token);
+        assertThat(cached.headers().firstValue("Classbase-Query-Count")).as("cached at sign-in").hasValue("0");
+
+        app.bean(dev.classbase.data.cache.Caches.class).invalidateAll("sessions");
+        HttpResponse<String> looked = app.get("/api/v1/admin/whoami", token);
+        assertThat(looked.statusCode()).isEqualTo(200);
+        assertThat(looked.headers().firstValue("Classbase-Query-Count")).hasValue("1");
+        HttpResponse<String> again = app.get("/api/v1/admin/whoami", token);
+        assertThat(again.headers().firstValue("Classbase-Query-Count")).hasValue("0");
     }
 }
