@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             IndexesCommand.class,
             SpaceCommand.class,
             TuneCommand.class,
+            MaintainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

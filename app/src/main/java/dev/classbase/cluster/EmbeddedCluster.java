@@ -341,12 +341,18 @@ public final class EmbeddedCluster implements AutoCloseable {
             // role (statistics only: no table rights, row-level security unchanged); NOINHERIT needs
             // the grant's own INHERIT option (V60 explains it for external servers)
             s.execute("GRANT pg_monitor TO " + SERVICE_ROLE + " WITH INHERIT TRUE");
+            // scheduled maintenance (ops/maintenance) as the service role: VACUUM, ANALYZE and REINDEX
+            // on every table (PostgreSQL 17's pg_maintain; no row rights)
+            s.execute("GRANT pg_maintain TO " + SERVICE_ROLE + " WITH INHERIT TRUE");
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the primary: " + e.getMessage(), e);
         }
         try (Connection c = superuserConnection(primary.port(), DATABASE);
                 Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            // the weekly base backup by the server (ops/maintenance); a function's rights are per database
+            s.execute("GRANT EXECUTE ON FUNCTION pg_backup_start(text, boolean), pg_backup_stop(boolean) TO "
+                    + SERVICE_ROLE + ", " + OWNER_ROLE);
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the classbase database: " + e.getMessage(), e);
         }
