@@ -87,12 +87,14 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", httpPort);
         props.put("classbase.embedded", target.embeddedMode());
-        put(props, "classbase.database.primary", target.primary());
+        // the pools log in as the service role (owns nothing, so row-level security applies); the
+        // owner only migrates and seeds, before the server starts
+        put(props, "classbase.database.primary", target.asService(target.primary()));
         for (int i = 0; i < target.replicas().size(); i++) {
             put(
                     props,
                     "classbase.database.replicas[" + i + "]",
-                    target.replicas().get(i));
+                    target.asService(target.replicas().get(i)));
         }
         return props;
     }

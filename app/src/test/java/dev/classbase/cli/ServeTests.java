@@ -51,6 +51,17 @@ class ServeTests {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("hikaricp_connections");
 
+        // the server's pools log in as the service role, so row-level security applies to them
+        JsonNode connections = adminGet(base, "/api/v1/admin/database/connections");
+        JsonNode own = null;
+        for (JsonNode row : connections.path("live")) {
+            if (row.path("own").asBoolean()) {
+                own = row;
+            }
+        }
+        assertThat(own).as(connections.toString()).isNotNull();
+        assertThat(own.path("user").asString()).isEqualTo("classbase_app");
+
         Cli.Result status = Cli.run(env, Duration.ofSeconds(60), "status");
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.stdout()).contains("primary", "replica1", "streaming", "tenants 3", "users 2,");
@@ -137,6 +148,27 @@ class ServeTests {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** GET as the demo district's admin. */
+    private static JsonNode adminGet(String base, String path) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> signIn = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"email\":\"admin@northwood.demo\",\"password\":\"classbase-demo\"}"))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(201);
+        String token = new Http.Response(201, signIn.body()).json().path("token").asString();
+        java.net.http.HttpResponse<String> response = http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                        .header("Authorization", "Bearer " + token)
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new Http.Response(200, response.body()).json();
     }
 
     /** Counting queries against a cluster, as the application role. */
