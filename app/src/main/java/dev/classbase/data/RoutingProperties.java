@@ -21,15 +21,15 @@ public record RoutingProperties(
     private static final Logger log = LoggerFactory.getLogger(RoutingProperties.class);
 
     public RoutingProperties {
-        pollInterval = clamp(
+        pollInterval = Settings.clamp(
                 "classbase.routing.poll-interval",
                 pollInterval,
                 Duration.ofMillis(250),
                 Duration.ofMillis(20),
                 Duration.ofSeconds(10));
-        maxLag = clamp(
+        maxLag = Settings.clamp(
                 "classbase.routing.max-lag", maxLag, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
-        pollTimeout = clamp(
+        pollTimeout = Settings.clamp(
                 "classbase.routing.poll-timeout",
                 pollTimeout,
                 Duration.ofSeconds(1),
@@ -48,17 +48,5 @@ public record RoutingProperties(
 
     public static RoutingProperties defaults() {
         return new RoutingProperties(null, null, 0, 0, null);
-    }
-
-    private static Duration clamp(String name, Duration value, Duration fallback, Duration min, Duration max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            Duration clamped = value.compareTo(min) < 0 ? min : max;
-            log.warn("{}={} is outside {}..{}; using {}", name, value, min, max, clamped);
-            return clamped;
-        }
-        return value;
     }
 }

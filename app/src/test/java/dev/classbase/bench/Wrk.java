@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  * non-200 ones.
  */
 final class Wrk {
-    static final String INSTALL_HINT = "wrk not found: install it with `sudo apt-get install wrk`, or set WRK=/path/to/wrk";
+    static final String INSTALL_HINT =
+            "wrk not found: install it with `sudo apt-get install wrk`, or set WRK=/path/to/wrk";
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern REQUESTS = Pattern.compile("([0-9]+) requests in");
-    private static final Pattern COUNTS = Pattern.compile("classbase: requests=([0-9]+) elsewhere=([0-9]+) failed=([0-9]+)");
+    private static final Pattern COUNTS =
+            Pattern.compile("classbase: requests=([0-9]+) elsewhere=([0-9]+) failed=([0-9]+)");
     private static final Pattern PERCENTILE = Pattern.compile("\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)");
 
     private static final String SCRIPT = """
@@ -85,12 +87,17 @@ final class Wrk {
             int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
             List<String> command = new ArrayList<>(List.of(
                     binary.toString(),
-                    "-t", Integer.toString(threads),
-                    "-c", Integer.toString(connections),
-                    "-d", seconds + "s",
+                    "-t",
+                    Integer.toString(threads),
+                    "-c",
+                    Integer.toString(connections),
+                    "-d",
+                    seconds + "s",
                     "--latency",
-                    "-s", script.toString(),
-                    "-H", "Authorization: Bearer " + token,
+                    "-s",
+                    script.toString(),
+                    "-H",
+                    "Authorization: Bearer " + token,
                     uri.toString()));
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)

@@ -6,9 +6,9 @@ import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.Cli;
 import dev.classbase.testsupport.Http;
+import dev.classbase.testsupport.LocalPorts;
 import dev.classbase.testsupport.Postmasters;
 import dev.classbase.testsupport.TestCluster;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -25,7 +25,7 @@ class ServeTests {
         Path dir = dev.classbase.testsupport.TestCluster.privateDir("serve").toAbsolutePath();
         FileUtils.deleteDirectory(dir.toFile());
         Map<String, String> env = Map.of("CLASSBASE_DATA_DIR", dir.toString());
-        int port = freePort();
+        int port = LocalPorts.free();
         String base = "http://localhost:" + port;
 
         Path out1 = Cli.temp("out");
@@ -112,7 +112,7 @@ class ServeTests {
                     + external.replicas().get(0).port() + "/classbase?user=" + user + "&password=" + password;
             Path out = Cli.temp("out");
             Path err = Cli.temp("err");
-            int port = freePort();
+            int port = LocalPorts.free();
             Process server = Cli.start(
                     Map.of("CLASSBASE_DATABASE_URL", primaryUrl, "CLASSBASE_REPLICA_URLS", replicaUrl),
                     out,
@@ -144,11 +144,6 @@ class ServeTests {
         }
     }
 
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** GET as the demo district's admin. */
     private static JsonNode adminGet(String base, String path) throws Exception {
@@ -161,7 +156,8 @@ class ServeTests {
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(201);
-        String token = new Http.Response(201, signIn.body()).json().path("token").asString();
+        String token =
+                new Http.Response(201, signIn.body()).json().path("token").asString();
         java.net.http.HttpResponse<String> response = http.send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
                         .header("Authorization", "Bearer " + token)

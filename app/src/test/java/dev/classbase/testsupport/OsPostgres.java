@@ -3,8 +3,6 @@ package dev.classbase.testsupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -82,10 +80,7 @@ public final class OsPostgres implements AutoCloseable {
                             "--auth=trust",
                             "--encoding=UTF8",
                             "--no-sync"));
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
+            int port = LocalPorts.free();
             List<String> postgres = new ArrayList<>(List.of(
                     bin(major).resolve("postgres").toString(),
                     "-D",

@@ -7,10 +7,6 @@ import dev.classbase.data.pool.PgBouncerConfig;
 import dev.classbase.data.pool.PoolInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.GroupPrincipal;
@@ -58,10 +54,7 @@ public final class PgBouncerProcess implements AutoCloseable {
                 secrets = AuthQueries.scramSecrets(su, roles);
             }
             Path dir = Files.createTempDirectory("classbase-pgbouncer");
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
+            int port = LocalPorts.free();
             PoolInputs inputs = new PoolInputs(2, 1, 200, 10, 0.8, 200, 5, 1, 1, 8);
             PgBouncerConfig.Settings settings = PgBouncerConfig.Settings.of(
                             List.of(new PgBouncerConfig.Database(
@@ -88,7 +81,7 @@ public final class PgBouncerProcess implements AutoCloseable {
                     .redirectOutput(dir.resolve("stdout.log").toFile())
                     .start();
             PgBouncerProcess bouncer = new PgBouncerProcess(dir, process, port);
-            if (Await.until(Duration.ofSeconds(20), () -> bouncer.accepts() ? Boolean.TRUE : null) == null) {
+            if (Await.until(Duration.ofSeconds(20), () -> LocalPorts.accepts(port) ? Boolean.TRUE : null) == null) {
                 String out = Files.readString(dir.resolve("stdout.log"));
                 bouncer.close();
                 throw new AssertionError("PgBouncer did not start:\n" + out);
@@ -108,15 +101,6 @@ public final class PgBouncerProcess implements AutoCloseable {
     /** A JDBC URL for the classbase database through PgBouncer. */
     public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/classbase";
-    }
-
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override

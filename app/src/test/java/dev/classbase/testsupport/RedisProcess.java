@@ -2,10 +2,6 @@ package dev.classbase.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,26 +26,29 @@ public final class RedisProcess implements AutoCloseable {
 
     public static RedisProcess start() {
         if (!Files.isExecutable(REDIS)) {
-            throw new AssertionError("redis-server is not installed (apt-get install redis-server; ./classbase test does it)");
+            throw new AssertionError(
+                    "redis-server is not installed (apt-get install redis-server; ./classbase test does it)");
         }
         try {
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
+            int port = LocalPorts.free();
             Path dir = Files.createTempDirectory("classbase-redis");
             Process process = new ProcessBuilder(List.of(
                             REDIS.toString(),
-                            "--bind", "127.0.0.1",
-                            "--port", Integer.toString(port),
-                            "--save", "",
-                            "--appendonly", "no",
-                            "--dir", dir.toString()))
+                            "--bind",
+                            "127.0.0.1",
+                            "--port",
+                            Integer.toString(port),
+                            "--save",
+                            "",
+                            "--appendonly",
+                            "no",
+                            "--dir",
+                            dir.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("redis.log").toFile())
                     .start();
             RedisProcess redis = new RedisProcess(process, port, dir);
-            if (Await.until(Duration.ofSeconds(20), () -> redis.accepts() ? Boolean.TRUE : null) == null) {
+            if (Await.until(Duration.ofSeconds(20), () -> LocalPorts.accepts(port) ? Boolean.TRUE : null) == null) {
                 String log = Files.readString(dir.resolve("redis.log"));
                 redis.close();
                 throw new AssertionError("redis-server did not start:\n" + log);
@@ -69,15 +68,6 @@ public final class RedisProcess implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Stops the server (the test that started it does this). */

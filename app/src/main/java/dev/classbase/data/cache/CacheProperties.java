@@ -1,8 +1,7 @@
 package dev.classbase.data.cache;
 
+import dev.classbase.data.Settings;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -21,14 +20,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("classbase.cache")
 public record CacheProperties(
         Boolean enabled, String redisUrl, Duration sessionTtl, long maxEntries, Duration redisTimeout) {
-    private static final Logger log = LoggerFactory.getLogger(CacheProperties.class);
-
     public CacheProperties {
         enabled = enabled == null || enabled;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.trim();
-        sessionTtl = clamp(
-                "classbase.cache.session-ttl", sessionTtl, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10));
-        redisTimeout = clamp(
+        sessionTtl = Settings.clamp(
+                "classbase.cache.session-ttl",
+                sessionTtl,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
+        redisTimeout = Settings.clamp(
                 "classbase.cache.redis-timeout",
                 redisTimeout,
                 Duration.ofMillis(250),
@@ -41,17 +42,5 @@ public record CacheProperties(
 
     public static CacheProperties defaults() {
         return new CacheProperties(null, null, null, 0, null);
-    }
-
-    private static Duration clamp(String name, Duration value, Duration fallback, Duration min, Duration max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            Duration clamped = value.compareTo(min) < 0 ? min : max;
-            log.warn("{}={} is outside {}..{}; using {}", name, value, min, max, clamped);
-            return clamped;
-        }
-        return value;
     }
 }

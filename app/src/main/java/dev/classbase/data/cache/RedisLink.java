@@ -106,7 +106,10 @@ final class RedisLink implements AutoCloseable {
 
     private void failed(String command, RuntimeException e) {
         if (failing.compareAndSet(false, true)) {
-            log.warn("cache: Redis {} failed ({}); going to the database until Redis answers again", command, e.getMessage());
+            log.warn(
+                    "cache: Redis {} failed ({}); going to the database until Redis answers again",
+                    command,
+                    e.getMessage());
         }
     }
 

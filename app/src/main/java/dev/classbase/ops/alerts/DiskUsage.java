@@ -7,8 +7,7 @@ final class DiskUsage {
     private DiskUsage() {}
 
     static Reading of(SignalQueries.DataDirectory dir) {
-        DataDirectoryDisk.Measurement m =
-                DataDirectoryDisk.measure(dir.path(), dir.port(), dir.startedEpochSeconds());
+        DataDirectoryDisk.Measurement m = DataDirectoryDisk.measure(dir.path(), dir.port(), dir.startedEpochSeconds());
         if (!m.available()) {
             return Reading.unavailable(Rule.DISK, m.notAvailable());
         }

@@ -31,7 +31,8 @@ class AuditChecks {
     AuditChecks(ConsoleDatabase db, ConsoleProperties props, Pools pools) {
         this.db = db;
         this.props = props;
-        this.audit = new IndexAudit(pools.primary(), IndexAudit.Thresholds.defaults().withTimeout(props.checkTimeout()));
+        this.audit =
+                new IndexAudit(pools.primary(), IndexAudit.Thresholds.defaults().withTimeout(props.checkTimeout()));
     }
 
     Check duplicateIndexes() throws SQLException {
@@ -43,12 +44,14 @@ class AuditChecks {
                 "amber when an index repeats another of the same method and predicate, or is a btree prefix of one",
                 "PgHero duplicate_indexes; ./classbase indexes audit",
                 null,
-                details(rows, r -> Map.of(
-                        "table", r.schema() + "." + r.table(),
-                        "index", r.index(),
-                        "covered_by", r.coveredBy(),
-                        "exact", r.exact(),
-                        "bytes", r.bytes())));
+                details(
+                        rows,
+                        r -> Map.of(
+                                "table", r.schema() + "." + r.table(),
+                                "index", r.index(),
+                                "covered_by", r.coveredBy(),
+                                "exact", r.exact(),
+                                "bytes", r.bytes())));
     }
 
     Check unusedIndexes() throws SQLException {
@@ -60,8 +63,9 @@ class AuditChecks {
                 "amber when an index of >= 10 MB has never been scanned since statistics were reset",
                 "PgHero unused_indexes; issue 6 (>= 10 MB)",
                 "counted on the primary only: an index used only by replica reads shows as unused",
-                details(rows, r -> Map.of(
-                        "table", r.schema() + "." + r.table(), "index", r.index(), "bytes", r.bytes())));
+                details(
+                        rows,
+                        r -> Map.of("table", r.schema() + "." + r.table(), "index", r.index(), "bytes", r.bytes())));
     }
 
     Check missingIndexes() throws SQLException {
@@ -94,11 +98,13 @@ class AuditChecks {
                 "amber when an index wastes >= 10 MB (REINDEX CONCURRENTLY: ./classbase maintain reindex)",
                 "PgHero index_bloat; pgstattuple when installed, else the btree estimate",
                 rows.isEmpty() || exact ? null : "estimated from statistics (install pgstattuple for exact numbers)",
-                details(rows, r -> Map.of(
-                        "table", r.schema() + "." + r.table(),
-                        "index", r.index(),
-                        "bytes", r.bytes(),
-                        "bloat_bytes", r.bloatBytes())));
+                details(
+                        rows,
+                        r -> Map.of(
+                                "table", r.schema() + "." + r.table(),
+                                "index", r.index(),
+                                "bytes", r.bytes(),
+                                "bloat_bytes", r.bloatBytes())));
     }
 
     Check tableBloat() throws SQLException {
@@ -124,7 +130,8 @@ class AuditChecks {
                 ((Number) row.get("started")).longValue());
         Map<String, Object> details = new LinkedHashMap<>(row);
         if (!m.available()) {
-            return new Check("disk_usage", Check.UNAVAILABLE, null, threshold, source, m.notAvailable(), List.of(details));
+            return new Check(
+                    "disk_usage", Check.UNAVAILABLE, null, threshold, source, m.notAvailable(), List.of(details));
         }
         details.put("filesystem", m.filesystem());
         details.put("filesystem_bytes", m.totalBytes());

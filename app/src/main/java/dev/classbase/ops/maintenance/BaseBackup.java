@@ -1,13 +1,10 @@
 package dev.classbase.ops.maintenance;
 
+import dev.classbase.cluster.DataDirectoryCopy;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.io.FileUtils;
@@ -32,21 +28,6 @@ import org.apache.commons.io.FileUtils;
  * row counts with the source.
  */
 final class BaseBackup {
-    /** Contents a base backup leaves out (protocol docs, "Streaming Replication Protocol", BASE_BACKUP). */
-    private static final Set<String> EMPTY_DIRS = Set.of(
-            "pg_wal",
-            "pg_replslot",
-            "pg_dynshmem",
-            "pg_notify",
-            "pg_serial",
-            "pg_snapshots",
-            "pg_stat_tmp",
-            "pg_subtrans",
-            "log");
-
-    private static final Set<String> SKIPPED_FILES = Set.of(
-            "postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "standby.signal", "recovery.signal");
-
     private static final Pattern START_WAL = Pattern.compile("START WAL LOCATION: \\S+ \\(file ([0-9A-F]{24})\\)");
     private static final Pattern SEGMENT = Pattern.compile("[0-9A-F]{24}");
 
@@ -98,7 +79,7 @@ final class BaseBackup {
             String label;
             String spcmap;
             try {
-                copy(dataDir, partial);
+                DataDirectoryCopy.copy(dataDir, partial);
                 before = RowCounts.snapshot(c, tables);
             } finally {
                 try (Statement s = c.createStatement();
@@ -212,50 +193,6 @@ final class BaseBackup {
 
     private static long segmentNo(String name, long perLogId) {
         return Long.parseLong(name.substring(8, 16), 16) * perLogId + Long.parseLong(name.substring(16, 24), 16);
-    }
-
-    /** The data directory without what a base backup leaves out (as cluster/ReplicaCloner copies it). */
-    static void copy(Path from, Path to) throws IOException {
-        Files.walkFileTree(from, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                Path target = to.resolve(from.relativize(dir).toString());
-                Files.createDirectories(target);
-                Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
-                if (!dir.equals(from)
-                        && dir.getParent().equals(from)
-                        && EMPTY_DIRS.contains(dir.getFileName().toString())) {
-                    if (dir.getFileName().toString().equals("pg_wal")) {
-                        Files.createDirectories(target.resolve("archive_status"));
-                        Files.createDirectories(target.resolve("summaries"));
-                    }
-                    return FileVisitResult.SKIP_SUBTREE;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String name = file.getFileName().toString();
-                if ((file.getParent().equals(from) && SKIPPED_FILES.contains(name)) || name.startsWith("pgsql_tmp")) {
-                    return FileVisitResult.CONTINUE;
-                }
-                try {
-                    Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-                } catch (NoSuchFileException e) {
-                    // dropped while we copied: WAL replay from the backup's start recreates what matters
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-        });
     }
 
     private static String string(Connection c, String sql) throws SQLException {

@@ -23,7 +23,12 @@ public final class DataDirectoryDisk {
 
     /** Either a measurement or why there is none. */
     public record Measurement(
-            String path, String filesystem, long totalBytes, long availableBytes, Double usedPercent, String notAvailable) {
+            String path,
+            String filesystem,
+            long totalBytes,
+            long availableBytes,
+            Double usedPercent,
+            String notAvailable) {
         public boolean available() {
             return notAvailable == null;
         }

@@ -11,8 +11,8 @@ final class SessionCodec implements TieredCache.Codec<SessionService.Session> {
     @Override
     public String encode(SessionService.Session s) {
         Caller c = s.caller();
-        return c.tenantId() + "|" + c.userId() + "|" + c.role().name() + "|" + s.expiresAt().toEpochMilli() + "|"
-                + c.email();
+        return c.tenantId() + "|" + c.userId() + "|" + c.role().name() + "|"
+                + s.expiresAt().toEpochMilli() + "|" + c.email();
     }
 
     @Override

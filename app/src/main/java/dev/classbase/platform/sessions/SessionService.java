@@ -44,8 +44,8 @@ public class SessionService implements Authenticator {
         this.jdbc = jdbc;
         this.store = store;
         this.properties = properties;
-        this.cache = caches.region(
-                "sessions", caches.properties().sessionTtl(), new SessionCodec(), Session::expiresAt);
+        this.cache =
+                caches.region("sessions", caches.properties().sessionTtl(), new SessionCodec(), Session::expiresAt);
     }
 
     /** A valid session as the cache keeps it. */

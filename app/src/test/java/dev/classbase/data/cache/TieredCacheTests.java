@@ -102,7 +102,9 @@ class TieredCacheTests {
                     return Optional.empty();
                 });
             }
-            assertThat(loads).as("every lookup of an unknown key asks the loader").hasValue(4);
+            assertThat(loads)
+                    .as("every lookup of an unknown key asks the loader")
+                    .hasValue(4);
             assertThat(cache.stats().l1Hits()).isEqualTo(1);
         }
     }
@@ -114,7 +116,9 @@ class TieredCacheTests {
             assertThat(a.shared()).isTrue();
             TieredCache<Entry> onA = region(a, "shared");
             TieredCache<Entry> onB = region(b, "shared");
-            Entry value = new Entry("token of one user", Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            Entry value = new Entry(
+                    "token of one user",
+                    Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
 
             onA.put("k", value);
             assertThat(onB.get("k", k -> {
@@ -140,7 +144,8 @@ class TieredCacheTests {
             TieredCache<Entry> onA = region(a, "race");
             TieredCache<Entry> onB = region(b, "race");
             TieredCache<Entry> onC = region(c, "race");
-            Entry old = new Entry("signed out", Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            Entry old = new Entry(
+                    "signed out", Instant.now().plusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
 
             onA.invalidate("k"); // the sign-out: database row gone, tombstone in L2
             // B's load had read the database just before the delete committed
@@ -157,7 +162,8 @@ class TieredCacheTests {
         try (Caches caches = new Caches(unreachable, Clock.systemUTC(), null)) {
             assertThat(caches.shared()).isFalse();
             TieredCache<Entry> cache = region(caches, "local");
-            Entry value = new Entry("v", Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+            Entry value =
+                    new Entry("v", Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             assertThat(cache.get("k", k -> Optional.of(value))).contains(value);
             assertThat(cache.get("k", k -> Optional.empty())).contains(value);
             cache.invalidate("k");
@@ -167,8 +173,7 @@ class TieredCacheTests {
 
     @Test
     void disabledMeansNoRegion() {
-        try (Caches caches = new Caches(
-                new CacheProperties(false, null, null, 0, null), Clock.systemUTC(), null)) {
+        try (Caches caches = new Caches(new CacheProperties(false, null, null, 0, null), Clock.systemUTC(), null)) {
             assertThat(caches.region("x", Duration.ofSeconds(1), new Codec(), Entry::until))
                     .isEmpty();
         }

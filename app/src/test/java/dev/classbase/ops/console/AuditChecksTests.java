@@ -53,7 +53,8 @@ class AuditChecksTests {
                     analyze %1$s_dup, %1$s_unused, %1$s_scanned;
                     """.formatted(P));
             for (int i = 0; i < 5; i++) {
-                s.executeQuery("select count(*) from " + P + "_scanned where v = 7").close();
+                s.executeQuery("select count(*) from " + P + "_scanned where v = 7")
+                        .close();
             }
             s.executeQuery("select pg_stat_force_next_flush()").close();
         }

@@ -1,20 +1,14 @@
 package dev.classbase.ops.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.classbase.testsupport.OsPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.Test;
 
@@ -23,35 +17,11 @@ import org.junit.jupiter.api.Test;
  * 15): against the OS's PostgreSQL 15 server, started here on a scratch folder, where pg_dump 15 fits.
  */
 class DumpBackupTests {
-    private static final Path PG15 = Path.of("/usr/lib/postgresql/15/bin");
-
     @Test
     void pgDumpOfAServerItFitsThenRestoreCheckInAScratchDatabase() throws Exception {
-        assumeTrue(Files.isExecutable(PG15.resolve("postgres")), "the OS's PostgreSQL 15 is not installed");
-        Path root =
-                Path.of("target", "pg15-dump-" + ProcessHandle.current().pid()).toAbsolutePath();
-        FileUtils.deleteDirectory(root.toFile());
-        Path data = root.resolve("data");
-        Files.createDirectories(root);
-        run(command(
-                "initdb", "-D", data.toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"));
-        int port = freePort();
-        Process server = new ProcessBuilder(command(
-                        "postgres",
-                        "-D",
-                        data.toString(),
-                        "-p",
-                        Integer.toString(port),
-                        "-c",
-                        "listen_addresses=127.0.0.1",
-                        "-c",
-                        "unix_socket_directories="))
-                .redirectErrorStream(true)
-                .redirectOutput(root.resolve("server.log").toFile())
-                .start();
-        try {
-            Login login = new Login("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", null);
-            awaitUp(login, server);
+        Path root = Files.createTempDirectory("classbase-dump-");
+        try (OsPostgres server = OsPostgres.start(15, Map.of())) {
+            Login login = new Login("jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres", "postgres", null);
             try (Connection c = login.connect();
                     Statement s = c.createStatement()) {
                 s.execute("create table dump_rows (id bigint primary key, body text)");
@@ -59,7 +29,9 @@ class DumpBackupTests {
             }
             Backups backups = new Backups(
                     MaintenanceProperties.defaults(
-                            root.resolve("backups"), 3, PG15.resolve("pg_dump").toString()),
+                            root.resolve("backups"),
+                            3,
+                            OsPostgres.bin(15).resolve("pg_dump").toString()),
                     login,
                     Clock.systemUTC());
             Backups.Plan plan = backups.plan();
@@ -82,44 +54,7 @@ class DumpBackupTests {
                 assertThat(rs.getInt(1)).as("the scratch database is dropped").isZero();
             }
         } finally {
-            server.destroy();
-            server.waitFor(60, TimeUnit.SECONDS);
             FileUtils.deleteDirectory(root.toFile());
-        }
-    }
-
-    /** PostgreSQL refuses root: as the embedded cluster does, an unprivileged user namespace. */
-    private static List<String> command(String program, String... args) {
-        List<String> command = new ArrayList<>();
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("unshare", "-U"));
-        }
-        command.add(PG15.resolve(program).toString());
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-    }
-
-    private static void awaitUp(Login login, Process server) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && server.isAlive()) {
-            try (Connection c = login.connect()) {
-                return;
-            } catch (SQLException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("PostgreSQL 15 did not start");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -17,7 +17,9 @@ class ActuatorAccessTests {
 
     @Test
     void metricsAndInfoNeedAnAdmin() {
-        for (String path : new String[] {"/actuator", "/actuator/metrics", "/actuator/metrics/jvm.memory.used", "/actuator/info"}) {
+        for (String path :
+                new String[] {"/actuator", "/actuator/metrics", "/actuator/metrics/jvm.memory.used", "/actuator/info"
+                }) {
             assertThat(app.get(path, null).statusCode()).as(path).isEqualTo(401);
             assertThat(app.get(path, app.signIn("student1@northwood.demo")).statusCode())
                     .as(path)

@@ -92,7 +92,9 @@ class AuthenticationFilterTests {
         // whoami itself runs no SQL: what the request counts is the filter's lookup
         String token = app.signIn("admin@northwood.demo");
         HttpResponse<String> cached = app.get("/api/v1/admin/whoami", token);
-        assertThat(cached.headers().firstValue("Classbase-Query-Count")).as("cached at sign-in").hasValue("0");
+        assertThat(cached.headers().firstValue("Classbase-Query-Count"))
+                .as("cached at sign-in")
+                .hasValue("0");
 
         app.bean(dev.classbase.data.cache.Caches.class).invalidateAll("sessions");
         HttpResponse<String> looked = app.get("/api/v1/admin/whoami", token);

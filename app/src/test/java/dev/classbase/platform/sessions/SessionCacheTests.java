@@ -94,12 +94,16 @@ class SessionCacheTests {
         assertThat(shared.send("DELETE", "/api/v1/sessions/current", token, null, Map.of())
                         .statusCode())
                 .isEqualTo(204);
-        assertThat(shared.get(ME, token).statusCode()).as("at once where it was signed out").isEqualTo(401);
+        assertThat(shared.get(ME, token).statusCode())
+                .as("at once where it was signed out")
+                .isEqualTo(401);
 
         Integer refused = Await.until(Duration.ofSeconds(15), () -> {
             int status = alone.get(ME, token).statusCode();
             return status == 401 ? status : null;
         });
-        assertThat(refused).as("the other instance refuses it once its entry expires").isEqualTo(401);
+        assertThat(refused)
+                .as("the other instance refuses it once its entry expires")
+                .isEqualTo(401);
     }
 }
