@@ -1,5 +1,6 @@
 package dev.classbase.data;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,5 +83,26 @@ public final class Pools implements AutoCloseable {
     public void close() {
         all().forEach(HikariDataSource::close);
         monitoring.forEach(HikariDataSource::close);
+    }
+
+    /**
+     * A small pool of a tool's own beside the application's (the console, the alert evaluator), so
+     * a full request pool never blinds it. It starts even when the server is down (the tool says
+     * so), and a connection attempt gives up after 5 s.
+     */
+    public static HikariDataSource sidePool(
+            DatabaseProperties.Server server, String poolName, String applicationName, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(server.url());
+        config.setUsername(server.username());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", applicationName);
+        config.addDataSourceProperty("connectTimeout", "5");
+        return new HikariDataSource(config);
     }
 }

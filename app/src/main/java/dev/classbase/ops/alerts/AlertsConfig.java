@@ -1,8 +1,8 @@
 package dev.classbase.ops.alerts;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
+import dev.classbase.data.Pools;
 import dev.classbase.data.ReplicaMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -34,20 +34,8 @@ class AlertsConfig {
 
     @Bean(destroyMethod = "close")
     Resources alertResources(DatabaseProperties database, AlertProperties properties) {
-        DatabaseProperties.Server primary = database.primary();
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("alerts-primary");
-        config.setJdbcUrl(primary.url());
-        config.setUsername(primary.username());
-        config.setPassword(primary.password());
-        config.setMaximumPoolSize(2);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(5_000);
-        // the pool starts even when the primary is down; the readings say so
-        config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("ApplicationName", "classbase-alerts");
-        config.addDataSourceProperty("connectTimeout", "5");
-        HikariDataSource pool = new HikariDataSource(config);
+        // two connections of its own: a full request pool cannot stop the evaluator
+        HikariDataSource pool = Pools.sidePool(database.primary(), "alerts-primary", "classbase-alerts", 2);
         return new Resources(pool, new WebhookNotifier(properties, AlertEvaluator.deliveryLog(pool)));
     }
 

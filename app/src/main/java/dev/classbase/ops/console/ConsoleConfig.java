@@ -1,8 +1,8 @@
 package dev.classbase.ops.console;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
+import dev.classbase.data.Pools;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,21 +18,8 @@ class ConsoleConfig {
      */
     @Bean(destroyMethod = "close")
     ConsoleDatabase consoleDatabase(DatabaseProperties database) {
-        DatabaseProperties.Server primary = database.primary();
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("console-primary");
-        config.setJdbcUrl(primary.url());
-        config.setUsername(primary.username());
-        config.setPassword(primary.password());
         // diagnostics are few and short; two so a slow EXPLAIN does not block the checks
-        config.setMaximumPoolSize(2);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(5_000);
-        // the pool starts even when the primary is down; the checks say so
-        config.setInitializationFailTimeout(-1);
-        config.addDataSourceProperty("ApplicationName", "classbase-console");
-        config.addDataSourceProperty("connectTimeout", "5");
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = Pools.sidePool(database.primary(), "console-primary", "classbase-console", 2);
         return new ConsoleDatabase(pool, pool::close);
     }
 }
