@@ -11,10 +11,7 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -34,9 +31,7 @@ import javax.sql.DataSource;
 final class AnalyticsIngestion {
     static final int BATCH = 1_000;
     private static final int BODIES = 16;
-    private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern COUNTS = Pattern.compile("classbase: requests=([0-9]+) failed=([0-9]+)");
-    private static final Pattern PERCENTILE = Pattern.compile("\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)");
 
     private static final String SCRIPT = """
             -- POSTs the prepared bodies in turn; counts the answers that are not 202
@@ -177,62 +172,17 @@ final class AnalyticsIngestion {
     private static Run wrk(
             Path wrk, Path script, URI uri, String token, int threads, int connections, int seconds, String label)
             throws IOException, InterruptedException {
-        Path log = script.resolveSibling("wrk-" + label.replace(' ', '-') + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                wrk.toString(),
-                "-t",
-                Integer.toString(threads),
-                "-c",
-                Integer.toString(connections),
-                "-d",
-                seconds + "s",
-                "--timeout",
-                "30s",
-                "--latency",
-                "-s",
-                script.toString(),
-                "-H",
-                "Authorization: Bearer " + token,
-                uri.toString()));
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("wrk did not finish within " + (seconds + 60) + " s");
-        }
-        String output = Files.readString(log);
-        System.err.println("wrk, " + label + ":\n" + output);
-        Matcher rps = RPS.matcher(output);
-        Matcher counts = COUNTS.matcher(output);
-        if (process.exitValue() != 0 || !rps.find() || !counts.find()) {
-            throw new IllegalStateException("wrk failed (exit " + process.exitValue() + "):\n" + output);
+        Wrk.Output out = Wrk.at(wrk).run(script, uri, token, threads, connections, seconds);
+        System.err.println("wrk, " + label + ":\n" + out.text());
+        Matcher counts = COUNTS.matcher(out.text());
+        if (!counts.find()) {
+            throw new IllegalStateException("wrk printed no counts:\n" + out.text());
         }
         long requests = Long.parseLong(counts.group(1));
         long failed = Long.parseLong(counts.group(2));
         if (failed > 0) {
-            throw new IllegalStateException(failed + " of " + requests + " batches were not accepted:\n" + output);
+            throw new IllegalStateException(failed + " of " + requests + " batches were not accepted:\n" + out.text());
         }
-        double p50 = Double.NaN;
-        double p99 = Double.NaN;
-        Matcher p = PERCENTILE.matcher(output);
-        while (p.find()) {
-            double ms = toMs(Double.parseDouble(p.group(2)), p.group(3));
-            if (p.group(1).equals("50")) {
-                p50 = ms;
-            } else {
-                p99 = ms;
-            }
-        }
-        return new Run(label, Double.parseDouble(rps.group(1)) * BATCH, p50, p99, requests);
-    }
-
-    private static double toMs(double value, String unit) {
-        return switch (unit) {
-            case "us" -> value / 1000;
-            case "s" -> value * 1000;
-            default -> value;
-        };
+        return new Run(label, out.requestsPerSecond() * BATCH, out.p50Ms(), out.p99Ms(), requests);
     }
 }

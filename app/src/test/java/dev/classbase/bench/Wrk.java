@@ -23,7 +23,6 @@ final class Wrk {
     static final String INSTALL_HINT =
             "wrk not found: install it with `sudo apt-get install wrk`, or set WRK=/path/to/wrk";
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-    private static final Pattern REQUESTS = Pattern.compile("([0-9]+) requests in");
     private static final Pattern COUNTS =
             Pattern.compile("classbase: requests=([0-9]+) elsewhere=([0-9]+) failed=([0-9]+)");
     private static final Pattern PERCENTILE = Pattern.compile("\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)");
@@ -77,14 +76,46 @@ final class Wrk {
 
     record Run(double perSecond, double p50Ms, double p99Ms, double onReplica) {}
 
+    /** What one wrk run printed: requests per second, latency percentiles, and all of its output. */
+    record Output(double requestsPerSecond, double p50Ms, double p99Ms, String text) {}
+
+    static Wrk at(Path binary) {
+        return new Wrk(binary);
+    }
+
     /** {@code connections} keep-alive connections for {@code seconds}, as many threads as cores (at most). */
     Run run(URI uri, String token, String replica, int connections, int seconds)
             throws IOException, InterruptedException {
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
-        Path log = Files.createTempFile("classbase-wrk-", ".log");
         try {
             Files.writeString(script, SCRIPT.formatted(replica), StandardCharsets.UTF_8);
             int threads = Math.max(1, Math.min(connections, Runtime.getRuntime().availableProcessors()));
+            Output out = run(script, uri, token, threads, connections, seconds);
+            Matcher counts = COUNTS.matcher(out.text());
+            if (!counts.find()) {
+                throw new IllegalStateException("wrk printed no counts:\n" + out.text());
+            }
+            long requests = Long.parseLong(counts.group(1));
+            long elsewhere = Long.parseLong(counts.group(2));
+            long failed = Long.parseLong(counts.group(3));
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " of " + requests + " requests failed:\n" + out.text());
+            }
+            return new Run(
+                    out.requestsPerSecond(),
+                    out.p50Ms(),
+                    out.p99Ms(),
+                    requests == 0 ? 0 : 1 - (double) elsewhere / requests);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    /** Runs wrk with a Lua script of the caller's; fails on a non-zero exit or no throughput line. */
+    Output run(Path script, URI uri, String token, int threads, int connections, int seconds)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("classbase-wrk-", ".log");
+        try {
             List<String> command = new ArrayList<>(List.of(
                     binary.toString(),
                     "-t",
@@ -93,6 +124,8 @@ final class Wrk {
                     Integer.toString(connections),
                     "-d",
                     seconds + "s",
+                    "--timeout",
+                    "30s",
                     "--latency",
                     "-s",
                     script.toString(),
@@ -109,15 +142,8 @@ final class Wrk {
             }
             String output = Files.readString(log);
             Matcher rps = RPS.matcher(output);
-            Matcher counts = COUNTS.matcher(output);
-            if (process.exitValue() != 0 || !rps.find() || !counts.find()) {
+            if (process.exitValue() != 0 || !rps.find()) {
                 throw new IllegalStateException("wrk failed (exit " + process.exitValue() + "):\n" + output);
-            }
-            long requests = Long.parseLong(counts.group(1));
-            long elsewhere = Long.parseLong(counts.group(2));
-            long failed = Long.parseLong(counts.group(3));
-            if (failed > 0) {
-                throw new IllegalStateException(failed + " of " + requests + " requests failed:\n" + output);
             }
             double p50 = Double.NaN;
             double p99 = Double.NaN;
@@ -130,10 +156,8 @@ final class Wrk {
                     p99 = ms;
                 }
             }
-            return new Run(
-                    Double.parseDouble(rps.group(1)), p50, p99, requests == 0 ? 0 : 1 - (double) elsewhere / requests);
+            return new Output(Double.parseDouble(rps.group(1)), p50, p99, output);
         } finally {
-            Files.deleteIfExists(script);
             Files.deleteIfExists(log);
         }
     }
