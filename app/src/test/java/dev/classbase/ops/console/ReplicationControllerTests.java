@@ -119,6 +119,20 @@ class ReplicationControllerTests {
                 assertThat(((Number) lagging.get("lag_bytes")).longValue()).isPositive();
                 ReplicaMonitor.Status status = monitor.status(replica.name());
                 assertThat(status.lagBytes()).as(status.toString()).isPositive();
+
+                // the overview's replication check turns amber once the replica is 5 s behind
+                // (issue 6's planted lagging replica); the check reads the monitor, not the server
+                Checks checks = new Checks(db, ConsoleProperties.defaults(), monitor, null);
+                Check amber = Await.until(Duration.ofSeconds(60), () -> {
+                    monitor.pollNow();
+                    Check now = checks.one("replication_lag").orElseThrow();
+                    return now.status().equals(Check.GREEN) ? null : now;
+                });
+                assertThat(amber).as("the replication check fired").isNotNull();
+                assertThat(amber.status()).isEqualTo(Check.AMBER);
+                assertThat(amber.details().getFirst().get("replica")).isEqualTo(replica.name());
+                assertThat(((Number) amber.details().getFirst().get("lag_seconds")).doubleValue())
+                        .isGreaterThan(5.0);
             }
         }
     }
