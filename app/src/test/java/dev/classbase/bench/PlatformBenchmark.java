@@ -43,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The server gets one replica only, so the endpoint and pgbench read from the same server.
  * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (5),
  * bench.iterations (20), bench.concurrency (8), bench.seconds (20), bench.catalog.warmup (30 s: the
- * JIT settles in about that long under load). Run: {@code bench/platform.sh}.
+ * JIT settles in about that long under load), bench.skip.catalog (false: true runs the three
+ * comparisons only). Run: {@code bench/platform.sh}.
  */
 public final class PlatformBenchmark {
     private static final BigDecimal SCORE_BELOW = BigDecimal.valueOf(60);
@@ -80,8 +81,16 @@ public final class PlatformBenchmark {
 
             BenchClassroom data = BenchClassroom.create(students, assignments);
             List<Comparison> comparisons = compare(app, data, warmup, iterations);
-            CatalogLoad.Result catalog = CatalogLoad.run(
-                    app, replica, replicaName, concurrency, Integer.getInteger("bench.catalog.warmup", 30), seconds);
+            // bench.skip.catalog=true: the comparisons alone (a quicker run while tuning a service)
+            CatalogLoad.Result catalog = Boolean.getBoolean("bench.skip.catalog")
+                    ? null
+                    : CatalogLoad.run(
+                            app,
+                            replica,
+                            replicaName,
+                            concurrency,
+                            Integer.getInteger("bench.catalog.warmup", 30),
+                            seconds);
             tables.println(table(
                     students,
                     assignments,
@@ -198,6 +207,10 @@ public final class PlatformBenchmark {
                     c.speedUp() >= 10 ? "(goal 10x: met)" : "(goal 10x: MISSED)",
                     c.service().statements(),
                     c.perRow().statements()));
+        }
+        if (catalog == null) {
+            return out.append("\nCatalog browse: skipped (bench.skip.catalog)\n")
+                    .toString();
         }
         out.append(String.format(
                 "%nCatalog browse at concurrency %d for %d s (after 5 s warm-up each), both on %s"

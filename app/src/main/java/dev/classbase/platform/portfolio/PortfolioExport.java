@@ -24,16 +24,23 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * Nothing reaches the output stream before the first entry row (or the end of an empty result):
  * by then every statement has run, so a streamed response's statement-count header is complete.
+ * An entry's row leaves its object open at {@code "standards": [}; its standards' rows add to that
+ * array, its first comment's row (or the next entry, or the end) closes it, and so on.
  */
 final class PortfolioExport implements AutoCloseable {
-    /** Every timestamp of the export, in SQL (to_char) and Java alike: UTC, microseconds. */
+    /** Every timestamp of the export: UTC, microseconds. */
     static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
+
+    private static final int NONE = -1;
 
     private final JsonMapper json;
     private final OutputStreamSupplier target;
     private final PortfolioQueries.Header header;
     private JsonGenerator out;
     private int entries;
+    /** The array the open entry is filling ({@code STANDARD} or {@code COMMENT}), or {@code NONE}. */
+    private int open = NONE;
+
     private boolean finished;
 
     @FunctionalInterface
@@ -51,15 +58,25 @@ final class PortfolioExport implements AutoCloseable {
         return entries;
     }
 
-    /** One entry row of {@link PortfolioQueries#entries}. */
-    void entry(ResultSet rs) throws SQLException {
+    /** One row of {@link PortfolioQueries#entries}: an entry, or one of its standards or comments. */
+    void row(ResultSet rs) throws SQLException {
+        switch (rs.getInt("part")) {
+            case PortfolioQueries.ENTRY -> entry(rs);
+            case PortfolioQueries.STANDARD -> standard(rs);
+            case PortfolioQueries.COMMENT -> comment(rs);
+            default -> throw new IllegalStateException("unknown part " + rs.getInt("part"));
+        }
+    }
+
+    private void entry(ResultSet rs) throws SQLException {
         start();
+        closeEntry();
         entries++;
         out.writeStartObject();
-        out.writeNumberProperty("id", rs.getLong("id"));
+        out.writeNumberProperty("id", rs.getLong("entry_id"));
         out.writeStringProperty("title", rs.getString("title"));
         out.writeStringProperty("reflection", rs.getString("reflection"));
-        timestamp("createdAt", rs, "created_at");
+        timestamp("createdAt", rs, "entry_at");
 
         Long submission = PortfolioQueries.nullableLong(rs, "submission_id");
         out.writeName("submission");
@@ -106,17 +123,64 @@ final class PortfolioExport implements AutoCloseable {
             out.writeEndObject();
         }
 
-        // arrays PostgreSQL built with json_agg: valid JSON already, copied as they are
         out.writeName("standards");
-        out.writeRawValue(rs.getString("standards"));
-        out.writeName("comments");
-        out.writeRawValue(rs.getString("comments"));
+        out.writeStartArray();
+        open = PortfolioQueries.STANDARD;
+    }
+
+    private void standard(ResultSet rs) throws SQLException {
+        expectOpen(PortfolioQueries.STANDARD);
+        out.writeStartObject();
+        out.writeNumberProperty("id", rs.getLong("child_id"));
+        out.writeStringProperty("code", rs.getString("code"));
+        out.writeStringProperty("subject", rs.getString("subject"));
+        out.writeStringProperty("gradeLevel", rs.getString("grade_level"));
+        out.writeStringProperty("description", rs.getString("description"));
         out.writeEndObject();
+    }
+
+    private void comment(ResultSet rs) throws SQLException {
+        if (open == PortfolioQueries.STANDARD) {
+            out.writeEndArray();
+            out.writeName("comments");
+            out.writeStartArray();
+            open = PortfolioQueries.COMMENT;
+        }
+        expectOpen(PortfolioQueries.COMMENT);
+        out.writeStartObject();
+        out.writeNumberProperty("id", rs.getLong("child_id"));
+        out.writeNumberProperty("authorId", rs.getLong("author_id"));
+        out.writeStringProperty("authorName", rs.getString("author_name"));
+        out.writeStringProperty("body", rs.getString("body"));
+        timestamp("createdAt", rs, "child_at");
+        out.writeEndObject();
+    }
+
+    /** Ends the open entry, if any: its standards or comments array, an empty comments array, the object. */
+    private void closeEntry() {
+        if (open == NONE) {
+            return;
+        }
+        out.writeEndArray();
+        if (open == PortfolioQueries.STANDARD) {
+            out.writeName("comments");
+            out.writeStartArray();
+            out.writeEndArray();
+        }
+        out.writeEndObject();
+        open = NONE;
+    }
+
+    private void expectOpen(int part) {
+        if (open != part) {
+            throw new IllegalStateException("a part " + part + " row outside its entry: the rows are out of order");
+        }
     }
 
     /** Ends the document (and starts it first if there was no entry). */
     void finish() {
         start();
+        closeEntry();
         out.writeEndArray();
         out.writeEndObject();
         finished = true;

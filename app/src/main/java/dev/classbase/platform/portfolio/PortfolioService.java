@@ -37,7 +37,7 @@ public class PortfolioService {
             throw ApiException.forbidden("this portfolio is not shared with you");
         }
         try (PortfolioExport export = new PortfolioExport(json, header, target)) {
-            queries.entries(caller.tenantId(), portfolioId, export::entry);
+            queries.entries(caller.tenantId(), portfolioId, export::row);
             export.finish();
             return export.entries();
         }

@@ -9,12 +9,17 @@ import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -68,6 +73,60 @@ class AtRiskServiceTests {
                         .students())
                 .hasSize(4)
                 .allSatisfy(s -> assertThat(s.reasons()).contains("low_scores"));
+    }
+
+    @Test
+    void anInactiveStudentsLastActivityComesFromTheMonthsBeforeTheWindow() {
+        // students 3 and 7 handed in their one submission 30 days ago and did nothing since; give
+        // them older activity that beats it: the report reads the 14-day window itself and the
+        // months before it through classbase_last_activity_before (V66)
+        Cohort cohort = Cohort.create(8, 4);
+        long three = cohort.studentIds().get(3);
+        long seven = cohort.studentIds().get(7);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        OffsetDateTime threesLog = now.minusDays(20);
+        OffsetDateTime sevensSession = now.minusDays(18);
+        JdbcClient owner = JdbcClient.create(TestCluster.shared().primaryDataSource());
+        owner.sql("""
+                        insert into activity_logs (tenant_id, user_id, action, target, created_at)
+                        values (:t, :three, 'view', 'course', :threesLog), (:t, :three, 'view', 'course', :older),
+                               (:t, :seven, 'view', 'course', :older)
+                        """)
+                .param("t", cohort.tenantId())
+                .param("three", three)
+                .param("seven", seven)
+                .param("threesLog", threesLog)
+                .param("older", now.minusDays(45))
+                .update();
+        owner.sql("""
+                        insert into learning_sessions (tenant_id, user_id, course_id, start_time, end_time)
+                        values (:t, :three, :c, :older, :older), (:t, :seven, :c, :sevensSession, :sevensSession)
+                        """)
+                .param("t", cohort.tenantId())
+                .param("c", cohort.courseId())
+                .param("three", three)
+                .param("seven", seven)
+                .param("older", now.minusDays(25))
+                .param("sevensSession", sevensSession)
+                .update();
+        Replicas.await(
+                "select count(*) = 3 from activity_logs where tenant_id = :t and created_at < now() - interval '15 days'",
+                Map.of("t", cohort.tenantId()));
+        Replicas.await(
+                "select count(*) = 8 from learning_sessions where tenant_id = :t", Map.of("t", cohort.tenantId()));
+
+        AtRiskReport twoWeeks = report(cohort.teacher(), cohort.courseId(), null, null, 14);
+        assertThat(twoWeeks.students()).extracting(AtRiskReport.Student::id).containsExactly(three, seven);
+        assertThat(twoWeeks.students()).allSatisfy(s -> assertThat(s.reasons()).contains("low_activity"));
+        assertThat(twoWeeks.students().get(0).lastActivityAt()).isEqualTo(threesLog.toInstant());
+        assertThat(twoWeeks.students().get(1).lastActivityAt()).isEqualTo(sevensSession.toInstant());
+
+        // a window that holds it all: the same latest activity, read from the window this time
+        AtRiskReport twoMonths = report(cohort.teacher(), cohort.courseId(), null, null, 60);
+        assertThat(twoMonths.students())
+                .extracting(AtRiskReport.Student::lastActivityAt)
+                .containsExactly(threesLog.toInstant(), sevensSession.toInstant());
+        assertThat(twoMonths.students()).allSatisfy(s -> assertThat(s.reasons()).doesNotContain("low_activity"));
     }
 
     @Test

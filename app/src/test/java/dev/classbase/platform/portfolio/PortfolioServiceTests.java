@@ -8,13 +8,17 @@ import dev.classbase.data.watch.QueryWatch;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;
+import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
+import dev.classbase.testsupport.TestCluster;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -73,6 +77,65 @@ class PortfolioServiceTests {
         assertThat(entries.get(0).path("createdAt").asString())
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
         assertThat(docs.get(0).path("entries").size()).isEqualTo(2);
+    }
+
+    @Test
+    void entriesWithoutStandardsOrCommentsStillGetBothArrays() throws Exception {
+        // the export streams an entry's row, then its standards' rows, then its comments' rows:
+        // every mix of present and missing must still close each entry with both arrays
+        PortfolioFixture fixture = PortfolioFixture.create(4, "private");
+        long tenant = fixture.classroom().tenantId();
+        JdbcClient owner = JdbcClient.create(TestCluster.shared().primaryDataSource());
+        List<Long> ids = owner.sql("""
+                        select id from portfolio_entries where tenant_id = :t and portfolio_id = :p
+                        order by created_at, id
+                        """)
+                .param("t", tenant)
+                .param("p", fixture.portfolioId())
+                .query(Long.class)
+                .list();
+        // entry 1: no standards; entry 2: no comments; entry 3: neither; entry 4: both
+        owner.sql("delete from portfolio_entry_standards where tenant_id = :t and portfolio_entry_id in (:e)")
+                .param("t", tenant)
+                .param("e", List.of(ids.get(0), ids.get(2)))
+                .update();
+        owner.sql("delete from portfolio_comments where tenant_id = :t and portfolio_entry_id in (:e)")
+                .param("t", tenant)
+                .param("e", List.of(ids.get(1), ids.get(2)))
+                .update();
+        owner.sql("update standards set grade_level = null where tenant_id = :t and code = 'STD-2'")
+                .param("t", tenant)
+                .update();
+        Replicas.await("""
+                select (select count(*) from portfolio_comments where tenant_id = :t) = 4
+                   and (select count(*) from portfolio_entry_standards where tenant_id = :t) = 4
+                   and exists (select 1 from standards where tenant_id = :t and grade_level is null)
+                """, Map.of("t", tenant));
+
+        JsonNode entries = export(owner(fixture), fixture.portfolioId()).path("entries");
+
+        assertThat(entries.size()).isEqualTo(4);
+        assertThat(entries.valueStream()
+                        .map(e -> e.path("standards").size() + "/"
+                                + e.path("comments").size()))
+                .containsExactly("0/2", "2/0", "0/0", "2/2");
+        JsonNode std2 = entries.get(3).path("standards").get(1);
+        assertThat(std2.path("code").asString()).isEqualTo("STD-2");
+        assertThat(std2.path("subject").asString()).isEqualTo("mathematics");
+        assertThat(std2.path("description").asString()).isEqualTo("Standard 2");
+        assertThat(std2.path("id").asLong()).isPositive();
+        assertThat(std2.has("gradeLevel")).isTrue();
+        assertThat(std2.path("gradeLevel").isNull()).isTrue();
+        assertThat(entries.get(3).path("standards").get(0).path("gradeLevel").asString())
+                .isEqualTo("9");
+        JsonNode thanks = entries.get(3).path("comments").get(1);
+        assertThat(thanks.path("body").asString()).isEqualTo("Thanks");
+        assertThat(thanks.path("authorId").asLong())
+                .isEqualTo(fixture.classroom().studentIds().getFirst());
+        assertThat(thanks.path("id").asLong()).isPositive();
+        assertThat(thanks.path("createdAt").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
+        assertThat(entries.get(0).path("comments").get(0).path("body").asString())
+                .isEqualTo("Well done");
     }
 
     @Test
