@@ -144,7 +144,6 @@ class ServeTests {
         }
     }
 
-
     /** GET as the demo district's admin. */
     private static JsonNode adminGet(String base, String path) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
