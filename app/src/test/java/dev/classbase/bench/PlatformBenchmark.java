@@ -213,9 +213,9 @@ public final class PlatformBenchmark {
                     .toString();
         }
         out.append(String.format(
-                "%nCatalog browse at concurrency %d for %d s (after 5 s warm-up each), both on %s"
-                        + " (app pool max %d)%n%n",
-                concurrency, seconds, replica, poolSize));
+                "%nCatalog browse at concurrency %d for %d s (after a warm-up each), both on %s"
+                        + " (app pool max %d); HTTP load from %s, the database's from pgbench%n%n",
+                concurrency, seconds, replica, poolSize, catalog.client()));
         out.append("| measurement | throughput | latency p50 / p99 |\n|---|---|---|\n");
         out.append(String.format(
                 "| GET /api/v1/courses?category=%s as %s (%d courses, %d statements per request,"
