@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 /** The same thousand rounds with the primary behind a real PgBouncer in transaction mode. */
 class ReadYourWritesThroughPgBouncerTests extends ReadYourWritesTests {
     @BeforeAll
-    static void start() throws Exception {
+    static void startBehindPgBouncer() throws Exception {
         cluster = TestCluster.startPrivate("ryw-bouncer", 2);
         Migrations.apply(TestCluster.dataSource(cluster.primary()));
         Probe.createTable(TestCluster.dataSource(cluster.primary()));

@@ -36,7 +36,9 @@ class SpaceHistoryJobTests {
         assertThat(first.outcome()).isEqualTo(SpaceHistoryJob.Outcome.TAKEN);
         assertThat(first.relations()).isPositive();
         long today = count("SELECT count(*) FROM space_history WHERE taken_on = current_date");
-        assertThat(today).isEqualTo(first.relations());
+        // the server's own scheduled snapshot of the day may have run too, while other test
+        // classes created tables: the day holds at least this run's relations (once each: the key)
+        assertThat(today).isGreaterThanOrEqualTo(first.relations());
         assertThat(count("SELECT count(*) FROM space_history WHERE taken_on = current_date AND kind = 'index'"
                         + " AND name = 'users_pkey'"))
                 .isEqualTo(1);
