@@ -30,19 +30,6 @@ import org.slf4j.LoggerFactory;
 final class PostgresServer {
     private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
 
-    /** Runs PostgreSQL ($1 and the rest) and stops it (SIGINT, fast shutdown) when stdin closes. */
-    private static final String LIFELINE = """
-            exec 3<&0
-            "$@" </dev/null 3<&- &
-            pid=$!
-            ( read -r _ <&3; kill -INT "$pid" 2>/dev/null ) &
-            watcher=$!
-            wait "$pid"
-            status=$?
-            kill "$watcher" 2>/dev/null
-            exit "$status"
-            """;
-
     private final PostgresBinaries binaries;
     private final String name;
     private final Path dataDir;
@@ -201,7 +188,7 @@ final class PostgresServer {
         if (binaries.asRoot()) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of("sh", "-c", LIFELINE, "lifeline"));
+        command.addAll(Lifeline.prefix());
         command.add(binaries.bin("postgres").toString());
         command.addAll(List.of("-D", dataDir.toString(), "-p", Integer.toString(port)));
         try {

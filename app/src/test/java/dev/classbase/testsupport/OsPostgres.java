@@ -1,5 +1,6 @@
 package dev.classbase.testsupport;
 
+import dev.classbase.cluster.Lifeline;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,19 +26,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  * dies and the lifeline closes by itself); the folder is deleted.
  */
 public final class OsPostgres implements AutoCloseable {
-
-    /** Runs PostgreSQL ($1 and the rest) and stops it (SIGINT, fast shutdown) when stdin closes. */
-    private static final String LIFELINE = """
-            exec 3<&0
-            "$@" </dev/null 3<&- &
-            pid=$!
-            ( read -r _ <&3; kill -INT "$pid" 2>/dev/null ) &
-            watcher=$!
-            wait "$pid"
-            status=$?
-            kill "$watcher" 2>/dev/null
-            exit "$status"
-            """;
 
     private final Path dir;
     private final Process process;
@@ -98,7 +86,7 @@ public final class OsPostgres implements AutoCloseable {
             if (asRoot()) {
                 cmd.addAll(List.of("unshare", "-U"));
             }
-            cmd.addAll(List.of("sh", "-c", LIFELINE, "lifeline"));
+            cmd.addAll(Lifeline.prefix());
             cmd.addAll(postgres);
             Process process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)

@@ -1,5 +1,6 @@
 package dev.classbase.ops.maintenance;
 
+import dev.classbase.cluster.Lifeline;
 import dev.classbase.cluster.PostgresBinaries;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,17 +24,6 @@ import java.util.concurrent.TimeUnit;
  * any path, so no scratch postmaster outlives the check.
  */
 final class ScratchServer implements AutoCloseable {
-    private static final String LIFELINE = """
-            exec 3<&0
-            "$@" </dev/null 3<&- &
-            pid=$!
-            ( read -r _ <&3; kill -INT "$pid" 2>/dev/null ) &
-            watcher=$!
-            wait "$pid"
-            status=$?
-            kill "$watcher" 2>/dev/null
-            exit "$status"
-            """;
 
     private final Path dataDir;
     private final Path log;
@@ -70,8 +60,8 @@ final class ScratchServer implements AutoCloseable {
             // PostgreSQL refuses root: as cluster/PostgresBinaries, an unprivileged user namespace
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(
-                "sh", "-c", LIFELINE, "lifeline", binaries.bin("postgres").toString()));
+        command.addAll(Lifeline.prefix());
+        command.add(binaries.bin("postgres").toString());
         command.addAll(List.of("-D", dataDir.toString(), "-p", Integer.toString(port)));
         for (String setting : List.of(
                 "listen_addresses=127.0.0.1",
