@@ -355,18 +355,7 @@ public final class Maintenance {
                 PreparedStatement ps = c.prepareStatement(MaintenanceQueries.lastRuns());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new Run(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getObject(3, OffsetDateTime.class),
-                        rs.getObject(4, OffsetDateTime.class),
-                        rs.getString(5),
-                        rs.getInt(6),
-                        rs.getInt(7),
-                        rs.getInt(8),
-                        rs.getString(9),
-                        rs.getString(10),
-                        rs.getObject(11, OffsetDateTime.class)));
+                out.add(run(rs, rs.getObject(11, OffsetDateTime.class)));
             }
         }
         return out;
@@ -380,21 +369,26 @@ public final class Maintenance {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Run(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getObject(3, OffsetDateTime.class),
-                            rs.getObject(4, OffsetDateTime.class),
-                            rs.getString(5),
-                            rs.getInt(6),
-                            rs.getInt(7),
-                            rs.getInt(8),
-                            rs.getString(9),
-                            rs.getString(10),
-                            null));
+                    out.add(run(rs, null));
                 }
             }
         }
         return out;
+    }
+
+    /** A row of MaintenanceQueries.lastRuns() or recentRuns(): their first ten columns are the same. */
+    private static Run run(ResultSet rs, OffsetDateTime lastSuccess) throws SQLException {
+        return new Run(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getObject(3, OffsetDateTime.class),
+                rs.getObject(4, OffsetDateTime.class),
+                rs.getString(5),
+                rs.getInt(6),
+                rs.getInt(7),
+                rs.getInt(8),
+                rs.getString(9),
+                rs.getString(10),
+                lastSuccess);
     }
 }
