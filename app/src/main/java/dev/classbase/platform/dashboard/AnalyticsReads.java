@@ -37,6 +37,11 @@ class AnalyticsReads {
         T run(Session session) throws SQLException;
     }
 
+    @FunctionalInterface
+    interface RowHandler {
+        void accept(ResultSet row) throws SQLException;
+    }
+
     /** One connection, bound to a tenant, for the statements of one response. */
     static final class Session {
         private final Connection connection;
@@ -47,21 +52,31 @@ class AnalyticsReads {
 
         /** The rows, keyed by column name in camelCase; dates as LocalDate, timestamps as OffsetDateTime. */
         List<Map<String, Object>> rows(String sql, Object... params) throws SQLException {
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    ps.setObject(i + 1, params[i]);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    ResultSetMetaData md = rs.getMetaData();
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    while (rs.next()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            each(
+                    rs -> {
+                        ResultSetMetaData md = rs.getMetaData();
                         Map<String, Object> row = new LinkedHashMap<>();
                         for (int c = 1; c <= md.getColumnCount(); c++) {
                             row.put(camel(md.getColumnLabel(c)), value(rs, c, md.getColumnType(c)));
                         }
                         rows.add(row);
+                    },
+                    sql,
+                    params);
+            return rows;
+        }
+
+        /** Hands each row to {@code row}, for answers read into their own types. */
+        void each(RowHandler row, String sql, Object... params) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    ps.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        row.accept(rs);
                     }
-                    return rows;
                 }
             }
         }

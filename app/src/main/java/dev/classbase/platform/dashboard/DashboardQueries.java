@@ -14,43 +14,22 @@ final class DashboardQueries {
     }
 
     /**
-     * Every day of the range: the rollups plus the live tail, i.e. the inbox rows the next run will
-     * add (events, actions, and users not yet counted that day), so today is current, and so is a
-     * past day that just received late events. as_of is the rollups' watermark time. Bind: from, to,
-     * tenant, from, to, tenant, from, to, tenant, tenant.
+     * The days of the range that have activity: the rollups plus the live tail, i.e. the inbox rows
+     * the next run will add (events, actions, and users not yet counted that day), so today is
+     * current, and so is a past day that just received late events (V70's function, whose plan the
+     * connection keeps). First, a row with no day: {@code as_of}, the rollups' watermark time.
+     * Bind: tenant, from, to.
      */
     static String dailyActivity() {
         return """
-            with days as (
-                select d::date as day from generate_series(?::date, ?::date, interval '1 day') as d
-            ), pending as (
-                select day, sum(events) as events, sum(actions) as actions
-                from rollup_inbox
-                where tenant_id = ? and day between ? and ?
-                group by day
-            ), pending_users as (
-                select p.day, count(*) as users,
-                       count(*) filter (where u.role = 'teacher') as teachers,
-                       count(*) filter (where u.role = 'student') as students
-                from (select distinct tenant_id, day, user_id from rollup_inbox
-                      where tenant_id = ? and day between ? and ? and user_id is not null) as p
-                left join users as u on u.tenant_id = ? and u.id = p.user_id
-                where not exists (select 1 from rollup_daily_users as r
-                                  where r.tenant_id = p.tenant_id and r.day = p.day and r.user_id = p.user_id)
-                group by p.day
-            )
-            select days.day,
-                   coalesce(r.active_users, 0) + coalesce(pu.users, 0)       as active_users,
-                   coalesce(r.active_teachers, 0) + coalesce(pu.teachers, 0) as active_teachers,
-                   coalesce(r.active_students, 0) + coalesce(pu.students, 0) as active_students,
-                   coalesce(r.events, 0) + coalesce(p.events, 0)             as events,
-                   coalesce(r.actions, 0) + coalesce(p.actions, 0)           as actions,
-                   (select last_run_at from rollup_state where name = 'daily_activity') as as_of
-            from days
-            left join rollup_daily_activity as r on r.tenant_id = ? and r.day = days.day
-            left join pending as p on p.day = days.day
-            left join pending_users as pu on pu.day = days.day
-            order by days.day
+            select last_run_at as as_of, null::date as day, null::bigint as active_users,
+                   null::bigint as active_teachers, null::bigint as active_students, null::bigint as events,
+                   null::bigint as actions
+            from rollup_state
+            where name = 'daily_activity'
+            union all
+            select null, d.day, d.active_users, d.active_teachers, d.active_students, d.events, d.actions
+            from classbase_daily_activity(?, ?, ?) as d
             """;
     }
 

@@ -38,24 +38,12 @@ class DashboardService {
     DashboardResponse dailyActivity(Caller caller, String from, String to) {
         allow(caller);
         DateRange range = range(from, to);
-        List<Map<String, Object>> rows = reads.read(
-                caller.tenantId(),
-                s -> s.rows(
-                        DashboardQueries.dailyActivity(),
-                        range.from(),
-                        range.to(),
-                        caller.tenantId(),
-                        range.from(),
-                        range.to(),
-                        caller.tenantId(),
-                        range.from(),
-                        range.to(),
-                        caller.tenantId(),
-                        caller.tenantId()));
-        OffsetDateTime asOf =
-                rows.isEmpty() ? null : (OffsetDateTime) rows.getFirst().get("asOf");
-        rows.forEach(r -> r.remove("asOf"));
-        return new DashboardResponse(asOf, range.from(), range.to(), rows);
+        DailyActivity.Days days = new DailyActivity.Days(range.from(), range.to());
+        reads.read(caller.tenantId(), s -> {
+            s.each(days::add, DashboardQueries.dailyActivity(), caller.tenantId(), range.from(), range.to());
+            return null;
+        });
+        return new DashboardResponse(days.asOf(), range.from(), range.to(), days.items());
     }
 
     DashboardResponse contentMetrics(Caller caller, String from, String to) {

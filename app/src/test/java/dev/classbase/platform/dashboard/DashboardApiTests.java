@@ -83,6 +83,50 @@ class DashboardApiTests {
     }
 
     @Test
+    void lateEventsOfAPastDayCountEachUserOnce() throws Exception {
+        Caller caller = DashboardFixture.caller("admin@northwood.demo");
+        LocalDate day = LocalDate.of(2026, 10, 14);
+        String path = BASE + "/daily-activity?from=" + day + "&to=" + day;
+        String activeThatDay = """
+                select user_id from activity_logs
+                where tenant_id = ? and created_at >= ? and created_at < ? and user_id is not null
+                union
+                select user_id from analytics_events
+                where tenant_id = ? and occurred_at >= ? and occurred_at < ? and user_id is not null
+                """;
+        Timestamp start = Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+        Timestamp end = Timestamp.from(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        List<Long> active = OWNER.sql(activeThatDay)
+                .params(caller.tenantId(), start, end, caller.tenantId(), start, end)
+                .query(Long.class)
+                .list();
+        long quiet = OWNER.sql("select id from users where tenant_id = ? and role = 'student' and id <> all(?)"
+                        + " order by id limit 1")
+                .params(caller.tenantId(), active.toArray(Long[]::new))
+                .query(Long.class)
+                .single();
+        assertThat(active).as("the demo has activity on " + day).isNotEmpty();
+        JsonNode before = ok(path, admin).path("items").get(0);
+
+        Timestamp noon = Timestamp.from(day.atTime(12, 0).toInstant(ZoneOffset.UTC));
+        OWNER.sql("insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'late', ?), (?, ?,"
+                        + " 'late', ?)")
+                .params(caller.tenantId(), active.getFirst(), noon, caller.tenantId(), quiet, noon)
+                .update();
+
+        long events = before.path("events").asLong() + 2;
+        JsonNode after = Await.until(Duration.ofSeconds(30), () -> {
+            JsonNode d = ok(path, admin).path("items").get(0);
+            return d.path("events").asLong() == events ? d : null;
+        });
+        assertThat(after).as("both late events counted on " + day).isNotNull();
+        assertThat(after.path("activeUsers").asLong())
+                .as("a user already active that day is not counted twice; the quiet one is counted")
+                .isEqualTo(before.path("activeUsers").asLong() + 1);
+        assertThat(after.path("activeStudents").asLong()).isEqualTo(before.path("activeStudents").asLong() + 1);
+    }
+
+    @Test
     void viewEndpointsCarryTheViewsRefreshTimes() {
         Caller teacher1 = DashboardFixture.caller("teacher1@northwood.demo");
         for (String endpoint : ENDPOINTS) {
