@@ -10,8 +10,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -19,11 +19,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The at-risk plans on scale-S data (250k activity logs in monthly partitions): the statement
- * plans only the inactivity window's months of activity logs and learning sessions, and the
- * history function (V66) finds each inactive student's latest older log through
- * activity_logs_user_recent (V22): one index entry per partition, newest first, instead of every
- * log of the student.
+ * The at-risk plans on scale-S data (250k activity logs in monthly partitions): the report's
+ * generic plan, kept by classbase_at_risk (V67), keeps only the inactivity window's months of
+ * activity logs and learning sessions when it starts, and the history function (V66) finds each
+ * inactive student's latest older log through activity_logs_user_recent (V22): one index entry
+ * per partition, newest first, instead of every log of the student.
  */
 class AtRiskPlanTests {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -31,7 +31,7 @@ class AtRiskPlanTests {
     private final DataSource db = ScaleS.ownerDataSource();
 
     @Test
-    void theStatementPlansOnlyTheWindowsMonthsOfThePartitionedTables() {
+    void theReportsGenericPlanKeepsOnlyTheWindowsMonthsOfThePartitionedTables() throws Exception {
         // the course with the largest active roster of a tenant in the middle of the set
         var course = JdbcClient.create(db)
                 .sql("""
@@ -44,25 +44,27 @@ class AtRiskPlanTests {
                         """)
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .single();
+        // the students' query of classbase_at_risk, as stored, explained as the generic plan
+        // PL/pgSQL keeps for it: the months outside [since, asOf) are pruned when it starts
+        String query = functionQuery(
+                "classbase_at_risk",
+                "p_tenant",
+                "p_course",
+                "p_instructor",
+                "p_as_of",
+                "p_since",
+                "p_score_below",
+                "p_inactive_days");
         OffsetDateTime asOf = TestApp.AS_OF.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC); // 2026-11-03
-        var plan = Plans.explain(
-                db,
-                AtRiskQueries.AT_RISK,
-                Map.of(
-                        "tenant",
-                        course[0],
-                        "course",
-                        course[1],
-                        "asOf",
-                        asOf,
-                        "since",
-                        asOf.minusDays(AtRiskService.DEFAULT_INACTIVE_DAYS),
-                        "scoreBelow",
-                        AtRiskService.DEFAULT_SCORE_BELOW,
-                        "inactiveDays",
-                        AtRiskService.DEFAULT_INACTIVE_DAYS));
+        JsonNode plan = explainGeneric(
+                "classbase_at_risk",
+                "bigint, bigint, bigint, timestamptz, timestamptz, numeric, integer",
+                query,
+                course[0] + ", " + course[1] + ", null, '" + asOf + "', '"
+                        + asOf.minusDays(AtRiskService.DEFAULT_INACTIVE_DAYS) + "', "
+                        + AtRiskService.DEFAULT_SCORE_BELOW + ", " + AtRiskService.DEFAULT_INACTIVE_DAYS);
         List<String> relations = Plans.relationNames(plan);
-        // 2026-10-20 to 2026-11-03: two months out of the 24 of each table, pruned when planned
+        // 2026-10-20 to 2026-11-03: two months out of the 24 of each table
         assertThat(relations.stream().filter(r -> r.startsWith("activity_logs")).distinct())
                 .as(plan.toString())
                 .containsExactlyInAnyOrder("activity_logs_p202610", "activity_logs_p202611");
@@ -71,6 +73,11 @@ class AtRiskPlanTests {
                         .distinct())
                 .as(plan.toString())
                 .containsExactlyInAnyOrder("learning_sessions_p202610", "learning_sessions_p202611");
+        // the generic plan knows no roster size: its names still come by key, not from all the tenant's users
+        assertThat(indexConditions(plan, "users"))
+                .as(plan.toString())
+                .isNotEmpty()
+                .allSatisfy(condition -> assertThat(condition).contains("(id = "));
     }
 
     @Test
@@ -78,14 +85,7 @@ class AtRiskPlanTests {
         // the function's own query, as stored, explained as the generic plan PL/pgSQL keeps for it
         // (plan_cache_mode = force_generic_plan), for 40 students of tenant 7 with logs
         JdbcClient owner = JdbcClient.create(db);
-        String body = owner.sql("select prosrc from pg_proc where proname = 'classbase_last_activity_before'")
-                .query(String.class)
-                .single();
-        String query = body.substring(body.indexOf("return query") + "return query".length(), body.lastIndexOf(';'))
-                .replace("p_tenant", "$1")
-                .replace("p_course", "$2")
-                .replace("p_users", "$3")
-                .replace("p_before", "$4");
+        String query = functionQuery("classbase_last_activity_before", "p_tenant", "p_course", "p_users", "p_before");
         String users = owner.sql("""
                         select string_agg(user_id::text, ',')
                         from (select distinct user_id from activity_logs
@@ -94,25 +94,74 @@ class AtRiskPlanTests {
         long course = owner.sql("select min(id) from courses where tenant_id = 7")
                 .query(Long.class)
                 .single();
-        String json;
-        try (Connection c = db.getConnection();
-                Statement statement = c.createStatement()) {
-            c.setAutoCommit(false);
-            statement.execute("set local plan_cache_mode = force_generic_plan");
-            statement.execute("prepare history (bigint, bigint, bigint[], timestamptz) as " + query);
-            try (ResultSet rs = statement.executeQuery("explain (format json) execute history(7, " + course + ", array["
-                    + users + "]::bigint[], '2026-10-20T00:00:00Z')")) {
-                rs.next();
-                json = rs.getString(1);
-            } finally {
-                statement.execute("deallocate history");
-                c.rollback();
-            }
-        }
-        JsonNode plan = JSON.readTree(json).get(0).get("Plan");
+        JsonNode plan = explainGeneric(
+                "classbase_last_activity_before",
+                "bigint, bigint, bigint[], timestamptz",
+                query,
+                "7, " + course + ", array[" + users + "]::bigint[], '2026-10-20T00:00:00Z'");
         assertThat(Plans.parentIndexNames(db, plan))
                 .as(plan.toString())
                 .contains("activity_logs_user_recent")
                 .doesNotContain("activity_logs_user_fk");
+    }
+
+    /**
+     * The query after {@code return query} in a PL/pgSQL function's body, as stored, with its
+     * parameters (named in order) as $1, $2, ...
+     */
+    private String functionQuery(String function, String... parameters) {
+        String body = JdbcClient.create(db)
+                .sql("select prosrc from pg_proc where proname = :name")
+                .param("name", function)
+                .query(String.class)
+                .single();
+        String query = body.substring(body.indexOf("return query") + "return query".length(), body.lastIndexOf(';'));
+        for (int i = 0; i < parameters.length; i++) {
+            query = query.replace(parameters[i], "$" + (i + 1));
+        }
+        return query;
+    }
+
+    /**
+     * The plan of {@code query} under {@code function}'s own settings (plan_cache_mode =
+     * force_generic_plan among them): the generic plan PL/pgSQL keeps for it.
+     */
+    private JsonNode explainGeneric(String function, String types, String query, String arguments) throws Exception {
+        List<String> settings = JdbcClient.create(db)
+                .sql("select unnest(proconfig) from pg_proc where proname = :name")
+                .param("name", function)
+                .query(String.class)
+                .list();
+        assertThat(settings).contains("plan_cache_mode=force_generic_plan");
+        String json;
+        try (Connection c = db.getConnection();
+                Statement statement = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (String setting : settings) {
+                int eq = setting.indexOf('=');
+                statement.execute("set local " + setting.substring(0, eq) + " = '" + setting.substring(eq + 1) + "'");
+            }
+            statement.execute("prepare query (" + types + ") as " + query);
+            try (ResultSet rs = statement.executeQuery("explain (format json) execute query(" + arguments + ")")) {
+                rs.next();
+                json = rs.getString(1);
+            } finally {
+                statement.execute("deallocate query");
+                c.rollback();
+            }
+        }
+        return JSON.readTree(json).get(0).get("Plan");
+    }
+
+    /** The index conditions of every scan of {@code table} in the plan tree. */
+    private static List<String> indexConditions(JsonNode node, String table) {
+        List<String> conditions = new ArrayList<>();
+        if (table.equals(node.path("Relation Name").asString(""))) {
+            conditions.add(node.path("Index Cond").asString(node.path("Node Type").asString()));
+        }
+        for (JsonNode child : node.path("Plans")) {
+            conditions.addAll(indexConditions(child, table));
+        }
+        return conditions;
     }
 }

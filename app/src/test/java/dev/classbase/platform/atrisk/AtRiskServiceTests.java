@@ -14,12 +14,17 @@ import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -39,8 +44,8 @@ class AtRiskServiceTests {
         var fifty = StatementBudget.measure(watch, () -> reports[1] = report(large.teacher(), large.courseId()));
 
         System.out.println("at-risk 5 students:\n" + five.describe() + "\n50 students:\n" + fifty.describe());
-        // the course with its roster size, then every student with the reasons
-        assertThat(five.statements()).isEqualTo(Budgets.READ + 2);
+        // one call: the course with its roster size and every student with the reasons
+        assertThat(five.statements()).isEqualTo(Budgets.READ + 1);
         assertThat(fifty.statements()).isEqualTo(five.statements());
         assertThat(five.nPlusOnes()).isEmpty();
         assertThat(fifty.nPlusOnes()).isEmpty();
@@ -161,6 +166,39 @@ class AtRiskServiceTests {
         assertStatus(() -> report(mine.admin(), theirs.courseId()), 404);
         assertStatus(() -> report(mine.admin(), Long.MAX_VALUE), 404);
         assertThat(report(mine.admin(), mine.courseId()).enrolled()).isEqualTo(2);
+    }
+
+    @Test
+    void theReportsFunctionRunsUnderTheCallersRowLevelSecurity() throws Exception {
+        // classbase_at_risk is SECURITY INVOKER: as the service role, with another tenant bound,
+        // a course asked for by its own tenant's id has no row at all
+        Cohort mine = Cohort.create(2, 2);
+        Cohort theirs = Cohort.create(2, 2);
+        var cluster = TestCluster.shared().cluster();
+        DataSource service = TestCluster.dataSource(cluster.service(cluster.primary()));
+        assertThat(reportRows(service, theirs.tenantId(), theirs)).isPositive(); // the course's row at least
+        assertThat(reportRows(service, mine.tenantId(), theirs)).isZero();
+    }
+
+    private static long reportRows(DataSource service, long boundTenant, Cohort cohort) throws SQLException {
+        try (Connection c = service.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement bind = c.prepareStatement("select set_config('app.tenant_id', ?, true)");
+                    PreparedStatement call = c.prepareStatement("""
+                            select count(*) from classbase_at_risk(?, ?, null, now(), now() - interval '14 days', 60, 14)
+                            """)) {
+                bind.setString(1, Long.toString(boundTenant));
+                bind.execute();
+                call.setLong(1, cohort.tenantId());
+                call.setLong(2, cohort.courseId());
+                try (ResultSet rs = call.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     @Test

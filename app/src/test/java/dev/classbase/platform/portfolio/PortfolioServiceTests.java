@@ -13,9 +13,14 @@ import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Portfolio export of 2 and 40 entries: same statements, everything attached to every entry. */
 class PortfolioServiceTests {
-    /** The portfolio with its owner, then every entry with everything attached. */
-    static final int EXPORT = Budgets.READ + 2;
+    /** One call: the portfolio with its owner, everything its entries link, and the entries. */
+    static final int EXPORT = Budgets.READ + 1;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -163,6 +168,39 @@ class PortfolioServiceTests {
         assertStatus(() -> export(forTeachers.classroom().student(1), forTeachers.portfolioId()), 403);
         assertStatus(() -> export(room.admin(), forTeachers.portfolioId()), 404);
         assertStatus(() -> export(room.admin(), Long.MAX_VALUE), 404);
+    }
+
+    @Test
+    void theExportsFunctionRunsUnderTheCallersRowLevelSecurity() throws Exception {
+        // classbase_portfolio_export is SECURITY INVOKER: as the service role, with another tenant
+        // bound, a public portfolio asked for by its own tenant's id has no row at all
+        PortfolioFixture mine = PortfolioFixture.create(1, "public");
+        PortfolioFixture theirs = PortfolioFixture.create(1, "public");
+        var cluster = TestCluster.shared().cluster();
+        DataSource service = TestCluster.dataSource(cluster.service(cluster.primary()));
+        assertThat(exportRows(service, theirs.classroom().tenantId(), theirs)).isGreaterThan(1);
+        assertThat(exportRows(service, mine.classroom().tenantId(), theirs)).isZero();
+    }
+
+    private static long exportRows(DataSource service, long boundTenant, PortfolioFixture fixture)
+            throws SQLException {
+        try (Connection c = service.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement bind = c.prepareStatement("select set_config('app.tenant_id', ?, true)");
+                    PreparedStatement call = c.prepareStatement(
+                            "select count(*) from classbase_portfolio_export(?, ?, 0, array['public'])")) {
+                bind.setString(1, Long.toString(boundTenant));
+                bind.execute();
+                call.setLong(1, fixture.classroom().tenantId());
+                call.setLong(2, fixture.portfolioId());
+                try (ResultSet rs = call.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
     }
 
     private static Caller owner(PortfolioFixture fixture) {
