@@ -56,8 +56,8 @@ record DailyActivity(
             List<DailyActivity> items = new ArrayList<>(counts.length);
             for (int i = 0; i < counts.length; i++) {
                 long[] c = counts[i];
-                items.add(new DailyActivity(
-                        from.plusDays(i), c[USERS], c[TEACHERS], c[STUDENTS], c[EVENTS], c[ACTIONS]));
+                items.add(
+                        new DailyActivity(from.plusDays(i), c[USERS], c[TEACHERS], c[STUDENTS], c[EVENTS], c[ACTIONS]));
             }
             return items;
         }

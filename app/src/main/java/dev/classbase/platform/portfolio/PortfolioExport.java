@@ -181,7 +181,9 @@ final class PortfolioExport implements AutoCloseable {
     private void entryStandard(ResultSet rs) throws SQLException {
         Standard standard = standards.get(rs.getLong(ID2));
         if (standard != null) { // a join: a link to a standard the caller cannot read is no standard
-            standardsOfEntry.computeIfAbsent(rs.getLong(ID), e -> new ArrayList<>()).add(standard);
+            standardsOfEntry
+                    .computeIfAbsent(rs.getLong(ID), e -> new ArrayList<>())
+                    .add(standard);
         }
     }
 

@@ -157,7 +157,8 @@ class AtRiskPlanTests {
     private static List<String> indexConditions(JsonNode node, String table) {
         List<String> conditions = new ArrayList<>();
         if (table.equals(node.path("Relation Name").asString(""))) {
-            conditions.add(node.path("Index Cond").asString(node.path("Node Type").asString()));
+            conditions.add(
+                    node.path("Index Cond").asString(node.path("Node Type").asString()));
         }
         for (JsonNode child : node.path("Plans")) {
             conditions.addAll(indexConditions(child, table));

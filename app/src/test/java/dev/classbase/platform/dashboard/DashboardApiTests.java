@@ -95,7 +95,8 @@ class DashboardApiTests {
                 where tenant_id = ? and occurred_at >= ? and occurred_at < ? and user_id is not null
                 """;
         Timestamp start = Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
-        Timestamp end = Timestamp.from(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        Timestamp end =
+                Timestamp.from(day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         List<Long> active = OWNER.sql(activeThatDay)
                 .params(caller.tenantId(), start, end, caller.tenantId(), start, end)
                 .query(Long.class)
@@ -109,8 +110,9 @@ class DashboardApiTests {
         JsonNode before = ok(path, admin).path("items").get(0);
 
         Timestamp noon = Timestamp.from(day.atTime(12, 0).toInstant(ZoneOffset.UTC));
-        OWNER.sql("insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'late', ?), (?, ?,"
-                        + " 'late', ?)")
+        OWNER.sql(
+                        "insert into analytics_events (tenant_id, user_id, kind, occurred_at) values (?, ?, 'late', ?), (?, ?,"
+                                + " 'late', ?)")
                 .params(caller.tenantId(), active.getFirst(), noon, caller.tenantId(), quiet, noon)
                 .update();
 
@@ -123,7 +125,8 @@ class DashboardApiTests {
         assertThat(after.path("activeUsers").asLong())
                 .as("a user already active that day is not counted twice; the quiet one is counted")
                 .isEqualTo(before.path("activeUsers").asLong() + 1);
-        assertThat(after.path("activeStudents").asLong()).isEqualTo(before.path("activeStudents").asLong() + 1);
+        assertThat(after.path("activeStudents").asLong())
+                .isEqualTo(before.path("activeStudents").asLong() + 1);
     }
 
     @Test

@@ -94,8 +94,8 @@ class PortfolioPlanTests {
                 statement.execute("set local " + setting.substring(0, eq) + " = '" + setting.substring(eq + 1) + "'");
             }
             statement.execute("prepare export (bigint, bigint) as " + query);
-            try (ResultSet rs = statement.executeQuery("explain (format json) execute export(" + tenant + ", "
-                    + portfolio + ")")) {
+            try (ResultSet rs =
+                    statement.executeQuery("explain (format json) execute export(" + tenant + ", " + portfolio + ")")) {
                 rs.next();
                 json = rs.getString(1);
             } finally {

@@ -182,8 +182,7 @@ class PortfolioServiceTests {
         assertThat(exportRows(service, mine.classroom().tenantId(), theirs)).isZero();
     }
 
-    private static long exportRows(DataSource service, long boundTenant, PortfolioFixture fixture)
-            throws SQLException {
+    private static long exportRows(DataSource service, long boundTenant, PortfolioFixture fixture) throws SQLException {
         try (Connection c = service.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement bind = c.prepareStatement("select set_config('app.tenant_id', ?, true)");
