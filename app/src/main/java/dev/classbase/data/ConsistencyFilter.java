@@ -26,6 +26,13 @@ final class ConsistencyFilter extends OncePerRequestFilter {
     static final String HEADER = "Classbase-Consistency";
     static final String COOKIE = "classbase_consistency";
     static final String READ_SOURCE = "Classbase-Read-Source";
+    private static final String ALREADY_FILTERED = ConsistencyFilter.class.getName() + ALREADY_FILTERED_SUFFIX;
+
+    /** A constant: OncePerRequestFilter would build this name from the filter's name on every request. */
+    @Override
+    protected String getAlreadyFilteredAttributeName() {
+        return ALREADY_FILTERED;
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

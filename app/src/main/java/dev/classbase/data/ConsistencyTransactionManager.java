@@ -7,6 +7,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.ConnectionProxy;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.jdbc.datasource.JdbcTransactionObjectSupport;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -35,11 +36,17 @@ final class ConsistencyTransactionManager extends JdbcTransactionManager {
             Connection connection = ((JdbcTransactionObjectSupport) transaction)
                     .getConnectionHolder()
                     .getConnection();
-            // SET LOCAL, not SET: the setting ends with the transaction, so a pooled connection
-            // (ours or PgBouncer's) never carries one tenant into another's transaction
-            try (var ps = connection.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
-                ps.setString(1, Long.toString(tenant));
-                ps.execute();
+            try {
+                // a read transaction takes its connection now (as the binding always made it do) and
+                // sends the binding with its first statement; a write sends it now
+                Connection target = definition.isReadOnly() && connection instanceof ConnectionProxy lazy
+                        ? lazy.getTargetConnection()
+                        : connection;
+                if (target instanceof TenantBinding.Deferrable deferrable) {
+                    deferrable.bindWithFirstStatement(tenant);
+                } else {
+                    TenantBinding.now(connection, tenant);
+                }
             } catch (SQLException e) {
                 try {
                     connection.rollback();

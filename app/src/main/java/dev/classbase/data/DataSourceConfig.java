@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,8 +94,8 @@ class DataSourceConfig {
     @Bean
     @Primary
     DataSource dataSource(Pools pools, ReplicaMonitor monitor, QueryWatch watch, MeterRegistry registry) {
-        Map<String, DataSource> replicas = new LinkedHashMap<>();
-        pools.replicas().forEach((name, pool) -> replicas.put(name, watch.wrap(name, pool)));
+        List<ReplicaRouter.Replica> replicas = new ArrayList<>();
+        pools.replicas().forEach((name, pool) -> replicas.add(gated(name, watch.wrap(name, pool), pool)));
         DataSource primary = watch.wrap("primary", pools.primary());
         ReplicaRouter router = new ReplicaRouter("app", primary, replicas, monitor, registry);
         LazyConnectionDataSourceProxy lazy =
@@ -107,10 +108,19 @@ class DataSourceConfig {
     @Bean
     @Qualifier("analytics")
     DataSource analyticsDataSource(Pools pools, ReplicaMonitor monitor, QueryWatch watch, MeterRegistry registry) {
-        Map<String, DataSource> replicas = new LinkedHashMap<>();
-        pools.analyticsReplicas().forEach((name, pool) -> replicas.put(name, watch.wrap("analytics-" + name, pool)));
+        List<ReplicaRouter.Replica> replicas = new ArrayList<>();
+        pools.analyticsReplicas()
+                .forEach((name, pool) -> replicas.add(gated(name, watch.wrap("analytics-" + name, pool), pool)));
         return new ReplicaRouter(
                 "analytics", watch.wrap("analytics-primary", pools.analyticsPrimary()), replicas, monitor, registry);
+    }
+
+    /** A replica's watched pool behind a gate as wide as the pool, waiting as long as the pool would. */
+    private static ReplicaRouter.Replica gated(String name, DataSource watched, HikariDataSource pool) {
+        return new ReplicaRouter.Replica(
+                name,
+                watched,
+                new ReplicaGate(pool.getMaximumPoolSize(), Duration.ofMillis(pool.getConnectionTimeout())));
     }
 
     @Bean

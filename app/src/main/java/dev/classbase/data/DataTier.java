@@ -25,9 +25,11 @@ public final class DataTier {
     }
 
     /**
-     * Binds the tenant whose rows this thread may see: every transaction begun while bound starts
-     * with {@code SET LOCAL app.tenant_id}, which the row-level security policies read. Transaction
-     * scoped, so it is safe behind PgBouncer in transaction mode. Close to unbind.
+     * Binds the tenant whose rows this thread may see: every transaction begun while bound sets
+     * {@code app.tenant_id} for itself ({@code set_config(..., true)}, like SET LOCAL), which the
+     * row-level security policies read; a read transaction sends it with its first statement, a
+     * write at its start. Transaction scoped, so it is safe behind PgBouncer in transaction mode.
+     * Close to unbind.
      */
     public static TenantBinding bindTenant(long tenantId) {
         ReadContext context = ReadContext.current();

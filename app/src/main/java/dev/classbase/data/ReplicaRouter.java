@@ -2,17 +2,12 @@ package dev.classbase.data;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.AbstractDataSource;
@@ -20,7 +15,12 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
 /**
  * The data source of read-only work: a connection from the least busy replica that is in rotation
  * and has replayed the caller's last write, else from the primary, with the reason counted
- * ({@code classbase.reads} tagged by target and reason).
+ * ({@code classbase.reads} tagged by target and reason). A replica's connections are taken through
+ * its {@link ReplicaGate}, which also tells how busy the replica is.
+ *
+ * Every connection, the primary's too, comes as a {@link RoutedConnection}.
+ *
+ * <p>This runs for every read transaction, so it allocates nothing but the connection's proxy.
  */
 final class ReplicaRouter extends AbstractDataSource {
     /** Why a read went to the primary. */
@@ -33,83 +33,100 @@ final class ReplicaRouter extends AbstractDataSource {
         NO_REPLICA("no-replica");
 
         final String tag;
+        /** Where {@link ReadContext#readTargets()} says the read went. */
+        final String target;
 
         Fallback(String tag) {
             this.tag = tag;
+            this.target = "primary (" + tag + ")";
         }
     }
 
+    /** One replica: its (watched) pool and the gate in front of it. */
+    record Replica(String name, DataSource dataSource, ReplicaGate gate) {}
+
     private final String role;
     private final DataSource primary;
-    private final Map<String, DataSource> replicas;
+    private final Replica[] replicas;
     private final ReplicaMonitor monitor;
     private final MeterRegistry registry;
-    private final Map<String, AtomicInteger> inFlight = new LinkedHashMap<>();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> replicaCounters = new ConcurrentHashMap<>();
+    private final Counter[] primaryCounters = new Counter[Fallback.values().length];
     private final AtomicLong roundRobin = new AtomicLong();
 
     ReplicaRouter(
-            String role,
-            DataSource primary,
-            Map<String, DataSource> replicas,
-            ReplicaMonitor monitor,
-            MeterRegistry registry) {
+            String role, DataSource primary, List<Replica> replicas, ReplicaMonitor monitor, MeterRegistry registry) {
         this.role = role;
         this.primary = primary;
-        this.replicas = replicas;
+        this.replicas = replicas.toArray(Replica[]::new);
         this.monitor = monitor;
         this.registry = registry;
-        replicas.keySet().forEach(name -> inFlight.put(name, new AtomicInteger()));
     }
 
     @Override
     public Connection getConnection() throws SQLException {
         ReadContext context = ReadContext.current();
-        Fallback fallback = null;
+        Fallback fallback;
         if (context.forcedPrimary()) {
             fallback = Fallback.FORCED;
         } else if (context.token() == ReadContext.Token.MALFORMED) {
             fallback = Fallback.TOKEN_MALFORMED;
+        } else if (replicas.length == 0) {
+            fallback = Fallback.NO_REPLICA;
         } else {
-            List<ReplicaMonitor.Status> inRotation = new ArrayList<>();
+            // the least busy replica that is in rotation and has the caller's last write; the scan
+            // starts at a rotating index, so equally busy replicas take turns
+            Lsn required = context.requiredLsn();
+            boolean inRotation = false;
             boolean lagging = false;
-            for (ReplicaMonitor.Status status : monitor.statuses()) {
-                if (!replicas.containsKey(status.name())) {
+            Replica chosen = null;
+            int chosenLoad = Integer.MAX_VALUE;
+            int start = replicas.length == 1 ? 0 : (int) Math.floorMod(roundRobin.getAndIncrement(), replicas.length);
+            for (int i = 0; i < replicas.length; i++) {
+                Replica replica = replicas[(start + i) % replicas.length];
+                ReplicaMonitor.Status status = monitor.status(replica.name());
+                if (status == null) {
                     continue;
                 }
-                if (status.inRotation()) {
-                    inRotation.add(status);
-                } else if (status.reason() != null && status.reason().startsWith("lag")) {
-                    lagging = true;
+                if (!status.inRotation()) {
+                    lagging |= status.reason() != null && status.reason().startsWith("lag");
+                    continue;
+                }
+                inRotation = true;
+                if (required != null
+                        && (status.replayLsn() == null || !status.replayLsn().atLeast(required))) {
+                    continue;
+                }
+                int load = replica.gate().inUse();
+                if (load < chosenLoad) {
+                    chosen = replica;
+                    chosenLoad = load;
                 }
             }
-            if (inRotation.isEmpty()) {
-                fallback = replicas.isEmpty() ? Fallback.NO_REPLICA : lagging ? Fallback.LAG : Fallback.REPLICA_DOWN;
-            } else {
-                Lsn required = context.requiredLsn();
-                List<ReplicaMonitor.Status> caughtUp = inRotation.stream()
-                        .filter(s -> required == null
-                                || (s.replayLsn() != null && s.replayLsn().atLeast(required)))
-                        .toList();
-                if (caughtUp.isEmpty()) {
-                    fallback = Fallback.TOKEN_NOT_REPLAYED;
-                } else {
-                    String chosen = leastBusy(caughtUp);
-                    try {
-                        Connection connection = replicas.get(chosen).getConnection();
-                        context.noteRead(chosen);
-                        count(chosen, "ok");
-                        return tracked(connection, inFlight.get(chosen));
-                    } catch (SQLException e) {
-                        monitor.reportFailure(chosen, e);
-                        fallback = Fallback.REPLICA_DOWN;
-                    }
+            if (chosen != null) {
+                try {
+                    Connection connection = connect(chosen);
+                    context.noteRead(chosen.name());
+                    replicaCounters
+                            .computeIfAbsent(chosen.name(), name -> counter(name, "ok"))
+                            .increment();
+                    return connection;
+                } catch (SQLException e) {
+                    monitor.reportFailure(chosen.name(), e);
+                    fallback = Fallback.REPLICA_DOWN;
                 }
+            } else {
+                fallback = inRotation ? Fallback.TOKEN_NOT_REPLAYED : lagging ? Fallback.LAG : Fallback.REPLICA_DOWN;
             }
         }
-        context.noteRead("primary (" + fallback.tag + ")");
-        count("primary", fallback.tag);
-        return primary.getConnection();
+        context.noteRead(fallback.target);
+        Counter counter = primaryCounters[fallback.ordinal()];
+        if (counter == null) { // racing threads register the same meter: the registry hands back the one it has
+            counter = counter("primary", fallback.tag);
+            primaryCounters[fallback.ordinal()] = counter;
+        }
+        counter.increment();
+        return RoutedConnection.wrap(primary.getConnection(), null);
     }
 
     @Override
@@ -117,51 +134,32 @@ final class ReplicaRouter extends AbstractDataSource {
         throw new SQLException("the routing data source uses the pools' own credentials");
     }
 
-    private String leastBusy(List<ReplicaMonitor.Status> candidates) {
-        int start = (int) Math.floorMod(roundRobin.getAndIncrement(), candidates.size());
-        String best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        for (int i = 0; i < candidates.size(); i++) {
-            String name = candidates.get((start + i) % candidates.size()).name();
-            int load = inFlight.get(name).get();
-            if (load < bestLoad) {
-                best = name;
-                bestLoad = load;
-            }
+    /**
+     * A connection of the replica, through its gate. Waiting out the pool's connection timeout
+     * fails like HikariCP's own timeout did: the replica is reported and the read goes to the
+     * primary.
+     */
+    private static Connection connect(Replica replica) throws SQLException {
+        if (!replica.gate().enter()) {
+            throw new SQLTransientConnectionException(
+                    replica.name() + ": no connection became free within the pool's connection timeout");
         }
-        return best;
+        Connection connection;
+        try {
+            connection = replica.dataSource().getConnection();
+        } catch (SQLException | RuntimeException e) {
+            replica.gate().leave();
+            throw e;
+        }
+        return RoutedConnection.wrap(connection, replica.gate());
     }
 
-    private void count(String target, String reason) {
-        counters.computeIfAbsent(
-                        target + "|" + reason,
-                        k -> Counter.builder("classbase.reads")
-                                .description("read connections by target and, for the primary, why")
-                                .tag("role", role)
-                                .tag("target", target)
-                                .tag("reason", reason)
-                                .register(registry))
-                .increment();
-    }
-
-    /** The connection, counted as in flight on its replica until closed. */
-    private static Connection tracked(Connection connection, AtomicInteger counter) {
-        counter.incrementAndGet();
-        AtomicInteger once = new AtomicInteger();
-        InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().equals("close") && once.getAndIncrement() == 0) {
-                counter.decrementAndGet();
-            }
-            if (method.getName().equals("unwrap") && args[0] == Connection.class) {
-                return connection;
-            }
-            try {
-                return method.invoke(connection, args);
-            } catch (InvocationTargetException e) {
-                throw e.getTargetException();
-            }
-        };
-        return (Connection) Proxy.newProxyInstance(
-                ReplicaRouter.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
+    private Counter counter(String target, String reason) {
+        return Counter.builder("classbase.reads")
+                .description("read connections by target and, for the primary, why")
+                .tag("role", role)
+                .tag("target", target)
+                .tag("reason", reason)
+                .register(registry);
     }
 }

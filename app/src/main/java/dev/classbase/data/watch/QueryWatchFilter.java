@@ -18,11 +18,18 @@ final class QueryWatchFilter extends OncePerRequestFilter {
     // the method is a request value: anything unusual is one bucket, not a new comment or metric tag
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+    private static final String ALREADY_FILTERED = QueryWatchFilter.class.getName() + ALREADY_FILTERED_SUFFIX;
 
     private final QueryWatchProperties properties;
 
     QueryWatchFilter(QueryWatchProperties properties) {
         this.properties = properties;
+    }
+
+    /** A constant: OncePerRequestFilter would build this name from the filter's name on every request. */
+    @Override
+    protected String getAlreadyFilteredAttributeName() {
+        return ALREADY_FILTERED;
     }
 
     @Override

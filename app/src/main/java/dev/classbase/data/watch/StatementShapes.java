@@ -1,5 +1,7 @@
 package dev.classbase.data.watch;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -7,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The shape of a statement: its SQL without comments, with every literal, number and parameter as
  * {@code ?}, IN lists and multi-row VALUES folded to one element, whitespace collapsed. The same
- * query with other values has one shape, close to what pg_stat_statements groups by.
+ * query with other values has one shape, close to what pg_stat_statements groups by. A text of
+ * several statements (top-level semicolons) has one shape per statement, as PostgreSQL runs them.
  */
 final class StatementShapes {
     private static final Pattern IN_LIST = Pattern.compile("(?i)\\bIN \\(\\?(?:, \\?)+\\)");
@@ -17,23 +20,34 @@ final class StatementShapes {
     private static final Pattern VALUES_ROWS = Pattern.compile("(?i)(\\bVALUES )(" + ROW + ")(?:, " + ROW + ")+");
     // statements repeat: a bounded cache keeps shaping off the hot path without growing forever
     private static final int CACHE_LIMIT = 4096;
-    private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, List<String>> CACHE = new ConcurrentHashMap<>();
 
     private StatementShapes() {}
 
+    /** The text's shape; the shapes of its statements joined with "; " when it holds several. */
     static String of(String sql) {
+        List<String> shapes = statements(sql);
+        return shapes.size() == 1 ? shapes.getFirst() : String.join("; ", shapes);
+    }
+
+    /** One shape per statement of the text, in order; one (possibly empty) for a text of one statement. */
+    static List<String> statements(String sql) {
         if (sql == null) {
-            return "";
+            return List.of("");
         }
-        String cached = CACHE.get(sql);
+        List<String> cached = CACHE.get(sql);
         if (cached != null) {
             return cached;
         }
-        String shape = fold(new Scanner(sql).scan());
-        if (CACHE.size() < CACHE_LIMIT) {
-            CACHE.put(sql, shape);
+        List<String> shapes = new ArrayList<>(1);
+        for (String statement : new Scanner(sql).scan()) {
+            shapes.add(fold(statement));
         }
-        return shape;
+        shapes = shapes.isEmpty() ? List.of("") : List.copyOf(shapes);
+        if (CACHE.size() < CACHE_LIMIT) {
+            CACHE.put(sql, shapes);
+        }
+        return shapes;
     }
 
     private static String fold(String tokens) {
@@ -46,6 +60,7 @@ final class StatementShapes {
     private static final class Scanner {
         private final String sql;
         private final StringBuilder out;
+        private final List<String> statements = new ArrayList<>(1);
         private int i;
 
         Scanner(String sql) {
@@ -53,7 +68,8 @@ final class StatementShapes {
             this.out = new StringBuilder(sql.length());
         }
 
-        String scan() {
+        /** The statements of the text, each scanned; empty ones (a trailing semicolon) are dropped. */
+        List<String> scan() {
             int n = sql.length();
             while (i < n) {
                 char c = sql.charAt(i);
@@ -89,14 +105,26 @@ final class StatementShapes {
                     out.append(c);
                     i++;
                 } else if (c == ';') {
-                    i++; // a trailing semicolon does not change the statement
+                    i++;
+                    endStatement(); // a trailing semicolon does not change the statement
                 } else {
                     out.append(c);
                     i++;
                 }
             }
-            trimSpace();
-            return out.toString().strip();
+            endStatement();
+            if (statements.isEmpty()) {
+                statements.add("");
+            }
+            return statements;
+        }
+
+        private void endStatement() {
+            String statement = out.toString().strip();
+            if (!statement.isEmpty()) {
+                statements.add(statement);
+            }
+            out.setLength(0);
         }
 
         private char peek(int ahead) {

@@ -76,20 +76,23 @@ final class WatchListener implements QueryExecutionListener, MethodExecutionList
     @Override
     public void afterQuery(ExecutionInfo info, List<QueryInfo> queries) {
         long millis = info.getElapsedTime();
-        timer.record(millis, TimeUnit.MILLISECONDS);
-        String shape = shapeOf(queries);
+        List<String> shapes = shapesOf(queries);
         QueryScope scope = QueryScope.current();
-        if (scope != null) {
-            List<QueryScope> crossed = scope.record(shape, threshold);
-            if (!crossed.isEmpty()) {
-                flag(scope, crossed, shape);
+        for (String shape : shapes) {
+            // a round trip of several statements: its time is shared, each statement counts
+            timer.record(millis / shapes.size(), TimeUnit.MILLISECONDS);
+            if (scope != null) {
+                List<QueryScope> crossed = scope.record(shape, threshold);
+                if (!crossed.isEmpty()) {
+                    flag(scope, crossed, shape);
+                }
             }
         }
         if (millis >= warnMillis) {
-            slow(millis, shape, scope);
+            slow(millis, shapes.size() == 1 ? shapes.getFirst() : String.join("; ", shapes), scope);
         }
         if (inTransaction(info.getStatement())) {
-            openTransactions.merge(info.getConnectionId(), 1, Integer::sum);
+            openTransactions.merge(info.getConnectionId(), shapes.size(), Integer::sum);
         }
     }
 
@@ -115,15 +118,19 @@ final class WatchListener implements QueryExecutionListener, MethodExecutionList
         }
     }
 
-    /** A JDBC batch is one execution; a batch of several texts gets one combined shape. */
-    private static String shapeOf(List<QueryInfo> queries) {
+    /**
+     * One shape per statement PostgreSQL runs: a text of several statements (the tenant binding sent
+     * with a read transaction's first statement) is several; a JDBC batch is one execution, and a
+     * batch of several texts gets one combined shape.
+     */
+    private static List<String> shapesOf(List<QueryInfo> queries) {
         if (queries.size() == 1) {
-            return StatementShapes.of(queries.getFirst().getQuery());
+            return StatementShapes.statements(queries.getFirst().getQuery());
         }
-        return queries.stream()
+        return List.of(queries.stream()
                 .map(q -> StatementShapes.of(q.getQuery()))
                 .distinct()
-                .collect(Collectors.joining("; "));
+                .collect(Collectors.joining("; ")));
     }
 
     private void flag(QueryScope scope, List<QueryScope> crossed, String shape) {

@@ -29,6 +29,8 @@ final class AuthenticationFilter extends OncePerRequestFilter {
      */
     static final java.util.List<String> OPEN_ACTUATOR = java.util.List.of("/actuator/health", "/actuator/prometheus");
 
+    private static final String ALREADY_FILTERED = AuthenticationFilter.class.getName() + ALREADY_FILTERED_SUFFIX;
+
     private final Authenticator authenticator;
     private final ProblemResponses problems;
 
@@ -47,6 +49,12 @@ final class AuthenticationFilter extends OncePerRequestFilter {
             return true; // OpenAPI document, Swagger UI, health and Prometheus, the console page
         }
         return "POST".equals(request.getMethod()) && (path.equals(SIGN_IN) || path.equals(SIGN_IN + "/"));
+    }
+
+    /** A constant: OncePerRequestFilter would build this name from the filter's name on every request. */
+    @Override
+    protected String getAlreadyFilteredAttributeName() {
+        return ALREADY_FILTERED;
     }
 
     @Override

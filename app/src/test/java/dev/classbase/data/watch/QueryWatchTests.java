@@ -208,6 +208,42 @@ class QueryWatchTests {
     }
 
     @Test
+    void aTextOfTwoStatementsCountsAsTwoAndEachShapeCountsForNPlusOne() throws SQLException {
+        QueryWatch watch = watch();
+        DataSource db = watch.wrap("primary", raw);
+        try (Connection c = db.getConnection();
+                QueryScope scope = QueryWatch.scope(ROUTE)) {
+            c.setAutoCommit(false);
+            // what a read transaction's first statement looks like with the tenant binding riding along
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT set_config('app.x', ?, true);\nSELECT ?::int AS n")) {
+                ps.setString(1, "1");
+                ps.setInt(2, 7);
+                ps.execute();
+                assertThat(ps.getMoreResults()).isTrue();
+            }
+            for (int i = 0; i < 5; i++) {
+                select(c, "SELECT " + i + "::int AS n");
+            }
+            c.commit();
+            assertThat(scope.statements()).isEqualTo(7);
+            assertThat(scope.transactions()).containsExactly(7);
+            assertThat(scope.shapes())
+                    .containsEntry("SELECT ?::int AS n", 6)
+                    .containsEntry("SELECT set_config(?, ?, true)", 1);
+            assertThat(scope.nPlusOnes())
+                    .singleElement()
+                    .extracting(NPlusOne::shape)
+                    .isEqualTo("SELECT ?::int AS n");
+        }
+        assertThat(registry.get("classbase.query")
+                        .tag("pool", "primary")
+                        .timer()
+                        .count())
+                .isEqualTo(7);
+    }
+
+    @Test
     void countsStatementsPerTransactionAtCommitAndRollback() throws SQLException {
         DataSource db = watch().wrap("primary", raw);
         try (Connection c = db.getConnection();

@@ -67,6 +67,16 @@ class StatementShapesTests {
     }
 
     @Test
+    void aTextOfSeveralStatementsHasAShapePerStatement() {
+        String sql = "/* route:GET /x */ SELECT set_config('app.tenant_id', ?, true);\nSELECT * FROM t WHERE id = 5;";
+        assertThat(StatementShapes.statements(sql))
+                .containsExactly("SELECT set_config(?, ?, true)", "SELECT * FROM t WHERE id = ?");
+        assertThat(StatementShapes.of(sql)).isEqualTo("SELECT set_config(?, ?, true); SELECT * FROM t WHERE id = ?");
+        assertThat(StatementShapes.statements("SELECT 'a;b' AS x; ")).containsExactly("SELECT ? AS x");
+        assertThat(StatementShapes.statements(";")).containsExactly("");
+    }
+
+    @Test
     void anUnterminatedLiteralOrCommentDoesNotLoop() {
         assertThat(StatementShapes.of("SELECT 'abc")).isEqualTo("SELECT ?");
         assertThat(StatementShapes.of("SELECT 1 /* open")).isEqualTo("SELECT ?");
