@@ -10,7 +10,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -25,12 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * JSON and validation: the gap to the endpoint is the server's share.
  */
 final class AnalyticsInsertOnly {
-    /** As EventQueries.insert: four arrays, one statement per batch. Bind: tenant, the arrays. */
+    /**
+     * As EventQueries.insert: four arrays, one statement per batch, the batch's distinct users
+     * checked once. Bind: tenant, the arrays, tenant, the distinct users twice.
+     */
     static final String INSERT = """
             insert into analytics_events (tenant_id, user_id, kind, payload, occurred_at)
             select ?, b.user_id, b.kind, b.payload, b.occurred_at
             from unnest(cast(? as bigint[]), cast(? as text[]), cast(? as jsonb[]),
                         cast(? as timestamptz[])) as b(user_id, kind, payload, occurred_at)
+            where (select count(*) from users as u
+                   where u.tenant_id = ? and u.id = any(cast(? as bigint[])))
+                  = cardinality(cast(? as bigint[]))
             """;
 
     private AnalyticsInsertOnly() {}
@@ -98,7 +106,13 @@ final class AnalyticsInsertOnly {
                 ps.setArray(3, c.createArrayOf("text", (Object[]) batch[1]));
                 ps.setArray(4, c.createArrayOf("text", (Object[]) batch[2]));
                 ps.setArray(5, c.createArrayOf("text", (Object[]) batch[3]));
-                ps.executeUpdate();
+                Object[] distinct = new LinkedHashSet<>(Arrays.asList((Object[]) batch[0])).toArray();
+                ps.setLong(6, tenant);
+                ps.setArray(7, c.createArrayOf("bigint", distinct));
+                ps.setArray(8, c.createArrayOf("bigint", distinct));
+                if (ps.executeUpdate() != AnalyticsIngestion.BATCH) {
+                    throw new IllegalStateException("a batch named a user the tenant does not have");
+                }
             }
             c.commit();
         }

@@ -9,10 +9,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -120,11 +121,11 @@ class EventService {
             }
             times[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
         }
-        try {
-            return queries.insert(caller.tenantId(), users, kinds, payloads, times);
-        } catch (DataIntegrityViolationException e) {
-            // the composite foreign key to users: a userId that is not a user of this tenant
+        Long[] distinctUsers = new LinkedHashSet<>(Arrays.asList(users)).toArray(Long[]::new);
+        // the statement writes all the events or, when a user is not one of this tenant's, none
+        if (queries.insert(caller.tenantId(), users, distinctUsers, kinds, payloads, times) != n) {
             throw ApiException.badRequest("events[].userId", "names a user that does not exist");
         }
+        return n;
     }
 }

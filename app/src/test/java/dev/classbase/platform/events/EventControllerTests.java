@@ -146,6 +146,13 @@ class EventControllerTests {
                         "{\"events\": [" + event(null) + ", "
                                 + event(other.studentIds().getFirst()) + "]}"),
                 "events[].userId");
+        // no such user anywhere: the batch's user check (V71 dropped the per-row foreign key) refuses it all
+        badRequest(
+                api.post(
+                        "/api/v1/events",
+                        admin,
+                        "{\"events\": [" + event(null) + ", " + event(9_999_999_999L) + ", " + event(null) + "]}"),
+                "events[].userId");
         assertThat(count(school)).isZero();
         assertThat(count(other)).isZero();
     }
