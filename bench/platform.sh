@@ -2,10 +2,11 @@
 # Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
 # implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
 # Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
-# the logs go to app/<build-dir>/bench.log. Takes about 3 minutes at the default sizes (cluster start
+# the logs go to app/<build-dir>/bench.log. Takes about 5 minutes at the default sizes (cluster start
 # and demo seed included).
 # Usage: bench/platform.sh [build-dir]     (build-dir under app/, default target)
-#   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=5 ITERATIONS=20 CONCURRENCY=8 DURATION=20 (seconds)
+#   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=100 ITERATIONS=60 CONCURRENCY=8 DURATION=20 (seconds)
+#   (100 warm-up calls per workload: after 5 the services still ran partly interpreted, 20-40 % slower)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
 #            (Debian/Ubuntu: sudo apt-get install postgresql-15)
 #   wrk:     $WRK, else the PATH (sudo apt-get install wrk): the HTTP load, in C like pgbench; without
@@ -33,8 +34,8 @@ fi
 run_test_main \
     -Dbench.students="${STUDENTS:-40}" \
     -Dbench.assignments="${ASSIGNMENTS:-60}" \
-    -Dbench.warmup="${WARMUP:-5}" \
-    -Dbench.iterations="${ITERATIONS:-20}" \
+    -Dbench.warmup="${WARMUP:-100}" \
+    -Dbench.iterations="${ITERATIONS:-60}" \
     -Dbench.concurrency="${CONCURRENCY:-8}" \
     -Dbench.seconds="${DURATION:-20}" \
     dev.classbase.bench.PlatformBenchmark || {

@@ -41,8 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  *
  * The server gets one replica only, so the endpoint and pgbench read from the same server.
- * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (5),
- * bench.iterations (20), bench.concurrency (8), bench.seconds (20), bench.catalog.warmup (30 s: the
+ * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (100),
+ * bench.iterations (60), bench.concurrency (8), bench.seconds (20), bench.catalog.warmup (30 s: the
  * JIT settles in about that long under load), bench.skip.catalog (false: true runs the three
  * comparisons only). Run: {@code bench/platform.sh}.
  */
@@ -56,8 +56,8 @@ public final class PlatformBenchmark {
         System.setOut(System.err);
         int students = Integer.getInteger("bench.students", 40);
         int assignments = Integer.getInteger("bench.assignments", 60);
-        int warmup = Integer.getInteger("bench.warmup", 5);
-        int iterations = Integer.getInteger("bench.iterations", 20);
+        int warmup = Integer.getInteger("bench.warmup", 100);
+        int iterations = Integer.getInteger("bench.iterations", 60);
         int concurrency = Integer.getInteger("bench.concurrency", 8);
         int seconds = Integer.getInteger("bench.seconds", 20);
 

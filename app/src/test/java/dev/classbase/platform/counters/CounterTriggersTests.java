@@ -74,7 +74,8 @@ class CounterTriggersTests {
         }
         assertThat(committed.get()).isGreaterThan(WRITERS * TRANSACTIONS / 2);
         System.out.printf(
-                "counter writers: %d transactions committed, %d deadlocks retried%n", committed.get(), deadlocks.get());
+                "counter writers: %d transactions committed, %d deadlocks (or multixact races) rolled back%n",
+                committed.get(), deadlocks.get());
     }
 
     @Test
@@ -105,13 +106,26 @@ class CounterTriggersTests {
                     }
                 } catch (SQLException e) {
                     c.rollback();
-                    if (!"40P01".equals(e.getSQLState())) {
+                    if (!"40P01".equals(e.getSQLState()) && !multixactRace(e)) {
                         throw e;
                     }
-                    deadlocks.incrementAndGet();
+                    deadlocks.incrementAndGet(); // rolled back: what it counted must vanish too
                 }
             }
         }
+    }
+
+    /**
+     * PostgreSQL 17.11 aborted a writer here once so far (2026-11-30) with XX000 "new multixact has
+     * more than one updating member": a key-share lock (the foreign-key check of a moved post) and a
+     * counter update of the same discussion row in one transaction, racing another writer's update
+     * of that row. The server rolls the transaction back like a deadlock victim; the drift check
+     * below still holds every counter to the rows that committed.
+     */
+    private static boolean multixactRace(SQLException e) {
+        return "XX000".equals(e.getSQLState())
+                && e.getMessage() != null
+                && e.getMessage().contains("new multixact has more than one updating member");
     }
 
     private static void operation(Connection c, Random random, long tenant, long user, int unique) throws SQLException {
