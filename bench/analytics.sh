@@ -9,16 +9,17 @@
 # days) is estimated at 10 to 15 minutes on a quiet 2-core machine; scale demo takes about 3.
 # Usage: bench/analytics.sh [build-dir]     (build-dir under app/, default target)
 #   SCALE=M (demo, S, M, L)  EVENTS=<override>  DAYS=360  BATCH=20000  REPETITIONS=3
-#   RANGES=30,90,365  RUNS=300  RAW_RUNS=20  WARMUP=1000  INGEST_SECONDS=20  INGEST_WARMUP=10  CONNECTIONS=8  THREADS=2
+#   RANGES=30,90,365  RUNS=300  RAW_RUNS=20  WARMUP=1000  WRK_SECONDS=10  INGEST_SECONDS=20  INGEST_WARMUP=10  CONNECTIONS=8  THREADS=2
 #   PLOTS=../docs/bench (relative to app/)
-#   wrk: $WRK, else the PATH (Debian/Ubuntu: sudo apt-get install wrk); without it (c) is skipped
+#   wrk: $WRK, else the PATH (Debian/Ubuntu: sudo apt-get install wrk); without it (c) is skipped and
+#        (a) times the endpoint with the JDK client in the server's JVM only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 export BENCH_BUILD_DIR=${1:-target}
 
 if [ -z "${WRK:-}" ] && ! command -v wrk >/dev/null; then
-    echo "wrk not found: the ingestion benchmark (c) will be skipped." >&2
+    echo "wrk not found: the ingestion benchmark (c) will be skipped, and (a) timed in the JVM only." >&2
     echo "  install it with: sudo apt-get install wrk   (or set WRK=/path/to/wrk)" >&2
 fi
 
@@ -36,6 +37,7 @@ run_test_main \
     -Dbench.dashboard.runs="${RUNS:-300}" \
     -Dbench.dashboard.raw-runs="${RAW_RUNS:-20}" \
     -Dbench.dashboard.warmup="${WARMUP:-1000}" \
+    -Dbench.dashboard.wrk-seconds="${WRK_SECONDS:-10}" \
     -Dbench.ingest.seconds="${INGEST_SECONDS:-20}" \
     -Dbench.ingest.warmup="${INGEST_WARMUP:-10}" \
     -Dbench.ingest.connections="${CONNECTIONS:-8}" \

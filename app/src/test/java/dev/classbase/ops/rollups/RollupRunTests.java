@@ -64,4 +64,20 @@ class RollupRunTests {
                         .single())
                 .isNotNull();
     }
+
+    /** V72: the drained queue is vacuumed after a thousand dead rows, not after a fifth of the table. */
+    @Test
+    void theInboxIsVacuumedAsAQueue() {
+        DataSource db = TestCluster.shared().freshDatabase("rollup_inbox_autovacuum");
+        String options = JdbcClient.create(db)
+                .sql("select array_to_string(reloptions, ',') from pg_class where oid = 'rollup_inbox'::regclass")
+                .query(String.class)
+                .single();
+        assertThat(options.split(","))
+                .contains(
+                        "autovacuum_vacuum_scale_factor=0",
+                        "autovacuum_vacuum_threshold=1000",
+                        "autovacuum_analyze_scale_factor=0",
+                        "autovacuum_analyze_threshold=1000");
+    }
 }
