@@ -3,14 +3,10 @@ package dev.classbase.platform.events;
 import dev.classbase.data.RetryableTransaction;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +22,8 @@ class EventService {
     static final int MAX_BATCH = 1_000;
     /** Serialized payload per event, in characters. */
     static final int MAX_PAYLOAD = 8_192;
+    /** Characters of an event's kind. */
+    static final int MAX_KIND = 64;
 
     /** How far back a user's activity is listed: the at-risk and engagement window is shorter. */
     static final Duration HISTORY = Duration.ofDays(90);
@@ -33,12 +31,10 @@ class EventService {
     static final int MAX_PAGE = 100;
 
     private final EventQueries queries;
-    private final Validator validator;
     private final JsonMapper json;
 
-    EventService(EventQueries queries, Validator validator, JsonMapper json) {
+    EventService(EventQueries queries, JsonMapper json) {
         this.queries = queries;
-        this.validator = validator;
         this.json = json;
     }
 
@@ -88,12 +84,7 @@ class EventService {
         if (events.isEmpty()) {
             throw ApiException.badRequest("events", "must hold at least one event");
         }
-        validator.validate(batch).stream()
-                .min(Comparator.comparing((ConstraintViolation<EventBatch> v) ->
-                        v.getPropertyPath().toString()))
-                .ifPresent(v -> {
-                    throw ApiException.badRequest(v.getPropertyPath().toString(), v.getMessage());
-                });
+        validate(events);
         int n = events.size();
         Long[] users = new Long[n];
         String[] kinds = new String[n];
@@ -108,7 +99,7 @@ class EventService {
             }
             users[i] = user;
             kinds[i] = e.kind();
-            payloads[i] = e.payload() == null ? "{}" : e.payload().toString();
+            payloads[i] = e.payload() == null ? "{}" : e.payload();
             if (payloads[i].length() > MAX_PAYLOAD) {
                 throw ApiException.tooLarge("events[" + i + "].payload", MAX_PAYLOAD);
             }
@@ -119,7 +110,7 @@ class EventService {
             if (kinds[i].indexOf('\0') >= 0) {
                 throw ApiException.badRequest("events[" + i + "].kind", "must not contain the NUL character");
             }
-            times[i] = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(e.occurredAt());
+            times[i] = EventJson.format(e.occurredAt());
         }
         Long[] distinctUsers = new LinkedHashSet<>(Arrays.asList(users)).toArray(Long[]::new);
         // the statement writes all the events or, when a user is not one of this tenant's, none
@@ -127,5 +118,32 @@ class EventService {
             throw ApiException.badRequest("events[].userId", "names a user that does not exist");
         }
         return n;
+    }
+
+    /**
+     * {@link EventBatch.Event}'s constraints, checked here in one pass: Bean Validation of a batch of
+     * a thousand events (a path node and a value context per event and constraint) took an eighth
+     * of the request's CPU. The first event with a problem is named, as Bean Validation would name
+     * it, with its messages.
+     */
+    static void validate(List<EventBatch.Event> events) {
+        for (int i = 0; i < events.size(); i++) {
+            EventBatch.Event e = events.get(i);
+            if (e == null) {
+                throw ApiException.badRequest("events[" + i + "]", "must not be null");
+            }
+            if (e.kind() == null || e.kind().isBlank()) {
+                throw ApiException.badRequest("events[" + i + "].kind", "must not be blank");
+            }
+            if (e.kind().length() > MAX_KIND) {
+                throw ApiException.badRequest("events[" + i + "].kind", "size must be between 0 and " + MAX_KIND);
+            }
+            if (e.occurredAt() == null) {
+                throw ApiException.badRequest("events[" + i + "].occurredAt", "must not be null");
+            }
+            if (e.userId() != null && e.userId() <= 0) {
+                throw ApiException.badRequest("events[" + i + "].userId", "must be greater than 0");
+            }
+        }
     }
 }

@@ -100,7 +100,7 @@ class EventServiceTests {
         for (int i = 0; i < n; i++) {
             ObjectNode payload =
                     json.createObjectNode().put("path", "/courses/" + i).put("n", i);
-            events.add(new EventBatch.Event("page_view", at.minusSeconds(i), payload, null));
+            events.add(new EventBatch.Event("page_view", at.minusSeconds(i), payload.toString(), null));
         }
         return new EventBatch(events);
     }
