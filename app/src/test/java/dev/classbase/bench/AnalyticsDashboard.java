@@ -16,8 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import tools.jackson.databind.JsonNode;
 
@@ -72,30 +70,6 @@ final class AnalyticsDashboard {
             left join actions as x on x.day = days.day
             order by days.day
             """;
-
-    /** Counts the answers that were not 200, so a failing endpoint cannot pass for a fast one. */
-    private static final String WRK_SCRIPT = """
-            local counters = {}
-            function setup(thread)
-              table.insert(counters, thread)
-            end
-            function init(args)
-              requests, failed = 0, 0
-            end
-            function response(status, headers, body)
-              requests = requests + 1
-              if status ~= 200 then failed = failed + 1 end
-            end
-            function done(summary, latency, reqs)
-              local r, f = 0, 0
-              for _, t in ipairs(counters) do
-                r = r + t:get("requests"); f = f + t:get("failed")
-              end
-              io.write(string.format("classbase: requests=%d failed=%d\\n", r, f))
-            end
-            """;
-
-    private static final Pattern WRK_COUNTS = Pattern.compile("classbase: requests=([0-9]+) failed=([0-9]+)");
 
     /**
      * @param wrk the endpoint timed by wrk at one connection, or null without wrk
@@ -166,15 +140,14 @@ final class AnalyticsDashboard {
             throws IOException, InterruptedException {
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
         try {
-            Files.writeString(script, WRK_SCRIPT, StandardCharsets.UTF_8);
+            // one GET after another; the answers that are not 200 are counted, so a failing endpoint
+            // cannot pass for a fast one
+            Files.writeString(script, Wrk.countingStatus(200), StandardCharsets.UTF_8);
             Wrk.Output out = wrk.run(script, uri, token, 1, 1, seconds);
-            Matcher counts = WRK_COUNTS.matcher(out.text());
-            if (!counts.find()) {
-                throw new IllegalStateException("wrk printed no counts:\n" + out.text());
-            }
-            int requests = Integer.parseInt(counts.group(1));
-            if (Long.parseLong(counts.group(2)) > 0 || requests == 0 || Double.isNaN(out.p50Ms())) {
-                throw new IllegalStateException(uri + ": " + counts.group(2) + " of " + requests
+            long[] counts = Wrk.statusCounts(out);
+            int requests = (int) counts[0];
+            if (counts[1] > 0 || requests == 0 || Double.isNaN(out.p50Ms())) {
+                throw new IllegalStateException(uri + ": " + counts[1] + " of " + requests
                         + " requests failed, or no latency was printed:\n" + out.text());
             }
             return new AnalyticsTimings(out.p50Ms(), out.p99Ms(), requests);

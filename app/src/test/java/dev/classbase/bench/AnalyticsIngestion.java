@@ -12,8 +12,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -31,21 +29,14 @@ import javax.sql.DataSource;
 final class AnalyticsIngestion {
     static final int BATCH = 1_000;
     private static final int BODIES = 16;
-    private static final Pattern COUNTS = Pattern.compile("classbase: requests=([0-9]+) failed=([0-9]+)");
-
+    /** POSTs the prepared bodies in turn; the ending counts the answers that are not 202. */
     private static final String SCRIPT = """
-            -- POSTs the prepared bodies in turn; counts the answers that are not 202
-            local counters = {}
             local dir = "%s"
             local bodies = {}
             local next_body = 0
             wrk.method = "POST"
             wrk.headers["Content-Type"] = "application/json"
-            function setup(thread)
-              table.insert(counters, thread)
-            end
             function init(args)
-              requests, failed = 0, 0
               for i = 1, %d do
                 local f = assert(io.open(dir .. "/body" .. i .. ".json", "r"))
                 bodies[i] = f:read("*a")
@@ -55,17 +46,6 @@ final class AnalyticsIngestion {
             function request()
               next_body = next_body %% #bodies + 1
               return wrk.format(nil, nil, nil, bodies[next_body])
-            end
-            function response(status, headers, body)
-              requests = requests + 1
-              if status ~= 202 then failed = failed + 1 end
-            end
-            function done(summary, latency, reqs)
-              local r, f = 0, 0
-              for _, t in ipairs(counters) do
-                r = r + t:get("requests"); f = f + t:get("failed")
-              end
-              io.write(string.format("classbase: requests=%%d failed=%%d\\n", r, f))
             end
             """;
 
@@ -96,7 +76,7 @@ final class AnalyticsIngestion {
         try {
             writeBodies(dir, firstUser, users);
             Path script = dir.resolve("post.lua");
-            Files.writeString(script, SCRIPT.formatted(dir, BODIES), StandardCharsets.UTF_8);
+            Files.writeString(script, SCRIPT.formatted(dir, BODIES) + Wrk.countingStatus(202), StandardCharsets.UTF_8);
             if (warmupSeconds > 0) {
                 wrk(wrk, script, uri, token, threads, connections, warmupSeconds, "warm-up");
             }
@@ -174,12 +154,9 @@ final class AnalyticsIngestion {
             throws IOException, InterruptedException {
         Wrk.Output out = Wrk.at(wrk).run(script, uri, token, threads, connections, seconds);
         System.err.println("wrk, " + label + ":\n" + out.text());
-        Matcher counts = COUNTS.matcher(out.text());
-        if (!counts.find()) {
-            throw new IllegalStateException("wrk printed no counts:\n" + out.text());
-        }
-        long requests = Long.parseLong(counts.group(1));
-        long failed = Long.parseLong(counts.group(2));
+        long[] counts = Wrk.statusCounts(out);
+        long requests = counts[0];
+        long failed = counts[1];
         if (failed > 0) {
             throw new IllegalStateException(failed + " of " + requests + " batches were not accepted:\n" + out.text());
         }

@@ -50,6 +50,43 @@ final class Wrk {
             end
             """;
 
+    private static final Pattern STATUS_COUNTS = Pattern.compile("classbase: requests=([0-9]+) failed=([0-9]+)");
+
+    /**
+     * A Lua script's ending that counts the answers, and those whose status is not {@code expected},
+     * and prints both for {@link #statusCounts}. Each wrk thread runs the script in a Lua state of
+     * its own, so the counters at the top level are per thread; {@code done} sums them.
+     */
+    static String countingStatus(int expected) {
+        return """
+                local counters = {}
+                requests, failed = 0, 0
+                function setup(thread)
+                  table.insert(counters, thread)
+                end
+                function response(status, headers, body)
+                  requests = requests + 1
+                  if status ~= %d then failed = failed + 1 end
+                end
+                function done(summary, latency, reqs)
+                  local r, f = 0, 0
+                  for _, t in ipairs(counters) do
+                    r = r + t:get("requests"); f = f + t:get("failed")
+                  end
+                  io.write(string.format("classbase: requests=%%d failed=%%d\\n", r, f))
+                end
+                """.formatted(expected);
+    }
+
+    /** What {@link #countingStatus}'s script printed: {requests, failed}; fails if it printed nothing. */
+    static long[] statusCounts(Output out) {
+        Matcher counts = STATUS_COUNTS.matcher(out.text());
+        if (!counts.find()) {
+            throw new IllegalStateException("wrk printed no counts:\n" + out.text());
+        }
+        return new long[] {Long.parseLong(counts.group(1)), Long.parseLong(counts.group(2))};
+    }
+
     private final Path binary;
 
     private Wrk(Path binary) {

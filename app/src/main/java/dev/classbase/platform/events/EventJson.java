@@ -1,5 +1,6 @@
 package dev.classbase.platform.events;
 
+import dev.classbase.platform.UtcText;
 import java.io.StringWriter;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -142,37 +143,12 @@ final class EventJson {
     }
 
     /**
-     * {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME}'s text of a time, for PostgreSQL's timestamptz
-     * input: written digit by digit for years 0 to 9999 at UTC with all nine fraction digits
-     * (PostgreSQL rounds them to microseconds, as it did the formatter's), by the formatter otherwise.
+     * A time as PostgreSQL's timestamptz input reads it: {@link UtcText} with all nine fraction
+     * digits (PostgreSQL rounds them to microseconds, as it did {@link
+     * DateTimeFormatter#ISO_OFFSET_DATE_TIME}'s text), that formatter for years outside 0 to 9999.
      */
     static String format(OffsetDateTime t) {
-        int year = t.getYear();
-        if (year < 0 || year > 9999 || !t.getOffset().equals(ZoneOffset.UTC)) {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
-        }
-        char[] c = new char[30]; // uuuu-MM-ddTHH:mm:ss.nnnnnnnnnZ
-        put(c, 0, 4, year);
-        c[4] = '-';
-        put(c, 5, 2, t.getMonthValue());
-        c[7] = '-';
-        put(c, 8, 2, t.getDayOfMonth());
-        c[10] = 'T';
-        put(c, 11, 2, t.getHour());
-        c[13] = ':';
-        put(c, 14, 2, t.getMinute());
-        c[16] = ':';
-        put(c, 17, 2, t.getSecond());
-        c[19] = '.';
-        put(c, 20, 9, t.getNano());
-        c[29] = 'Z';
-        return new String(c);
-    }
-
-    private static void put(char[] c, int at, int width, int value) {
-        for (int i = at + width - 1; i >= at; i--) {
-            c[i] = (char) ('0' + value % 10);
-            value /= 10;
-        }
+        String text = UtcText.format(t, 9);
+        return text != null ? text : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t);
     }
 }
