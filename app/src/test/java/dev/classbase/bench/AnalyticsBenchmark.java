@@ -46,7 +46,7 @@ import javax.sql.DataSource;
  * System properties: bench.scale (M; demo, S, M, L: tenants, users and analytics events of that
  * scale, activity logs a quarter of the events), bench.events (override the events), bench.days
  * (360: the 10x history; 1x is its most recent tenth), bench.batch (20000 events, plus a quarter as
- * many activity logs), bench.repetitions (3), bench.dashboard.days (30,90,365), bench.dashboard.runs
+ * many activity logs), bench.repetitions (5), bench.dashboard.days (30,90,365), bench.dashboard.runs
  * (300), bench.dashboard.raw-runs (20; a range over 90 days gets a quarter), bench.dashboard.warmup
  * (1000 requests per range before the timed runs), bench.dashboard.wrk-seconds (10: wrk's timing of
  * the endpoint at one connection, per range), bench.ingest.seconds (20),
@@ -65,7 +65,7 @@ public final class AnalyticsBenchmark {
         int usersPerTenant = (int) (scale.users() / tenants);
         int days = Integer.getInteger("bench.days", 360);
         long batch = Long.getLong("bench.batch", 20_000);
-        int repetitions = Integer.getInteger("bench.repetitions", 3);
+        int repetitions = Integer.getInteger("bench.repetitions", 5);
         List<Integer> ranges = new ArrayList<>();
         for (String d : System.getProperty("bench.dashboard.days", "30,90,365").split(",")) {
             ranges.add(Integer.parseInt(d.strip()));
