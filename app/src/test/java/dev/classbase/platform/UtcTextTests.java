@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The digit-by-digit text is the formatters' text, for any instant and offset. */
-class UtcTextTests {
+public class UtcTextTests {
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
     private static final DateTimeFormatter NANOS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'");
 
@@ -18,9 +18,7 @@ class UtcTextTests {
     void writesWhatTheFormattersWrite() {
         Random random = new Random(7);
         for (int i = 0; i < 50_000; i++) {
-            Instant instant = Instant.ofEpochSecond(
-                    random.nextLong(-62_200_000_000L, 253_500_000_000L), random.nextInt(1_000_000_000));
-            OffsetDateTime t = instant.atOffset(ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 3600, 18 * 3600 + 1)));
+            OffsetDateTime t = randomTime(random);
             OffsetDateTime utc = t.withOffsetSameInstant(ZoneOffset.UTC);
             if (utc.getYear() < 0 || utc.getYear() > 9999) {
                 assertThat(UtcText.format(t, 6)).as(t.toString()).isNull();
@@ -34,5 +32,15 @@ class UtcTextTests {
         assertThat(UtcText.format(edge.withOffsetSameInstant(ZoneOffset.ofHours(-1)), 9))
                 .isEqualTo("9999-12-31T23:59:59.999999999Z");
         assertThat(UtcText.format(edge.plusNanos(1), 9)).isNull(); // year 10000
+    }
+
+    /**
+     * Any instant from about year -1 to 10002 (so some fall outside 0 to 9999 at UTC), to the
+     * nanosecond, at any offset from -18:00 to +18:00 to the second.
+     */
+    public static OffsetDateTime randomTime(Random random) {
+        Instant instant = Instant.ofEpochSecond(
+                random.nextLong(-62_200_000_000L, 253_500_000_000L), random.nextInt(1_000_000_000));
+        return instant.atOffset(ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 3600, 18 * 3600 + 1)));
     }
 }
