@@ -91,12 +91,12 @@ final class EventJson {
         int nano = 0;
         if (s.charAt(at) == '.') {
             int start = ++at;
-            while (at < n && at - start < 9 && Character.isDigit(s.charAt(at))) {
+            while (at < n && at - start < 9 && isDigit(s.charAt(at))) {
                 nano = nano * 10 + (s.charAt(at) - '0');
                 at++;
             }
             int count = at - start;
-            if (count == 0 || (at < n && Character.isDigit(s.charAt(at)))) {
+            if (count == 0 || (at < n && isDigit(s.charAt(at)))) {
                 return null; // no digit, or more than nine
             }
             for (int i = count; i < 9; i++) {
@@ -127,6 +127,11 @@ final class EventJson {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /** An ASCII digit: {@link Character#isDigit} also takes other scripts' digits. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The {@code count} digits at {@code at} as a number, or -1 if one is not a digit. */
