@@ -30,9 +30,9 @@ import tools.jackson.databind.JsonNode;
  * <p>The endpoint is timed twice: by wrk, a C client in a process of its own, at one keep-alive
  * connection (the speed-up is taken from this one), and by the JDK's HTTP client in the server's own
  * JVM, interleaved with the raw runs. On two cores the JDK client's selector and worker threads
- * compete with the server's for the CPU, which doubled the endpoint's time (3 ms in the benchmark
- * against 1.3 ms with curl against {@code ./classbase serve}); the catalog benchmark moved to wrk for
- * the same reason. Without wrk the JDK client's timing is the endpoint's, and the report says so.
+ * compete with the server's for the CPU and add their hand-offs to every request: the same requests
+ * measured 1.3 to 4 times slower through it than through wrk (docs/BENCHMARKS.md); the catalog
+ * benchmark moved to wrk for the same reason. Without wrk the JDK client's timing is the endpoint's, and the report says so.
  */
 final class AnalyticsDashboard {
     /**
