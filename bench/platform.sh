@@ -2,10 +2,12 @@
 # Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
 # implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
 # Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
-# the logs go to app/<build-dir>/bench.log. Takes about 5 minutes at the default sizes (cluster start
+# the logs go to app/<build-dir>/bench.log. Takes about 8 minutes at the default sizes (cluster start
 # and demo seed included).
 # Usage: bench/platform.sh [build-dir]     (build-dir under app/, default target)
-#   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=100 ITERATIONS=60 CONCURRENCY=8 DURATION=20 (seconds)
+#   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=100 ITERATIONS=60 CONCURRENCY=8 DURATION=20 ROUNDS=3
+#   (the catalog: ROUNDS rounds of DURATION seconds for the endpoint, then pgbench, after 60 s and
+#   15 s of warm-up; the round with the median ratio is reported)
 #   (100 warm-up calls per workload: after 5 the services still ran partly interpreted, 20-40 % slower)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
 #            (Debian/Ubuntu: sudo apt-get install postgresql-15)
@@ -38,6 +40,7 @@ run_test_main \
     -Dbench.iterations="${ITERATIONS:-60}" \
     -Dbench.concurrency="${CONCURRENCY:-8}" \
     -Dbench.seconds="${DURATION:-20}" \
+    -Dbench.catalog.rounds="${ROUNDS:-3}" \
     dev.classbase.bench.PlatformBenchmark || {
     echo "the benchmark failed; the end of app/$BENCH_BUILD_DIR/bench.log:" >&2
     tail -n 40 "app/$BENCH_BUILD_DIR/bench.log" >&2

@@ -30,10 +30,13 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * replica the endpoint reads from, at the same concurrency for the same time: BEGIN READ ONLY
  * (what pgjdbc sends for a read-only transaction), the tenant binding of the data tier, the
  * catalog's BROWSE_CATEGORY statement (read from CatalogQueries, so it cannot drift), COMMIT.
+ * The two take turns in rounds, and the round with the median ratio is reported.
  */
 final class CatalogLoad {
     /** The data tier's tenant binding (ConsistencyTransactionManager), with pgbench's variable. */
     private static final String BIND_TENANT = "select set_config('app.tenant_id', :tenant, true);";
+
+    private static final int PGBENCH_WARMUP_SECONDS = 15;
     /** CatalogService asks one row more than the default page of 20 to know whether a next page exists. */
     private static final int LIMIT = 21;
 
@@ -49,7 +52,9 @@ final class CatalogLoad {
             double onReplica,
             Optional<Double> pgbenchTps,
             String pgbench,
-            String client) {}
+            String client,
+            List<Round> rounds,
+            double warmupPerSecond) {}
 
     /** The first demo tenant and its category with the most published courses. */
     static Target target() {
@@ -68,7 +73,13 @@ final class CatalogLoad {
                 .single();
     }
 
-    static Result run(TestApp app, Endpoint replica, String replicaName, int concurrency, int warmup, int seconds)
+    /**
+     * {@code warmup} seconds of the endpoint's load (the JIT compiler was still busy 40 s into the
+     * load: 30 s was too short) and at most {@value #PGBENCH_WARMUP_SECONDS} of pgbench's, then
+     * {@code roundCount} rounds of {@code seconds} each for both in turn.
+     */
+    static Result run(
+            TestApp app, Endpoint replica, String replicaName, int concurrency, int warmup, int seconds, int roundCount)
             throws Exception {
         Target target = target();
         String token = app.signIn(target.email());
@@ -96,48 +107,71 @@ final class CatalogLoad {
 
         // wrk (C) when installed, so the client does not take the server's CPU; else the JDK's client
         Optional<Wrk> wrk = Wrk.find();
-        Load measured;
-        String client;
-        if (wrk.isPresent()) {
-            wrk.get().run(uri, token, replicaName, concurrency, warmup);
-            Wrk.Run run = wrk.get().run(uri, token, replicaName, concurrency, seconds);
-            measured = new Load(run.perSecond(), run.p50Ms(), run.p99Ms(), run.onReplica());
-            client = "wrk";
-        } else {
-            load(http, request, replicaName, concurrency, warmup);
-            measured = load(http, request, replicaName, concurrency, seconds);
-            client = "JDK HttpClient in the server's JVM (" + Wrk.INSTALL_HINT + ")";
-        }
-
+        String client = wrk.isPresent() ? "wrk" : "JDK HttpClient in the server's JVM (" + Wrk.INSTALL_HINT + ")";
         Optional<Pgbench> pgbench = Pgbench.find();
-        Optional<Double> tps = Optional.empty();
-        String note;
-        if (pgbench.isEmpty()) {
-            note = Pgbench.INSTALL_HINT;
-        } else {
-            String script = "BEGIN READ ONLY;\n" + BIND_TENANT + "\n" + browse.strip() + ";\nCOMMIT;\n";
-            Map<String, String> variables = Map.of(
-                    "tenant", Long.toString(target.tenant()),
-                    "category", target.category(),
-                    // pgbench refuses an empty -D value; checkSameRows proved " " selects the same first page
-                    "afterTitle", " ",
-                    "afterId", "0",
-                    "limit", Integer.toString(LIMIT));
-            pgbench.get().tps(replica, script, variables, concurrency, warmup);
-            tps = Optional.of(pgbench.get().tps(replica, script, variables, concurrency, seconds));
-            note = pgbench.get().binary().toString();
+        String script = "BEGIN READ ONLY;\n" + BIND_TENANT + "\n" + browse.strip() + ";\nCOMMIT;\n";
+        Map<String, String> variables = Map.of(
+                "tenant", Long.toString(target.tenant()),
+                "category", target.category(),
+                // pgbench refuses an empty -D value; checkSameRows proved " " selects the same first page
+                "afterTitle", " ",
+                "afterId", "0",
+                "limit", Integer.toString(LIMIT));
+
+        // warm-ups once, then rounds of endpoint and pgbench in turn: the machine's speed drifts
+        // over minutes, so each ratio compares two neighbouring windows and the median is reported
+        Load endpointWarmup = endpoint(wrk, http, request, uri, token, replicaName, concurrency, warmup);
+        if (pgbench.isPresent()) {
+            pgbench.get().tps(replica, script, variables, concurrency, Math.min(warmup, PGBENCH_WARMUP_SECONDS));
         }
+        List<Round> rounds = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, roundCount); i++) {
+            Load load = endpoint(wrk, http, request, uri, token, replicaName, concurrency, seconds);
+            Optional<Double> tps = pgbench.isPresent()
+                    ? Optional.of(pgbench.get().tps(replica, script, variables, concurrency, seconds))
+                    : Optional.empty();
+            rounds.add(new Round(load, tps));
+        }
+        List<Round> byRatio = new ArrayList<>(rounds);
+        byRatio.sort(java.util.Comparator.comparingDouble(Round::ratio));
+        Round median = byRatio.get(byRatio.size() / 2);
         return new Result(
                 target,
                 httpIds.size(),
                 statements,
-                measured.perSecond(),
-                measured.p50Ms(),
-                measured.p99Ms(),
-                measured.onReplica(),
-                tps,
-                note,
-                client);
+                median.load().perSecond(),
+                median.load().p50Ms(),
+                median.load().p99Ms(),
+                rounds.stream().mapToDouble(r -> r.load().onReplica()).min().orElse(0),
+                median.pgbenchTps(),
+                pgbench.map(p -> p.binary().toString()).orElse(Pgbench.INSTALL_HINT),
+                client,
+                rounds,
+                endpointWarmup.perSecond());
+    }
+
+    /** One window of the endpoint under load, then one of pgbench; the ratio of the two. */
+    record Round(Load load, Optional<Double> pgbenchTps) {
+        double ratio() {
+            return pgbenchTps.map(tps -> load.perSecond() / tps).orElse(0.0);
+        }
+    }
+
+    private static Load endpoint(
+            Optional<Wrk> wrk,
+            HttpClient http,
+            HttpRequest request,
+            URI uri,
+            String token,
+            String replicaName,
+            int concurrency,
+            int seconds)
+            throws Exception {
+        if (wrk.isPresent()) {
+            Wrk.Run run = wrk.get().run(uri, token, replicaName, concurrency, seconds);
+            return new Load(run.perSecond(), run.p50Ms(), run.p99Ms(), run.onReplica());
+        }
+        return load(http, request, replicaName, concurrency, seconds);
     }
 
     /** The statement pgbench runs, from the catalog itself, so the two never drift apart. */
@@ -181,7 +215,7 @@ final class CatalogLoad {
     }
 
     /** {@code onReplica}: the share of requests the replica answered (the router falls back to the primary when it lags). */
-    private record Load(double perSecond, double p50Ms, double p99Ms, double onReplica) {}
+    record Load(double perSecond, double p50Ms, double p99Ms, double onReplica) {}
 
     /** {@code concurrency} clients, each sending the next request when the last one is answered. */
     private static Load load(HttpClient http, HttpRequest request, String replica, int concurrency, int seconds)

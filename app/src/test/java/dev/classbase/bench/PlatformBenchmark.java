@@ -42,9 +42,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * The server gets one replica only, so the endpoint and pgbench read from the same server.
  * Sizes are system properties: bench.students (40), bench.assignments (60), bench.warmup (100),
- * bench.iterations (60), bench.concurrency (8), bench.seconds (20), bench.catalog.warmup (30 s: the
- * JIT settles in about that long under load), bench.skip.catalog (false: true runs the three
- * comparisons only). Run: {@code bench/platform.sh}.
+ * bench.iterations (60), bench.concurrency (8), bench.seconds (20: each catalog window),
+ * bench.catalog.warmup (60 s: C2 was still compiling 40 s into the load), bench.catalog.rounds (3),
+ * bench.skip.catalog (false: true runs the three comparisons only), bench.skip.comparisons (false:
+ * true runs the catalog only). Run: {@code bench/platform.sh}.
  */
 public final class PlatformBenchmark {
     private static final BigDecimal SCORE_BELOW = BigDecimal.valueOf(60);
@@ -79,8 +80,10 @@ public final class PlatformBenchmark {
                     app.bean(Pools.class).replicas().keySet().iterator().next();
             int poolSize = app.bean(Pools.class).replicas().get(replicaName).getMaximumPoolSize();
 
-            BenchClassroom data = BenchClassroom.create(students, assignments);
-            List<Comparison> comparisons = compare(app, data, warmup, iterations);
+            // bench.skip.comparisons=true: the catalog load alone (a quicker run while tuning the HTTP path)
+            List<Comparison> comparisons = Boolean.getBoolean("bench.skip.comparisons")
+                    ? List.of()
+                    : compare(app, BenchClassroom.create(students, assignments), warmup, iterations);
             // bench.skip.catalog=true: the comparisons alone (a quicker run while tuning a service)
             CatalogLoad.Result catalog = Boolean.getBoolean("bench.skip.catalog")
                     ? null
@@ -89,8 +92,9 @@ public final class PlatformBenchmark {
                             replica,
                             replicaName,
                             concurrency,
-                            Integer.getInteger("bench.catalog.warmup", 30),
-                            seconds);
+                            Integer.getInteger("bench.catalog.warmup", 60),
+                            seconds,
+                            Integer.getInteger("bench.catalog.rounds", 3));
             tables.println(table(
                     students,
                     assignments,
@@ -213,9 +217,10 @@ public final class PlatformBenchmark {
                     .toString();
         }
         out.append(String.format(
-                "%nCatalog browse at concurrency %d for %d s (after a warm-up each), both on %s"
-                        + " (app pool max %d); HTTP load from %s, the database's from pgbench%n%n",
-                concurrency, seconds, replica, poolSize, catalog.client()));
+                "%nCatalog browse at concurrency %d, %d rounds of %d s each for the endpoint then pgbench"
+                        + " (after a warm-up each), both on %s (app pool max %d); HTTP load from %s, the"
+                        + " database's from pgbench; the round with the median ratio%n%n",
+                concurrency, catalog.rounds().size(), seconds, replica, poolSize, catalog.client()));
         out.append("| measurement | throughput | latency p50 / p99 |\n|---|---|---|\n");
         out.append(String.format(
                 "| GET /api/v1/courses?category=%s as %s (%d courses, %d statements per request,"
@@ -241,7 +246,16 @@ public final class PlatformBenchmark {
         } else {
             out.append("| pgbench | skipped: ").append(catalog.pgbench()).append(" | |\n");
         }
-        return out.toString();
+        out.append(String.format(
+                "%nRounds (endpoint req/s, pgbench tps, ratio); warm-up %,.0f req/s:", catalog.warmupPerSecond()));
+        for (CatalogLoad.Round r : catalog.rounds()) {
+            out.append(String.format(
+                    " %,.0f / %s = %.0f %%;",
+                    r.load().perSecond(),
+                    r.pgbenchTps().map(t -> String.format("%,.0f", t)).orElse("-"),
+                    100 * r.ratio()));
+        }
+        return out.append('\n').toString();
     }
 
     private PlatformBenchmark() {}
