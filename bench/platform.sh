@@ -8,6 +8,8 @@
 #   sizes: STUDENTS=40 ASSIGNMENTS=60 WARMUP=100 ITERATIONS=60 CONCURRENCY=8 DURATION=20 ROUNDS=3
 #   (the catalog: ROUNDS rounds of DURATION seconds for the endpoint, then pgbench, after 60 s and
 #   15 s of warm-up; the round with the median ratio is reported)
+#   BENCH_OPTS: more JVM options, e.g. -Dbench.skip.catalog=true (the comparisons alone) or
+#   -Dbench.skip.comparisons=true (the catalog alone)
 #   (100 warm-up calls per workload: after 5 the services still ran partly interpreted, 20-40 % slower)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
 #            (Debian/Ubuntu: sudo apt-get install postgresql-15)
@@ -41,6 +43,7 @@ run_test_main \
     -Dbench.concurrency="${CONCURRENCY:-8}" \
     -Dbench.seconds="${DURATION:-20}" \
     -Dbench.catalog.rounds="${ROUNDS:-3}" \
+    ${BENCH_OPTS:-} \
     dev.classbase.bench.PlatformBenchmark || {
     echo "the benchmark failed; the end of app/$BENCH_BUILD_DIR/bench.log:" >&2
     tail -n 40 "app/$BENCH_BUILD_DIR/bench.log" >&2
