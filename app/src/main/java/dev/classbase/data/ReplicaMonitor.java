@@ -46,6 +46,8 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private final RoutingProperties properties;
     private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
     private final Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    // what the current poll or request found, for the breaker's transition log
+    private final Map<String, String> causes = new java.util.concurrent.ConcurrentHashMap<>();
     private final WalTimeline timeline;
     private volatile boolean running;
     private Thread poller;
@@ -67,14 +69,14 @@ public final class ReplicaMonitor implements SmartLifecycle {
                 .build();
         for (Target target : targets) {
             CircuitBreaker breaker = CircuitBreaker.of("replica-" + target.name(), config);
+            // the breaker moves inside the poll, before the poll's status is stored: the log takes
+            // the cause this poll (or request) set, never the previous poll's reason
             breaker.getEventPublisher()
                     .onStateTransition(e -> log.info(
                             "{}: {} ({})",
                             target.name(),
                             e.getStateTransition(),
-                            statuses.containsKey(target.name())
-                                    ? statuses.get(target.name()).reason()
-                                    : "first poll"));
+                            causes.getOrDefault(target.name(), "first poll")));
             breakers.put(target.name(), breaker);
             // out of rotation until the first poll says otherwise
             statuses.put(target.name(), new Status(target.name(), false, "not polled yet", null, -1, -1, null, null));
@@ -116,6 +118,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
     void reportFailure(String name, Throwable cause) {
         CircuitBreaker breaker = breakers.get(name);
         if (breaker != null && breaker.getState() != CircuitBreaker.State.OPEN) {
+            causes.put(name, "failed a request: " + JdbcUrls.mask(cause.getMessage()));
             breaker.transitionToOpenState();
             Status s = statuses.get(name);
             statuses.put(
@@ -149,6 +152,11 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private void poll(Target target, String primaryLsn) {
         CircuitBreaker breaker = breakers.get(target.name());
         long started = System.nanoTime();
+        // an open breaker whose wait is over turns half-open here, before this poll's answer
+        causes.put(
+                target.name(),
+                "polling again after the breaker's wait of "
+                        + properties.pollInterval().toMillis() + " ms");
         boolean permitted = breaker.tryAcquirePermission();
         Status previous = statuses.get(target.name());
         try {
@@ -162,6 +170,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
             double lagSeconds = timeline.secondsBehind(replay, System.nanoTime())
                     .orElse(info.lagSeconds() == null ? -1 : info.lagSeconds());
             String problem = problem(info, lagBytes, lagSeconds);
+            causes.put(target.name(), problem == null ? "healthy" : problem);
             if (permitted) {
                 if (problem == null) {
                     breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -187,6 +196,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
                             info.receiverStatus(),
                             Instant.now()));
         } catch (SQLException e) {
+            causes.put(target.name(), "unreachable: " + JdbcUrls.mask(e.getMessage()));
             if (permitted) {
                 breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
             } else if (breaker.getState() != CircuitBreaker.State.OPEN) {

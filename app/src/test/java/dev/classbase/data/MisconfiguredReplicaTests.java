@@ -2,14 +2,20 @@ package dev.classbase.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** A replica URL that points at a primary is detected and never serves reads. */
 class MisconfiguredReplicaTests {
@@ -51,5 +57,38 @@ class MisconfiguredReplicaTests {
                             .asBoolean(true))
                     .isFalse();
         }
+    }
+
+    /** The breaker's transitions are logged with what the poll that moved it found, not the poll before. */
+    @Test
+    void theBreakersTransitionsAreLoggedWithTheirOwnCause() throws Exception {
+        TestCluster shared = TestCluster.shared();
+        RoutingProperties properties = new RoutingProperties(Duration.ofMillis(20), null, 0, 0, null);
+        ReplicaMonitor monitor = new ReplicaMonitor(
+                shared.primaryDataSource(),
+                List.of(new ReplicaMonitor.Target("replica1", shared.primaryDataSource())),
+                properties,
+                new SimpleMeterRegistry());
+        Logger log = (Logger) LoggerFactory.getLogger(ReplicaMonitor.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        log.addAppender(logs);
+        try {
+            monitor.pollNow(); // closed to open: the URL points at a primary
+            Thread.sleep(50); // past the breaker's 20 ms wait
+            monitor.pollNow(); // open to half-open, then half-open to open
+        } finally {
+            log.detachAppender(logs);
+        }
+        List<String> lines =
+                logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines)
+                .containsExactly(
+                        "replica1: State transition from CLOSED to OPEN"
+                                + " (not a replica: the server accepts writes (check the replica URL))",
+                        "replica1: State transition from OPEN to HALF_OPEN"
+                                + " (polling again after the breaker's wait of 20 ms)",
+                        "replica1: State transition from HALF_OPEN to OPEN"
+                                + " (not a replica: the server accepts writes (check the replica URL))");
     }
 }
