@@ -124,13 +124,22 @@ final class CatalogLoad {
         if (pgbench.isPresent()) {
             pgbench.get().tps(replica, script, variables, concurrency, Math.min(warmup, PGBENCH_WARMUP_SECONDS));
         }
+        // the replica's own CPU in each window: what one request costs the database, whatever the client
+        Optional<PostgresCpu> cpu = PostgresCpu.of(replica);
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < Math.max(1, roundCount); i++) {
+            double before = cpu.isPresent() ? cpu.get().seconds() : 0;
             Load load = endpoint(wrk, http, request, uri, token, replicaName, concurrency, seconds);
+            double between = cpu.isPresent() ? cpu.get().seconds() : 0;
             Optional<Double> tps = pgbench.isPresent()
                     ? Optional.of(pgbench.get().tps(replica, script, variables, concurrency, seconds))
                     : Optional.empty();
-            rounds.add(new Round(load, tps));
+            double after = cpu.isPresent() ? cpu.get().seconds() : 0;
+            rounds.add(new Round(
+                    load,
+                    tps,
+                    cpu.map(c -> 1e6 * (between - before) / (load.perSecond() * seconds)),
+                    cpu.flatMap(c -> tps.map(t -> 1e6 * (after - between) / (t * seconds)))));
         }
         List<Round> byRatio = new ArrayList<>(rounds);
         byRatio.sort(java.util.Comparator.comparingDouble(Round::ratio));
@@ -150,10 +159,23 @@ final class CatalogLoad {
                 endpointWarmup.perSecond());
     }
 
-    /** One window of the endpoint under load, then one of pgbench; the ratio of the two. */
-    record Round(Load load, Optional<Double> pgbenchTps) {
+    /**
+     * One window of the endpoint under load, then one of pgbench; the ratio of the two; and the
+     * replica's CPU per request and per pgbench transaction, in µs ({@link PostgresCpu}: Linux, a
+     * local server), whose ratio says what share of the database's throughput for this read the
+     * endpoint would reach if the application had CPU of its own.
+     */
+    record Round(
+            Load load,
+            Optional<Double> pgbenchTps,
+            Optional<Double> endpointDatabaseMicros,
+            Optional<Double> pgbenchDatabaseMicros) {
         double ratio() {
             return pgbenchTps.map(tps -> load.perSecond() / tps).orElse(0.0);
+        }
+
+        Optional<Double> databaseRatio() {
+            return pgbenchDatabaseMicros.flatMap(p -> endpointDatabaseMicros.map(e -> p / e));
         }
     }
 

@@ -255,6 +255,21 @@ public final class PlatformBenchmark {
                     r.pgbenchTps().map(t -> String.format("%,.0f", t)).orElse("-"),
                     100 * r.ratio()));
         }
+        out.append(String.format(
+                "%n%nThe replica's CPU per request (endpoint) and per transaction (pgbench), and pgbench's"
+                        + " over the endpoint's: the share of the database's throughput for this read the"
+                        + " endpoint would reach with CPU of its own:"));
+        for (CatalogLoad.Round r : catalog.rounds()) {
+            out.append(String.format(
+                    " %s / %s µs = %s;",
+                    r.endpointDatabaseMicros()
+                            .map(m -> String.format("%.0f", m))
+                            .orElse("-"),
+                    r.pgbenchDatabaseMicros().map(m -> String.format("%.0f", m)).orElse("-"),
+                    r.databaseRatio()
+                            .map(x -> String.format("%.0f %%", 100 * x))
+                            .orElse("-")));
+        }
         return out.append('\n').toString();
     }
 
