@@ -75,8 +75,12 @@ class MisconfiguredReplicaTests {
         log.addAppender(logs);
         try {
             monitor.pollNow(); // closed to open: the URL points at a primary
-            Thread.sleep(50); // past the breaker's 20 ms wait
-            monitor.pollNow(); // open to half-open, then half-open to open
+            // polls within the breaker's 20 ms wait move nothing; the first after it goes open to
+            // half-open, then half-open to open
+            Await.until(Duration.ofSeconds(10), () -> {
+                monitor.pollNow();
+                return logs.list.size() >= 3 ? Boolean.TRUE : null;
+            });
         } finally {
             log.detachAppender(logs);
         }
