@@ -36,9 +36,6 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * a failed run leaves the database as it was; then every table is vacuumed and analyzed.
  */
 public final class DataGenerator {
-    private static final long CHUNK = 250_000;
-    private static final List<String> MONTHLY_TABLES = List.of(
-            "analytics_events", "activity_logs", "learning_sessions", "behavioral_indicators", "assessment_attempts");
 
     private final DataSource dataSource;
 
@@ -48,7 +45,7 @@ public final class DataGenerator {
 
     /** True when the database holds no tenant (so no data at all). */
     public boolean isEmpty() {
-        Boolean empty = new JdbcTemplate(dataSource).queryForObject(MaintenanceQueries.isEmpty(), Boolean.class);
+        Boolean empty = new JdbcTemplate(dataSource).queryForObject(DatabasePreparation.isEmpty(), Boolean.class);
         return Boolean.TRUE.equals(empty);
     }
 
@@ -126,7 +123,7 @@ public final class DataGenerator {
         jdbc.execute("set local timezone = 'UTC'");
         jdbc.execute("set local work_mem = '256MB'");
         jdbc.execute("lock table tenants in exclusive mode");
-        if (!Boolean.TRUE.equals(jdbc.queryForObject(MaintenanceQueries.isEmpty(), Boolean.class))) {
+        if (!Boolean.TRUE.equals(jdbc.queryForObject(DatabasePreparation.isEmpty(), Boolean.class))) {
             throw new IllegalStateException("the database already holds data; reset it before generating");
         }
     }
@@ -150,7 +147,7 @@ public final class DataGenerator {
     static List<String> tables(Connection connection) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-                var rows = statement.executeQuery(MaintenanceQueries.tables())) {
+                var rows = statement.executeQuery(DatabasePreparation.tables())) {
             while (rows.next()) {
                 tables.add(rows.getString(1));
             }
@@ -160,13 +157,5 @@ public final class DataGenerator {
 
     static String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
-
-    static long chunkSize() {
-        return CHUNK;
-    }
-
-    static List<String> monthlyTables() {
-        return MONTHLY_TABLES;
     }
 }

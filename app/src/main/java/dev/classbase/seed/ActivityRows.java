@@ -9,8 +9,8 @@ package dev.classbase.seed;
  * global numbers {@code round(n * lo_u) + 1 .. round(n * hi_u)}; the big tables are generated in
  * chunks {@code :from .. :to} of those numbers so the progress bar moves.
  */
-final class ActivityQueries {
-    private ActivityQueries() {}
+final class ActivityRows {
+    private ActivityRows() {}
 
     /**
      * The term calendar, as an inverse distribution: 4096 slots per variant, each a day

@@ -4,8 +4,8 @@ package dev.classbase.seed;
  * Standards, portfolios and what a portfolio export gathers: entries linking a submission, a
  * quiz attempt or a resource, the standards they show, teachers' comments. Streams 6xx.
  */
-final class PortfolioQueries {
-    private PortfolioQueries() {}
+final class PortfolioRows {
+    private PortfolioRows() {}
 
     /** The same number of standards in every tenant, codes like MATH.7.3. */
     static String standards() {

@@ -13,8 +13,8 @@ package dev.classbase.seed;
  * {@code numeric}, so the last parent ends exactly at {@code n}. Children ids are the global
  * numbers {@code lo + 1 .. hi}, contiguous per parent.
  */
-final class PeopleQueries {
-    private PeopleQueries() {}
+final class PeopleRows {
+    private PeopleRows() {}
 
     /** Tenants 1 to 3 have fixed readable names; the others are composed from word lists. */
     static String tenants() {

@@ -5,8 +5,8 @@ package dev.classbase.seed;
  * lesson plans, templates. Created over the last year, so the daily metrics have a history.
  * Streams 65x to 69x.
  */
-final class PlanningQueries {
-    private PlanningQueries() {}
+final class PlanningRows {
+    private PlanningRows() {}
 
     /** At least one unit plan per course, by its instructor; one in ten not tied to a course. */
     static String unitPlans() {

@@ -2,11 +2,11 @@ package dev.classbase.seed;
 
 /**
  * Courses and what belongs to a course: sections, lessons, assignments, question banks and
- * questions, quizzes, discussions, resources. Streams 2xx. See {@link PeopleQueries} for the
+ * questions, quizzes, discussions, resources. Streams 2xx. See {@link PeopleRows} for the
  * parameters and the "base plus weighted extra" distribution pattern.
  */
-final class CourseQueries {
-    private CourseQueries() {}
+final class CourseRows {
+    private CourseRows() {}
 
     /** Courses per tenant in proportion to its users; 78% published, 14% draft, 8% archived. */
     static String courses() {

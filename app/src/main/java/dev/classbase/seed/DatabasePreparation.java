@@ -3,8 +3,8 @@ package dev.classbase.seed;
 import java.util.List;
 
 /** Catalog questions and whole-dataset chores: the table list, counters, sequences, reset. */
-final class MaintenanceQueries {
-    private MaintenanceQueries() {}
+final class DatabasePreparation {
+    private DatabasePreparation() {}
 
     /**
      * classbase's tables: ordinary and partitioned tables of the current schema, without the

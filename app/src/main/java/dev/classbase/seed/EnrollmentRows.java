@@ -9,12 +9,12 @@ package dev.classbase.seed;
  * are kept. At-risk students, dropped enrollments and work not due yet are more reluctant, so
  * missing work concentrates where it would in a real school, and the row count is exact.
  */
-final class EnrollmentQueries {
-    private EnrollmentQueries() {}
+final class EnrollmentRows {
+    private EnrollmentRows() {}
 
     /**
      * Each student takes {@code base} courses plus a random share of the rest. Courses are
-     * picked by popularity rank floor(K * u^2) (see CourseQueries.planCourses); duplicates
+     * picked by popularity rank floor(K * u^2) (see CourseRows.planCourses); duplicates
      * are dropped and, should the skewed picks not yield enough distinct courses, consecutive
      * ranks fill up, so every student gets exactly their number of distinct courses.
      */
