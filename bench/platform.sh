@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
+# Platform benchmarks: gradebook, portfolio export and at-risk against per-row-loading
 # implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
 # Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
 # the logs go to app/<build-dir>/bench.log. Takes about 8 minutes at the default sizes (cluster start
