@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Analytics benchmarks (issue 5): (a) the daily-activity dashboard from rollups vs the same numbers
+# Analytics benchmarks: (a) the daily-activity dashboard from rollups vs the same numbers
 # from the raw tables, (b) an incremental rollup run vs a full REFRESH MATERIALIZED VIEW CONCURRENTLY
 # after the same batch, at 1x and 10x history, (c) event ingestion through POST /api/v1/events
 # (wrk), rollup inbox trigger on and off, and the same INSERT alone over JDBC as the reference.

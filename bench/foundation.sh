@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Foundation benchmarks (issue: serve + seed): time to seed demo and S, and time from `serve` to the
+# Foundation benchmarks: time to seed demo and S, and time from `serve` to the
 # first healthy answer on an existing cluster. Prints a markdown table for docs/BENCHMARKS.md.
 # Usage: bench/foundation.sh [runs]   (default 3 runs of the startup measurement; median reported)
 set -euo pipefail

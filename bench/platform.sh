@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Platform benchmarks (issue 4): gradebook, portfolio export and at-risk against per-row-loading
+# Platform benchmarks: gradebook, portfolio export and at-risk against per-row-loading
 # implementations of the same results; catalog browse over HTTP against pgbench running its SQL.
 # Runs on the shared test cluster (primary + 2 replicas, demo district). Prints markdown tables;
 # the logs go to app/<build-dir>/bench.log. Takes about 8 minutes at the default sizes (cluster start
@@ -10,7 +10,7 @@
 #   15 s of warm-up; the round with the median ratio is reported)
 #   BENCH_OPTS: more JVM options, e.g. -Dbench.skip.catalog=true (the comparisons alone) or
 #   -Dbench.skip.comparisons=true (the catalog alone)
-#   (100 warm-up calls per workload: after 5 the services still ran partly interpreted, 20-40 % slower)
+#   (100 warm-up calls per workload: after 5 the services still run partly interpreted, 20-40 % slower)
 #   pgbench: $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH
 #            (Debian/Ubuntu: sudo apt-get install postgresql-15)
 #   wrk:     $WRK, else the PATH (sudo apt-get install wrk): the HTTP load, in C like pgbench; without

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "pool-size",
         description = {
-            "Size the connection pools: every rule (HikariCP, seed 001, seed 002) with its value, the chosen "
+            "Size the connection pools: every rule (HikariCP, expected load, connection budget, threads) with its"
+                    + " value, the chosen "
                     + "maximum and minimum, and the per-role pools.",
             "Exit code 2 on nonsense input (the message names the option)."
         })
@@ -81,10 +82,10 @@ final class PoolSizeCommand implements Callable<Integer> {
         @Option(names = "--spindles", description = "effective spindles: 0 cached, 1 SSD (default: 1)")
         Integer spindles;
 
-        @Option(names = "--workers", description = "processes per instance, seed 002's formula (default: 1)")
+        @Option(names = "--workers", description = "processes per instance, for the threads rule (default: 1)")
         Integer workers;
 
-        @Option(names = "--threads", description = "threads per process, seed 002's formula (default: 8)")
+        @Option(names = "--threads", description = "threads per process, for the threads rule (default: 8)")
         Integer threads;
 
         PoolInputs inputs() {

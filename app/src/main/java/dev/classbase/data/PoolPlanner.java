@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns the configured pool sizes into the sizes used. A size left at 0 comes from the pool
- * calculator ({@link PoolSizing}: HikariCP's cores x 2 + spindles, seed 001's load and connection
- * budget, seed 002's threads; the same rules as {@code ./classbase pool-size}). A size set by hand
+ * calculator ({@link PoolSizing}: HikariCP's cores x 2 + spindles, Little's law on the expected load,
+ * the connection budget, threads per worker; the same rules as {@code ./classbase pool-size}). A size set by hand
  * above the server's connection budget is clamped with a warning that names the setting.
  */
 final class PoolPlanner {

@@ -29,7 +29,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Issue 5's analytics benchmarks, in one run on a fresh test cluster (primary + replica):
+ * The analytics benchmarks, in one run on a fresh test cluster (primary + replica):
  *
  * <ol>
  *   <li>(a) the daily-activity dashboard (rollups + live tail) against the same numbers aggregated

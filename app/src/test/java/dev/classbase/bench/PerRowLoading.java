@@ -14,8 +14,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The baselines: the gradebook, the portfolio export and the at-risk report loaded row by row, as
- * seed 000 describes the services before their fix (a query per student and assignment, five lazy
- * associations per portfolio entry, a handful of queries per student). Each returns the digest its
+ * an ORM's lazy loading does (a query per student and assignment, five lazy associations per
+ * portfolio entry, a handful of queries per student). Each returns the digest its
  * service's result is compared with ({@link Digests}); the caller runs it in a read-only
  * transaction with the tenant bound, on the application's own pool, as the service runs.
  */
@@ -26,7 +26,7 @@ final class PerRowLoading {
         this.jdbc = jdbc;
     }
 
-    /** Students, assignments, then one query per student per assignment (seed 000's GradebookController). */
+    /** Students, assignments, then one query per student per assignment. */
     List<String> gradebook(long tenant, long sectionId) {
         Map<String, Object> section =
                 jdbc.sql("""
@@ -84,7 +84,7 @@ final class PerRowLoading {
     /**
      * The portfolio, its owner and entries, then per entry its submission (and that one's
      * assignment), quiz attempt (and quiz), resource, standards and comments (and each comment's
-     * author): seed 000's PortfolioExportService before {@code includes(...)}.
+     * author), each association loaded lazily.
      */
     List<String> portfolio(long tenant, long portfolioId) {
         Map<String, Object> p = jdbc.sql(
@@ -162,7 +162,7 @@ final class PerRowLoading {
     /**
      * The course, its enrollment count (a COUNT(*), as before the counter caches), the roster, then
      * four queries per student: missing work, grade average and last submission, last activity
-     * log, last learning session (seed 000's AtRiskDetectionService before batch loading).
+     * log, last learning session.
      */
     List<String> atRisk(long tenant, long courseId, Instant asOf, BigDecimal scoreBelow, int inactiveDays) {
         OffsetDateTime at = OffsetDateTime.ofInstant(asOf, ZoneOffset.UTC);

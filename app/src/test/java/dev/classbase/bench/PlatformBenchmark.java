@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 4's platform benchmarks, in one run on the shared test cluster (demo district + a
+ * The platform benchmarks, in one run on the shared test cluster (demo district + a
  * classroom of the benchmark's own):
  *
  * <ol>

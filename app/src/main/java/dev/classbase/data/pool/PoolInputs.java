@@ -16,8 +16,8 @@ package dev.classbase.data.pool;
  * @param meanQueryMillis mean time a transaction holds its connection, in milliseconds
  * @param effectiveSpindles HikariCP's "effective spindle count": 0 when the working set is cached, 1
  *     for an SSD, more for striped disks
- * @param workers processes per instance (seed 002's formula)
- * @param threadsPerWorker request threads per process (seed 002's formula)
+ * @param workers processes per instance (the threads rule)
+ * @param threadsPerWorker request threads per process (the threads rule)
  */
 public record PoolInputs(
         int cores,

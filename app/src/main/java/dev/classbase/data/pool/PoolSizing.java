@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Sizes one application instance's connection pool from the deployment, by every rule the team has
- * used, and says which rule won and why. Pure: no Spring, no I/O.
+ * Sizes one application instance's connection pool from the deployment by four rules (HikariCP's
+ * cores x 2 + spindles, Little's law on the expected load, the connection budget, threads per
+ * worker), and says which rule won and why. Pure: no Spring, no I/O.
  *
  * <p>The choice: the <em>smallest</em> demand-based size that still covers the mean number of
  * connections in use, then capped by the connection budget. Smallest, because a pool larger than the
@@ -17,12 +18,12 @@ import java.util.Locale;
  */
 public final class PoolSizing {
     public static final String HIKARICP = "hikaricp";
-    public static final String SEED_001_LOAD = "seed-001-load";
-    public static final String SEED_001_BUDGET = "seed-001-budget";
-    public static final String SEED_002_THREADS = "seed-002-threads";
+    public static final String LOAD = "load";
+    public static final String BUDGET = "budget";
+    public static final String THREADS = "threads";
 
-    /** Seed 002's fixed overhead: its 4 extra connections for health checks and background tasks. */
-    static final int SEED_002_OVERHEAD = 4;
+    /** The threads rule's fixed overhead: 4 connections for health checks and background tasks. */
+    static final int THREADS_OVERHEAD = 4;
     /** A pool of 1 lets one slow statement block every request; 2 is the floor of the demand rules. */
     static final int SMALLEST_USEFUL_POOL = 2;
     /**
@@ -42,10 +43,10 @@ public final class PoolSizing {
         int mean = ceil(load);
         List<RuleResult> rules = List.of(hikari(in), load(in), budgetRule(in, budget), threads(in));
         RuleResult chosen = rules.stream()
-                .filter(r -> !r.rule().equals(SEED_001_BUDGET))
+                .filter(r -> !r.rule().equals(BUDGET))
                 .filter(r -> r.value() >= mean)
                 .min(Comparator.comparingInt(RuleResult::value))
-                .orElseThrow(); // seed-001-load always covers the mean
+                .orElseThrow(); // the load rule always covers the mean
         int max = Math.min(chosen.value(), budget);
         int min = Math.clamp(mean, 1, max);
         String loadText = String.format(
@@ -63,7 +64,7 @@ public final class PoolSizing {
             why = "the smallest demand-based size that covers " + loadText + ", within the connection budget of "
                     + budget + "; a larger pool only moves the queue into PostgreSQL";
         } else {
-            rule = SEED_001_BUDGET;
+            rule = BUDGET;
             why = "the connection budget of " + budget + " per instance is below " + chosen.rule() + "'s "
                     + chosen.value() + ", and the budget is never exceeded";
             if (budget < mean) {
@@ -82,8 +83,8 @@ public final class PoolSizing {
     }
 
     /**
-     * Seed 001's maximum: the instance's share of the connections left after the reserved ones,
-     * times the safety margin.
+     * The budget: the instance's share of the connections left after the reserved ones, times the
+     * safety margin.
      */
     public static int budget(PoolInputs in) {
         int budget =
@@ -135,10 +136,10 @@ public final class PoolSizing {
                 in.appInstances(),
                 load);
         return new RuleResult(
-                SEED_001_LOAD,
+                LOAD,
                 formula,
                 value,
-                "seed 001's minimum from expected load: Little's law gives the mean connections in use,"
+                "the minimum from expected load: Little's law gives the mean connections in use,"
                         + " square-root headroom absorbs bursts");
     }
 
@@ -151,21 +152,21 @@ public final class PoolSizing {
                 number(in.safetyMargin()),
                 in.appInstances());
         return new RuleResult(
-                SEED_001_BUDGET,
+                BUDGET,
                 formula,
                 budget,
-                "seed 001's maximum: this instance's share of max_connections after the reserved ones;"
+                "the maximum: this instance's share of max_connections after the reserved ones;"
                         + " a ceiling, not a target");
     }
 
     private static RuleResult threads(PoolInputs in) {
-        int value = in.workers() * in.threadsPerWorker() * 2 + SEED_002_OVERHEAD;
+        int value = in.workers() * in.threadsPerWorker() * 2 + THREADS_OVERHEAD;
         return new RuleResult(
-                SEED_002_THREADS,
-                in.workers() + " x " + in.threadsPerWorker() + " x 2 + " + SEED_002_OVERHEAD,
+                THREADS,
+                in.workers() + " x " + in.threadsPerWorker() + " x 2 + " + THREADS_OVERHEAD,
                 value,
-                "seed 002's workers x threads x 2 + overhead: sized to threads, not to the database;"
-                        + " with virtual threads it only over-sizes (its x 2 paid for a second engine)");
+                "workers x threads x 2 + overhead: sized to the request threads, not to the database;"
+                        + " with virtual threads it only over-sizes");
     }
 
     static int ceil(double x) {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * threshold resolves, an unreadable signal changes nothing. Notifications leave after the commit.
  *
  * <p>Notifying: a firing alert is notified when it starts, unless its rule was notified (firing
- * or resolved) within the cooldown (seed 003's 5 minutes: a flapping rule does not page every 30 s;
+ * or resolved) within the cooldown (5 minutes by default: a flapping rule does not page every 30 s;
  * it is notified once the cooldown has passed if it still fires); again when it gets worse (warning to critical), not
  * within the cooldown; and as a reminder after each {@code repeat-interval}. A resolve is notified
  * once, and only for an alert whose firing was notified.

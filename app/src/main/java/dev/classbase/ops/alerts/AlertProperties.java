@@ -9,15 +9,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Alerts ({@code classbase.alerts.*}). Thresholds and the cooldown are seed 003's alertConfig
- * (slow query 1 s / critical 5 s, connections 80 %, error rate 5 %, cache hit 95 %, replication lag
- * 60 s, disk 85 %, cooldown 5 minutes); the repeat interval is Alertmanager's default (4 h).
+ * Alerts ({@code classbase.alerts.*}). Default thresholds: slow query 1 s / critical 5 s,
+ * connections 80 %, error rate 5 %, cache hit 95 %, replication lag 60 s, disk 85 %; a cooldown of 5
+ * minutes; the repeat interval is Alertmanager's default (4 h).
  * Out-of-range values are clamped with a warning naming the setting; a webhook URL that is not
  * http(s) fails at start.
  *
  * @param schedulerEnabled whether the evaluator runs by itself every {@code interval}
  * @param interval how often the evaluator runs (also read by the scheduler)
- * @param cooldown a rule's firing is not notified again within this time (seed 003's alertCooldown)
+ * @param cooldown a rule's firing is not notified again within this time (default 5 minutes)
  * @param repeatInterval a rule that keeps firing is re-notified after this long
  * @param retention resolved alerts older than this are deleted (in batches)
  * @param slowQueryIgnoreApplications application_name patterns (LIKE) whose statements are long by
@@ -76,7 +76,7 @@ public record AlertProperties(
         }
     }
 
-    /** Seed 003's values, for tests and tools that build the evaluator without Spring. */
+    /** The default values, for tests and tools that build the evaluator without Spring. */
     public static AlertProperties defaults() {
         return new AlertProperties(
                 true,

@@ -5,23 +5,24 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The alert rules, with seed 003's thresholds ("Alert Thresholds" and alertConfig of its monitoring
- * section). Each compares one reading with its threshold; the same rules, over the same numbers,
- * are in {@code infrastructure/prometheus/classbase-rules.yml}.
+ * The alert rules, each with its default threshold ({@code classbase.alerts.*}). Each compares one
+ * reading with its threshold; the same rules, over the same numbers, are in {@code
+ * infrastructure/prometheus/classbase-rules.yml}.
  */
 enum Rule {
     /** The longest statement running now in this database, seconds. */
-    SLOW_QUERY("s", "seed 003: slow query > 1 s, critical > 5 s; classbase.alerts.slow-query-warning/-critical"),
+    SLOW_QUERY("s", "default: slow query > 1 s, critical > 5 s; classbase.alerts.slow-query-warning/-critical"),
     /** Client connections against max_connections, percent. */
-    CONNECTIONS("%", "seed 003: connection usage > 80 %; classbase.alerts.connections-percent"),
+    CONNECTIONS("%", "default: connection usage > 80 % of max_connections; classbase.alerts.connections-percent"),
     /** HTTP 5xx share of the requests the cluster's instances served over the window, percent. */
-    ERROR_RATE("%", "seed 003: error rate > 5 %; classbase.alerts.error-rate-percent over error-rate-window"),
+    ERROR_RATE(
+            "%", "default: error rate > 5 % of requests; classbase.alerts.error-rate-percent over error-rate-window"),
     /** The worse of the table and index buffer cache hit rates, percent (fires when below). */
-    CACHE_HIT("%", "seed 003: cache hit ratio < 95 %; classbase.alerts.cache-hit-percent"),
+    CACHE_HIT("%", "default: cache hit ratio < 95 %; classbase.alerts.cache-hit-percent"),
     /** The most lagging replica's replay lag, seconds. */
-    REPLICATION_LAG("s", "seed 003: replication lag > 60 s; classbase.alerts.replication-lag"),
+    REPLICATION_LAG("s", "default: replication lag > 60 s; classbase.alerts.replication-lag"),
     /** Used share of the filesystem holding the data directory, percent. */
-    DISK("%", "seed 003: disk usage > 85 %; classbase.alerts.disk-percent");
+    DISK("%", "default: disk usage > 85 %; classbase.alerts.disk-percent");
 
     static final String WARNING = "warning";
     static final String CRITICAL = "critical";

@@ -28,7 +28,7 @@ final class SignalQueries {
     record DataDirectory(String path, int port, long startedEpochSeconds) {}
 
     /**
-     * The oldest active client statement of this database, except this session's and those of
+     * The oldest active client statement of this database, except this connection's and those of
      * applications that run long statements by design (bound LIKE patterns). Other roles'
      * sessions are visible with pg_read_all_stats (V60's pg_monitor).
      */

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class AuditChecks {
-    /** Seed 003's disk alert (> 85 %); red when the server is about to stop accepting writes. */
+    /** The disk alert's default (> 85 %); red when the server is about to stop accepting writes. */
     static final double DISK_AMBER = 85;
 
     static final double DISK_RED = 95;
@@ -61,7 +61,7 @@ class AuditChecks {
                 rows.isEmpty() ? Check.GREEN : Check.AMBER,
                 rows.size() + " unused indexes of 10 MB or more",
                 "amber when an index of >= 10 MB has never been scanned since statistics were reset",
-                "PgHero unused_indexes; issue 6 (>= 10 MB)",
+                "PgHero unused_indexes; 10 MB or more (smaller unused indexes cost little)",
                 "counted on the primary only: an index used only by replica reads shows as unused",
                 details(
                         rows,
@@ -123,7 +123,7 @@ class AuditChecks {
     Check diskUsage() throws SQLException {
         Map<String, Object> row = db.readOnly(props.checkTimeout(), CheckQueries::dataDirectory);
         String threshold = "amber > " + DISK_AMBER + " %; red > " + DISK_RED + " %";
-        String source = "seed 003 (disk > 85 %)";
+        String source = "disk > 85 %, as the disk alert (classbase.alerts.disk-percent)";
         DataDirectoryDisk.Measurement m = DataDirectoryDisk.measure(
                 (String) row.get("data_directory"),
                 ((Number) row.get("port")).intValue(),

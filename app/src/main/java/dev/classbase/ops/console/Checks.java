@@ -98,7 +98,8 @@ class Checks {
         ConsoleDatabase.Feature feature = db.statements();
         String threshold = "amber: mean >= " + props.slowMeanMs() + " ms and >= " + props.slowMinCalls()
                 + " calls; red: mean >= " + props.criticalMeanMs() + " ms";
-        String source = "PgHero slow_queries (20 ms, 100 calls); seed 003 (critical > 1 s); classbase.console.slow-*";
+        String source =
+                "PgHero slow_queries (20 ms, 100 calls); critical > 1 s, as the slow-query alert; classbase.console.slow-*";
         if (!feature.available()) {
             return new Check("slow_queries", Check.UNAVAILABLE, null, threshold, source, feature.note(), List.of());
         }
@@ -126,7 +127,7 @@ class Checks {
                 percent > 95 ? Check.RED : percent > props.connectionsPercent() ? Check.AMBER : Check.GREEN,
                 String.format("%d of %d (%.1f %%)", used, max, percent),
                 "amber > " + props.connectionsPercent() + " % of max_connections; red > 95 %",
-                "seed 003 (connections > 80 %); classbase.console.connections-percent",
+                "connections > 80 %, as the connections alert; classbase.console.connections-percent",
                 null,
                 List.of(row));
     }
@@ -158,7 +159,7 @@ class Checks {
                 "tables " + (tables == null ? "no reads yet" : tables + " %") + ", indexes "
                         + (indexes == null ? "no reads yet" : indexes + " %"),
                 "amber < " + props.cacheHitAmber() + " %; red < " + props.cacheHitRed() + " %",
-                "PgHero cache hit rate (99 %); seed 003 (cache hit < 95 %); classbase.console.cache-hit-*",
+                "PgHero cache hit rate (99 %); cache hit < 95 %, as the cache-hit alert; classbase.console.cache-hit-*",
                 null,
                 List.of(row));
     }
@@ -187,7 +188,7 @@ class Checks {
                 status,
                 rows.isEmpty() ? "no replicas configured" : rows.size() + " replicas",
                 "amber > " + amber + " s; red > " + red + " s or unreachable",
-                "seed 003 (replication lag > 60 s); classbase.console.replication-lag-*",
+                "replication lag > 60 s, as the replication-lag alert; classbase.console.replication-lag-*",
                 null,
                 rows);
     }

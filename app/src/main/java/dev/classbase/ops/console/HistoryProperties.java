@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Query history ({@code classbase.console.history.*}): a snapshot of pg_stat_statements every
- * {@code interval} (five minutes, the issue's and PgHero's capture period), kept {@code retention}
+ * {@code interval} (five minutes, PgHero's capture period for query stats), kept {@code retention}
  * (14 days), old snapshots deleted {@code delete-batch} at a time so a long backlog never holds one
  * big delete. The job wakes every {@code tick} (set in {@code @Scheduled}) and snapshots when due.
  */

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Daily space snapshots ({@code classbase.console.space-history.*}): kept {@code retention} (90
- * days, the issue's), deleted {@code delete-batch} rows at a time. The job wakes every {@code tick}
+ * days: a quarter's growth), deleted {@code delete-batch} rows at a time. The job wakes every {@code tick}
  * (one hour, in {@code @Scheduled}) and takes the day's snapshot once.
  */
 @ConfigurationProperties("classbase.console.space-history")

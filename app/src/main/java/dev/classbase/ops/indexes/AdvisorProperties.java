@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The index advisor's bounds ({@code classbase.indexes.advisor.*}). {@code minCutPercent}: 50, issue
- * 6's default and Dexter's ({@code --min-cost-savings-pct 50}); {@code minRows}: 10,000 live rows,
+ * The index advisor's bounds ({@code classbase.indexes.advisor.*}). {@code minCutPercent}: 50,
+ * Dexter's default ({@code --min-cost-savings-pct 50}); {@code minRows}: 10,000 live rows,
  * PgHero's bound for "index usage", below which the heuristic (no HypoPG) suggests nothing; {@code
  * maxCandidates}: per table of a statement, each one an EXPLAIN. Out-of-range values are clamped
  * with a warning that names the setting.

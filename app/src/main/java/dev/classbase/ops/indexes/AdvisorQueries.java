@@ -93,12 +93,12 @@ final class AdvisorQueries {
         return "select has_function_privilege('hypopg_create_index(text)', 'execute')";
     }
 
-    /** A hypothetical index, only in this session's memory. Bind: the CREATE INDEX text. */
+    /** A hypothetical index, only in this backend's memory. Bind: the CREATE INDEX text. */
     static String hypopgCreate() {
         return "select indexrelid, indexname from hypopg_create_index(?)";
     }
 
-    /** Drops every hypothetical index of this session (they outlive a rollback). */
+    /** Drops every hypothetical index of this backend (they outlive a rollback). */
     static String hypopgReset() {
         return "select hypopg_reset()";
     }

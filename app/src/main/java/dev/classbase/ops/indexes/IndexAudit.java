@@ -18,8 +18,8 @@ import javax.sql.DataSource;
 public final class IndexAudit {
 
     /**
-     * Thresholds. {@code unusedMinBytes}: 10 MB as issue 6's check (smaller unused indexes cost
-     * little); {@code missingMinRows}: 10,000 live rows, PgHero's bound for "index usage";
+     * Thresholds. {@code unusedMinBytes}: 10 MB, the console's unused-index check (smaller unused
+     * indexes cost little); {@code missingMinRows}: 10,000 live rows, PgHero's bound for "index usage";
      * {@code bloatMinBytes}: indexes smaller than this are not worth a rebuild.
      */
     public record Thresholds(long unusedMinBytes, long missingMinRows, long bloatMinBytes, Duration statementTimeout) {

@@ -104,7 +104,7 @@ final class BaseBackup {
                 }
             }
             copyWal(dataDir.resolve("pg_wal"), partial.resolve("pg_wal"), startFile(label), stopFile, segmentBytes);
-            // the temporary slot ends with this session
+            // the temporary slot is dropped when this connection closes
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         long bytes = FileUtils.sizeOfDirectory(target.toFile());

@@ -22,7 +22,7 @@ final class MaintenanceQueries {
         return "select pg_advisory_unlock(?, 0)";
     }
 
-    /** For this session: maintenance statements outlast a request's limit; reset when the run ends. */
+    /** For this connection: maintenance statements outlast a request's limit; reset when the run ends. */
     static String setStatementTimeout() {
         return "select set_config('statement_timeout', ?, false)";
     }

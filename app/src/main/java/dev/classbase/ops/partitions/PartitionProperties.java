@@ -28,7 +28,7 @@ public record PartitionProperties(
         @DefaultValue("5s") Duration lockTimeout) {
     private static final Logger log = LoggerFactory.getLogger(PartitionProperties.class);
 
-    /** Seed 004: analytics events are kept 18 months, activity logs 3. */
+    /** Default {@code retention-months}: analytics events 18, activity logs 3. */
     static final Map<String, Integer> DEFAULT_RETENTION = Map.of("analytics_events", 18, "activity_logs", 3);
 
     /** What becomes of a partition once detached. */

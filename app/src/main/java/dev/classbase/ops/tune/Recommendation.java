@@ -6,6 +6,6 @@ package dev.classbase.ops.tune;
  * @param name the parameter, as in {@code pg_settings.name}
  * @param value the value in postgresql.conf form ("2GB", "1.1", "5min")
  * @param rule how the value follows from the machine ("25 % of RAM")
- * @param source who says so (the PostgreSQL manual section, PGTune, a seed)
+ * @param source who says so (the PostgreSQL manual section, PGTune)
  */
 public record Recommendation(String name, String value, String rule, String source) {}

@@ -12,9 +12,9 @@ import java.util.List;
 /**
  * postgresql.conf settings for a machine: a pure calculation, each value with its rule and source.
  * The rules are the PostgreSQL 17 manual's starting points (chapter "Server Configuration", cited by page name),
- * PGTune's conventions (pgtune.leopard.in.ua, github.com/le0pard/pgtune) and the seeds' (seed 003:
- * "shared_buffers = 2GB # 25% of total RAM", "effective_cache_size = 6GB # 75% of total RAM",
- * "random_page_cost = 1.1 # SSD-optimized"; seed 001: "Configure autovacuum aggressively").
+ * PGTune's conventions (pgtune.leopard.in.ua, github.com/le0pard/pgtune: shared_buffers 25 % of RAM,
+ * effective_cache_size 75 %, maintenance_work_mem RAM / 16, random_page_cost 1.1 on an SSD), and
+ * autovacuum thresholds below the defaults for the write-heavy tables.
  * Memory values are rounded down to whole megabytes so the snippet reads like a hand-written one.
  */
 public final class Tuning {
@@ -58,12 +58,12 @@ public final class Tuning {
                 "shared_buffers",
                 Units.formatBytes(sharedBuffers),
                 "25 % of RAM (restart)",
-                MANUAL_MEMORY + "; seed 003; PGTune"));
+                MANUAL_MEMORY + "; PGTune"));
         out.add(new Recommendation(
                 "effective_cache_size",
                 Units.formatBytes(floorMb(ram * 3 / 4)),
                 "75 % of RAM: shared_buffers plus the OS page cache",
-                "manual: runtime-config-query; seed 003; PGTune"));
+                MANUAL_PLANNER + "; PGTune"));
         out.add(new Recommendation(
                 "work_mem",
                 Units.formatBytes(workMem(in, sharedBuffers)),
@@ -75,14 +75,14 @@ public final class Tuning {
                 "maintenance_work_mem",
                 Units.formatBytes(Math.max(64 * MB, Math.min(MAINTENANCE_WORK_MEM_CEILING, floorMb(ram / 16)))),
                 "RAM / 16, 64MB..2GB: VACUUM, CREATE INDEX, few at a time",
-                MANUAL_MEMORY + "; PGTune; seed 003 (512MB at 8GB)"));
+                MANUAL_MEMORY + "; PGTune (512MB at 8GB)"));
 
         // Planner and I/O: on an SSD a random read costs about what a sequential one does.
         out.add(new Recommendation(
                 "random_page_cost",
                 ssd ? "1.1" : "4.0",
                 ssd ? "SSD: random reads almost as cheap as sequential" : "HDD: PostgreSQL's default",
-                MANUAL_PLANNER + "; seed 001, 003; PGTune"));
+                MANUAL_PLANNER + "; PGTune"));
         out.add(new Recommendation(
                 "effective_io_concurrency",
                 ssd ? "200" : "2",
@@ -135,22 +135,19 @@ public final class Tuning {
                 "half the cores, 3..6 (restart)",
                 MANUAL_AUTOVACUUM));
         out.add(new Recommendation(
-                "autovacuum_naptime", "30s", "check each database twice a minute", MANUAL_AUTOVACUUM + "; seed 001"));
+                "autovacuum_naptime", "30s", "check each database twice a minute", MANUAL_AUTOVACUUM));
         out.add(new Recommendation(
-                "autovacuum_vacuum_scale_factor",
-                "0.05",
-                "vacuum at 5 % dead rows, not 20 %",
-                MANUAL_AUTOVACUUM + "; seed 001"));
+                "autovacuum_vacuum_scale_factor", "0.05", "vacuum at 5 % dead rows, not 20 %", MANUAL_AUTOVACUUM));
         out.add(new Recommendation(
                 "autovacuum_vacuum_insert_scale_factor",
                 "0.05",
                 "append-only logs get their visibility map set early",
-                MANUAL_AUTOVACUUM + "; seed 001"));
+                MANUAL_AUTOVACUUM));
         out.add(new Recommendation(
                 "autovacuum_analyze_scale_factor",
                 "0.02",
                 "fresh statistics at 2 % changed rows, not 10 %",
-                MANUAL_AUTOVACUUM + "; seed 001"));
+                MANUAL_AUTOVACUUM));
         out.add(new Recommendation(
                 "autovacuum_vacuum_cost_limit",
                 ssd ? "1000" : "200",

@@ -31,7 +31,7 @@ public final class TuningConf {
         if (in.equals(TuningInputs.REFERENCE)) {
             out.append("# This is the reference machine of ")
                     .append(SHIPPED_FILE)
-                    .append(": seed 003's production server\n");
+                    .append(": a production database server\n");
             out.append("# (8GB, max_connections 200, SSD) with 4 cores. Regenerate the file with:\n");
             out.append("#   ./classbase tune ")
                     .append(in.asOptions())
@@ -41,8 +41,8 @@ public final class TuningConf {
         } else {
             out.append("# regenerate: ./classbase tune ").append(in.asOptions()).append('\n');
         }
-        out.append("# Rules: the PostgreSQL 17 manual (pages named below), PGTune's conventions\n");
-        out.append("# (pgtune.leopard.in.ua) and the seeds (001, 003). Append to postgresql.conf or include it;\n");
+        out.append("# Rules: the PostgreSQL 17 manual (pages named below) and PGTune's conventions\n");
+        out.append("# (pgtune.leopard.in.ua). Append to postgresql.conf or include it;\n");
         out.append("# \"(restart)\" needs a server restart, the rest SELECT pg_reload_conf().\n");
         out.append('\n');
         for (Recommendation r : Tuning.recommend(in)) {

@@ -24,10 +24,9 @@ public record TuningInputs(long ramBytes, int cores, Storage storage, int maxCon
     static final int MAX_CONNECTIONS = 262_143;
 
     /**
-     * The reference machine of {@code infrastructure/postgresql/postgresql.conf}: seed 003's
-     * production server (8GB: "shared_buffers = 2GB # 25% of total RAM", "max_connections = 200"),
-     * on an SSD ("random_page_cost = 1.1 # SSD-optimized"), with 4 cores, serving the web
-     * application.
+     * The reference machine of {@code infrastructure/postgresql/postgresql.conf}: a production
+     * database server with 8GB of RAM, {@code max_connections = 200}, an SSD and 4 cores, serving the
+     * web application (PGTune's "web" type; its output for these inputs is the same 2GB / 6GB / 512MB).
      */
     public static final TuningInputs REFERENCE = new TuningInputs(8 * Units.GB, 4, Storage.SSD, 200, Workload.WEB);
 

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The at-risk SQL: the course and every active student of it with their reasons, computed set
- * based in one statement (seed 000's per-student loop, batch-loaded), inside
+ * based in one statement (never a query per student), inside
  * classbase_at_risk (V67) so that its plan is kept per connection.
  */
 @Component

@@ -16,7 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class AtRiskService {
     /** A grade average below 60 % is a D or worse on the usual US scale. */
     static final BigDecimal DEFAULT_SCORE_BELOW = BigDecimal.valueOf(60);
-    /** Two weeks without any activity: the seed's at-risk students went quiet for three. */
+    /** Two weeks without any activity: the generated dataset's at-risk students go quiet for three. */
     static final int DEFAULT_INACTIVE_DAYS = 14;
 
     static final int MAX_INACTIVE_DAYS = 365;

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * The gradebook of one section in four set-based statements whatever its size: the section,
  * its students, the course's assignments, and every submission of those students to those
- * assignments. Never one query per student (seed 000's loop).
+ * assignments. Never one query per student.
  */
 @Component
 class GradebookQueries {

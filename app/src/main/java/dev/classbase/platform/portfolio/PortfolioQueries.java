@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The export's SQL: the portfolio, everything its entries link and the entries, in one statement
- * (seed 000's {@code includes(:submission, :quiz_attempt, :resource, :standards,
- * :portfolio_comments)} without the five queries per entry).
+ * (the submission, quiz attempt, resource, standards and comments of every entry, never five
+ * queries per entry).
  */
 @Component
 class PortfolioQueries {

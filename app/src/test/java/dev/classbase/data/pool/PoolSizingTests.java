@@ -31,7 +31,7 @@ class PoolSizingTests {
     @Test
     void budgetRuleIsTheInstancesShareAfterReservedTimesMargin() {
         PoolPlan plan = PoolSizing.plan(inputs(2, 4, 100, 10, 0.8, 200, 5, 1));
-        assertThat(plan.rule(PoolSizing.SEED_001_BUDGET).value()).isEqualTo(18); // (100 - 10) x 0.8 / 4
+        assertThat(plan.rule(PoolSizing.BUDGET).value()).isEqualTo(18); // (100 - 10) x 0.8 / 4
         assertThat(PoolSizing.budget(inputs(4, 3, 100, 10, 0.8, 0, 0, 1))).isEqualTo(24); // 72 / 3
         assertThat(PoolSizing.budget(inputs(4, 5, 100, 10, 0.8, 0, 0, 1))).isEqualTo(14); // 14.4, rounded down
     }
@@ -40,10 +40,10 @@ class PoolSizingTests {
     void loadRuleIsLittlesLawWithSquareRootHeadroom() {
         // 1000 tx/s x 20 ms = 20 in use; 20 + 3 x sqrt(20) = 33.4
         PoolPlan plan = PoolSizing.plan(inputs(4, 1, 100, 10, 0.8, 1000, 20, 1));
-        assertThat(plan.rule(PoolSizing.SEED_001_LOAD).value()).isEqualTo(34);
+        assertThat(plan.rule(PoolSizing.LOAD).value()).isEqualTo(34);
         // 200 tx/s x 5 ms = 1 in use; 1 + 3 = 4
         assertThat(PoolSizing.plan(inputs(4, 1, 100, 10, 0.8, 200, 5, 1))
-                        .rule(PoolSizing.SEED_001_LOAD)
+                        .rule(PoolSizing.LOAD)
                         .value())
                 .isEqualTo(4);
     }
@@ -51,8 +51,7 @@ class PoolSizingTests {
     @Test
     void threadsRuleIsSeed002s() {
         PoolInputs in = new PoolInputs(4, 1, 100, 10, 0.8, 200, 5, 1, 4, 4);
-        assertThat(PoolSizing.plan(in).rule(PoolSizing.SEED_002_THREADS).value())
-                .isEqualTo(36); // 4 x 4 x 2 + 4
+        assertThat(PoolSizing.plan(in).rule(PoolSizing.THREADS).value()).isEqualTo(36); // 4 x 4 x 2 + 4
     }
 
     @Test
@@ -60,20 +59,20 @@ class PoolSizingTests {
         // 2 cores: hikaricp 5, load 4, threads 20, budget 72; mean in use 1 -> load's 4
         PoolPlan light = PoolSizing.plan(inputs(2, 1, 100, 10, 0.8, 200, 5, 1));
         assertThat(light.maximumPoolSize()).isEqualTo(4);
-        assertThat(light.chosenRule()).isEqualTo(PoolSizing.SEED_001_LOAD);
+        assertThat(light.chosenRule()).isEqualTo(PoolSizing.LOAD);
         assertThat(light.minimumIdle()).isEqualTo(1);
 
         // 1000 tx/s x 8 ms = 8 in use: hikaricp's 5 cannot cover it; load's 8 + 3 x sqrt(8) = 17 beats threads' 20
         PoolPlan busy = PoolSizing.plan(inputs(2, 1, 100, 10, 0.8, 1000, 8, 1));
         assertThat(busy.rule(PoolSizing.HIKARICP).value()).isLessThan(8);
         assertThat(busy.maximumPoolSize()).isEqualTo(17);
-        assertThat(busy.chosenRule()).isEqualTo(PoolSizing.SEED_001_LOAD);
+        assertThat(busy.chosenRule()).isEqualTo(PoolSizing.LOAD);
         assertThat(busy.minimumIdle()).isEqualTo(8);
 
         // 8 cores shared by 2 instances: hikaricp's ceil(17 / 2) = 9 covers the 4 in use and beats load's 10
         PoolPlan split = PoolSizing.plan(inputs(8, 2, 100, 10, 0.8, 1000, 8, 1));
         assertThat(split.rule(PoolSizing.HIKARICP).value()).isEqualTo(9);
-        assertThat(split.rule(PoolSizing.SEED_001_LOAD).value()).isEqualTo(10); // 4 + 6
+        assertThat(split.rule(PoolSizing.LOAD).value()).isEqualTo(10); // 4 + 6
         assertThat(split.maximumPoolSize()).isEqualTo(9);
         assertThat(split.chosenRule()).isEqualTo(PoolSizing.HIKARICP);
         assertThat(split.why()).contains("smallest", "4.0 connections in use");
@@ -84,7 +83,7 @@ class PoolSizingTests {
         // 10 instances on max_connections 100: budget 7; 5000 tx/s x 20 ms / 10 = 10 in use
         PoolPlan plan = PoolSizing.plan(inputs(16, 10, 100, 10, 0.8, 5000, 20, 1));
         assertThat(plan.maximumPoolSize()).isEqualTo(7);
-        assertThat(plan.chosenRule()).isEqualTo(PoolSizing.SEED_001_BUDGET);
+        assertThat(plan.chosenRule()).isEqualTo(PoolSizing.BUDGET);
         assertThat(plan.minimumIdle()).isEqualTo(7);
         assertThat(plan.why()).contains("budget of 7", "cannot cover", "PgBouncer");
     }
@@ -106,11 +105,7 @@ class PoolSizingTests {
         assertThat(plan.minimumIdle()).isBetween(1, plan.maximumPoolSize());
         assertThat(plan.rules())
                 .extracting(RuleResult::rule)
-                .containsExactly(
-                        PoolSizing.HIKARICP,
-                        PoolSizing.SEED_001_LOAD,
-                        PoolSizing.SEED_001_BUDGET,
-                        PoolSizing.SEED_002_THREADS);
+                .containsExactly(PoolSizing.HIKARICP, PoolSizing.LOAD, PoolSizing.BUDGET, PoolSizing.THREADS);
         RolePools roles = RolePools.of(in, plan);
         assertThat(roles.primary().maximumPoolSize() + roles.analytics().maximumPoolSize())
                 .isLessThanOrEqualTo(Math.max(2, PoolSizing.budget(in)));

@@ -80,7 +80,7 @@ class AlertEvaluatorTests {
     }
 
     /**
-     * Seed 003's settings with a fast webhook retry, slow-query thresholds of 300 ms and 1.5 s (so
+     * The default settings with a fast webhook retry, slow-query thresholds of 300 ms and 1.5 s (so
      * a sleeping statement crosses them quickly), and the server-wide rules (connections, cache hit,
      * disk) out of reach: on a shared test cluster they would fire and resolve on their own.
      */
@@ -191,7 +191,7 @@ class AlertEvaluatorTests {
             assertThat(first).as("the webhook got the firing").isNotNull();
             assertThat(first.path("status").asString()).isEqualTo("firing");
             assertThat(first.path("id").asLong()).isEqualTo(alert.id());
-            assertThat(first.path("source").asString()).contains("seed 003");
+            assertThat(first.path("source").asString()).contains("classbase.alerts.slow-query-warning");
 
             // past 1.5 s it is critical; within the cooldown that is not notified again
             Evaluation critical = evaluateUntil(

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Issue 6's planted problems, in the database the console watches: a duplicate index, an unused
+ * Planted problems, in the database the console watches: a duplicate index, an unused
  * index of 10 MB or more, a large table read by sequential scans, a table full of dead rows. Each
  * corresponding check fires; disk usage is measured on the data directory's filesystem.
  */

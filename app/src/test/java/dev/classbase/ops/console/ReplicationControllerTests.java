@@ -121,7 +121,7 @@ class ReplicationControllerTests {
                 assertThat(status.lagBytes()).as(status.toString()).isPositive();
 
                 // the overview's replication check turns amber once the replica is 5 s behind
-                // (issue 6's planted lagging replica); the check reads the monitor, not the server
+                // (a replica planted to lag); the check reads the monitor, not the server
                 Checks checks = new Checks(db, ConsoleProperties.defaults(), monitor, null);
                 Check amber = Await.until(Duration.ofSeconds(60), () -> {
                     monitor.pollNow();

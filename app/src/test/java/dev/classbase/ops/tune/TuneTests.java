@@ -23,12 +23,12 @@ class TuneTests {
     }
 
     @Test
-    void referenceMachineMatchesSeed003() {
+    void referenceMachineMatchesPgTune() {
         Map<String, String> v = values(8 * Units.GB, 4, Storage.SSD, 200, Workload.WEB);
         assertThat(v)
-                .containsEntry("shared_buffers", "2GB") // seed 003: 25 % of 8GB
-                .containsEntry("effective_cache_size", "6GB") // seed 003: 75 %
-                .containsEntry("maintenance_work_mem", "512MB") // seed 003's value, RAM / 16
+                .containsEntry("shared_buffers", "2GB") // the manual and PGTune: 25 % of 8GB
+                .containsEntry("effective_cache_size", "6GB") // PGTune: 75 %
+                .containsEntry("maintenance_work_mem", "512MB") // PGTune: RAM / 16
                 .containsEntry("work_mem", "10MB") // (8192 - 2048) / 600 = 10.24MB
                 .containsEntry("random_page_cost", "1.1")
                 .containsEntry("effective_io_concurrency", "200")
@@ -98,7 +98,7 @@ class TuneTests {
             assertThat(r.rule()).isNotBlank();
             assertThat(r.source()).isNotBlank();
         });
-        assertThat(Tuning.of(TuningInputs.REFERENCE, "shared_buffers").source()).contains("seed 003", "manual");
+        assertThat(Tuning.of(TuningInputs.REFERENCE, "shared_buffers").source()).contains("manual", "PGTune");
     }
 
     @Test

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A user's enrollments by status on scale-S data (100k enrollments). Seed 004's
- * idx_enrollments_user_status is not created: the unique (tenant_id, user_id, course_id) key
+ * A user's enrollments by status on scale-S data (100k enrollments). No (user_id, status) index
+ * is created: the unique (tenant_id, user_id, course_id) key
  * already leads with the user, a user has a handful of enrollments, and the status is a filter
  * on those few rows. This test proves the existing index serves the query.
  */

@@ -38,7 +38,7 @@ class EventPlanTests {
      * Events by time: the monthly range partitions are the time index. A page reads only the
      * months its window overlaps (90 days back from the page's end: four months as of
      * 2026-11-02), not the other fourteen nor the default partition. So no occurred_at index of
-     * its own (seed 004's idx_analytics_events_timestamp) is created: no query of ours reads
+     * its own is created: no query of ours reads
      * events by time alone, and pruning serves the window.
      */
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cached tokens across instances: two servers share a real Redis (L2 and the invalidation bus); a
- * third has no Redis and a 2-second session ttl, beside the shared test server (no Redis either).
+ * third has no Redis and a session ttl of 2 seconds, beside the shared test server (no Redis either).
  */
 class SessionCacheTests {
     private static final String ME = "/api/v1/users/me";
