@@ -1,5 +1,5 @@
 -- Catalog browse by category (CatalogQueries.BROWSE_CATEGORY): published courses of one
--- category in (title, id) order, keyset-paginated. Seed 004's idx_courses_status_category, made
+-- category in (title, id) order, keyset-paginated. An index on (status, category), made
 -- partial (only published courses are ever browsed, so status need not be a column) and
 -- extended with the sort keys, so a page is one index range read in order, no sort.
 -- Proven by CatalogPlanTests. CONCURRENTLY: no write lock on courses while it builds; Flyway

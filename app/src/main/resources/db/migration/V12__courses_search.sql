@@ -1,5 +1,5 @@
 -- Catalog text search (CatalogQueries.SEARCH): search_vector @@ websearch_to_tsquery(...).
--- Seed 004's idx_courses_fulltext, partial on published courses (the only ones searched).
+-- A full-text GIN index, partial on published courses (the only ones searched).
 -- GIN cannot lead with tenant_id (that would need btree_gin); the tenant is a recheck filter on
 -- the few matching rows. Proven by CatalogPlanTests.
 create index concurrently if not exists courses_search

@@ -1,5 +1,5 @@
 -- A user's recent events, newest first (EventQueries.OF_USER; also what engagement's "last
--- activity" and at-risk's "recent activity" ask): seed 004's idx_analytics_events_user_timestamp,
+-- activity" and at-risk's "recent activity" ask): an index on (user, time),
 -- led by tenant_id, with id last for the (occurred_at, id) keyset. Proven by EventPlanTests.
 --
 -- Not CONCURRENTLY: PostgreSQL cannot build an index concurrently on a partitioned table, and

@@ -100,7 +100,7 @@ create table lessons (
     foreign key (tenant_id, course_id) references courses (tenant_id, id)
 );
 
--- Hash-partitioned by user (16 partitions, seed 004): the hot query is "one user's progress",
+-- Hash-partitioned by user (16 partitions): the hot query is "one user's progress",
 -- which prunes to one partition; writes from many users spread over all of them.
 create table progress (
     tenant_id    bigint      not null references tenants,

@@ -76,7 +76,7 @@ begin
 end
 $$;
 
--- 18 months of history (the analytics retention of seed 004) and 5 months ahead.
+-- 18 months of history (the default analytics retention) and 5 months ahead.
 do $$
 declare
     v_table regclass;

@@ -8,7 +8,7 @@
 --   REFRESH MATERIALIZED VIEW), and which leads with tenant_id, the column every read binds.
 -- * Days are UTC calendar days.
 -- * Activity is counted from the activity itself (activity_logs and analytics_events), never from
---   users.last_sign_in_at, which keeps only the latest sign-in (seed 000's mistake).
+--   users.last_sign_in_at, which keeps only the latest sign-in.
 -- * Tenant isolation: row-level security does not apply to materialized views, so the service role
 --   gets no privilege on them at all (V41 revokes it) and reads them only through the tenant_* views
 --   of V41, which filter on app.tenant_id.

@@ -53,7 +53,7 @@ begin
 end
 $$;
 
--- Expiry cleanup reads the oldest expired sessions first (seed 004: "session token and expiry").
+-- Expiry cleanup reads the oldest expired sessions first.
 -- A partitioned index: PostgreSQL builds it on every partition (CONCURRENTLY is not available
 -- for partitioned tables).
 create index user_sessions_expires_at on user_sessions (expires_at);

@@ -1,7 +1,7 @@
 -- Alert state (ops/alerts). The evaluator (one runner per cluster, by advisory lock) writes here, so
 -- every server instance answers GET .../alerts the same, and a restart neither forgets a firing
 -- alert nor notifies it again: notified_at and resolve_notified_at remember what was sent (the
--- 5-minute cooldown of seed 003 reads notified_at). Resolved rows are history, deleted in batches
+-- 5-minute cooldown, classbase.alerts.cooldown, reads notified_at). Resolved rows are history, deleted in batches
 -- after classbase.alerts.retention (30 days). No tenant_id: alerts are about the database, not a school.
 create table alerts (
     id                  bigint generated always as identity primary key,

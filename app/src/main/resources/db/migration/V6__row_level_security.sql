@@ -1,4 +1,4 @@
--- Tenant isolation by row-level security (issue 4). Every transaction of the server starts with
+-- Tenant isolation by row-level security. Every transaction of the server starts with
 -- SET LOCAL app.tenant_id (dev.classbase.data.ConsistencyTransactionManager), which is safe under
 -- PgBouncer's transaction pooling. The policies let classbase_app see and write only that tenant's
 -- rows; with no tenant set, nullif(...) is null and no row matches. The owner (migrations, the

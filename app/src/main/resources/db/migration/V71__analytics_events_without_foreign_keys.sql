@@ -1,4 +1,4 @@
--- analytics_events takes more inserts than any other table (seed 003: 50k events/s), and its two
+-- analytics_events takes more inserts than any other table (an ingestion goal of 50k events/s), and its two
 -- foreign keys were checked row by row: two index probes through the SPI per event, 2,000 per
 -- batch of 1,000, about a third of the insert's cost (pgbench, 1,000-event batches at 4 clients:
 -- 49.7 batches/s with both keys, 58.4 without the users key, 64.7-71.8 without either;

@@ -1,7 +1,7 @@
 -- The eight counter caches of DOMAIN.md, kept exact by triggers so every writer (the server, the
 -- CLI, psql) maintains them. Each counts every child row: courses.enrollments_count counts
 -- enrollments of any status (a dropped enrollment is still a row; the data generator counts the
--- same way, seed/MaintenanceQueries.counters).
+-- same way when it fills the counters).
 --
 -- INSERT and DELETE: statement-level triggers with transition tables, one UPDATE of the parents
 -- per statement whatever its row count, so bulk loads (the generator, event-style batch inserts)

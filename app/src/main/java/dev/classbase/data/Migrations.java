@@ -1,8 +1,14 @@
 package dev.classbase.data;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -14,11 +20,34 @@ import org.flywaydb.core.api.output.MigrateResult;
  * transaction-level one: a concurrent index build waits for every open transaction to end,
  * including the one that would hold Flyway's transactional lock, so with the default the first
  * {@code CREATE INDEX CONCURRENTLY} waits forever (flyway/flyway#3682).
+ *
+ * <p>An applied script never changes, with one exception: its comments may be reworded. Flyway's
+ * checksum covers comments too, so {@link #REWORDED} lists each such script with its checksum before
+ * and after, and {@link #apply} moves a history row from the one to the other before Flyway validates.
+ * A row with any other checksum is left for Flyway's validation to refuse, as it should.
  */
 public final class Migrations {
+    /** A script whose comments were reworded after release: Flyway's checksum before and now. */
+    record Reworded(String version, int before, int now) {}
+
+    static final List<Reworded> REWORDED = List.of(
+            new Reworded("1", -1809559737, -1692931490),
+            new Reworded("2", -1757028192, -584411134),
+            new Reworded("5", 664023167, 1672110859),
+            new Reworded("6", -1155971916, -1101208845),
+            new Reworded("7", 1532890374, 1750164774),
+            new Reworded("10", -998209843, 295088699),
+            new Reworded("12", -1171274119, -1260065980),
+            new Reworded("13", -1938175448, 6540310),
+            new Reworded("21", -565622088, 462356249),
+            new Reworded("40", -1639936046, 1733715951),
+            new Reworded("63", -1072962112, -201091700),
+            new Reworded("71", -1088410120, 1952350909));
+
     private Migrations() {}
 
     public static MigrateResult apply(DataSource primary) {
+        acceptRewordedComments(primary);
         return Flyway.configure()
                 .dataSource(primary)
                 .locations("classpath:db/migration")
@@ -26,5 +55,33 @@ public final class Migrations {
                 .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .load()
                 .migrate();
+    }
+
+    /** Moves the history rows of {@link #REWORDED} scripts from their old checksum to the new one. */
+    static int acceptRewordedComments(DataSource primary) {
+        try (Connection c = primary.getConnection()) {
+            try (PreparedStatement exists =
+                            c.prepareStatement("SELECT to_regclass('flyway_schema_history') IS NOT NULL");
+                    ResultSet rs = exists.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return 0; // a new database: Flyway creates the history with today's checksums
+                }
+            }
+            int moved = 0;
+            try (PreparedStatement update = c.prepareStatement("""
+                    UPDATE flyway_schema_history SET checksum = ?
+                    WHERE version = ? AND checksum = ? AND success
+                    """)) {
+                for (Reworded script : REWORDED) {
+                    update.setInt(1, script.now());
+                    update.setString(2, script.version());
+                    update.setInt(3, script.before());
+                    moved += update.executeUpdate();
+                }
+            }
+            return moved;
+        } catch (SQLException e) {
+            throw new FlywayException("cannot read Flyway's schema history: " + e.getMessage(), e);
+        }
     }
 }
