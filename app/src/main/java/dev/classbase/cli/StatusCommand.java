@@ -3,7 +3,7 @@ package dev.classbase.cli;
 import dev.classbase.cluster.ClusterConfig;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.data.JdbcUrls;
-import dev.classbase.data.ReplicationQueries;
+import dev.classbase.data.replicas.ReplicationQueries;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,9 @@
 package dev.classbase.data;
 
+import dev.classbase.data.consistency.ReadContext;
+import dev.classbase.data.tenancy.TenantScope;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,28 +35,17 @@ public final class DataTier {
      * write at its start. Transaction scoped, so it is safe behind PgBouncer in transaction mode.
      * Close to unbind.
      */
-    public static TenantBinding bindTenant(long tenantId) {
-        ReadContext context = ReadContext.current();
-        Long previous = context.tenantId();
-        context.tenantId(tenantId);
-        return () -> context.tenantId(previous);
+    public static TenantScope bindTenant(long tenantId) {
+        return TenantScope.bind(tenantId);
     }
 
     /** The tenant bound to this thread, if any. */
-    public static java.util.OptionalLong boundTenant() {
-        Long id = ReadContext.current().tenantId();
-        return id == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(id);
-    }
-
-    /** Undoes {@link #bindTenant}. */
-    @FunctionalInterface
-    public interface TenantBinding extends AutoCloseable {
-        @Override
-        void close();
+    public static OptionalLong boundTenant() {
+        return TenantScope.bound();
     }
 
     /** Where the current request's reads went so far. */
-    public static java.util.Set<String> readTargets() {
+    public static Set<String> readTargets() {
         return ReadContext.current().readTargets();
     }
 }

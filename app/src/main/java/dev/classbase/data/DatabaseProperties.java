@@ -1,5 +1,6 @@
 package dev.classbase.data;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,6 +16,17 @@ public record DatabaseProperties(Server primary, List<Server> replicas) {
         if (primary == null || primary.url() == null) {
             throw new IllegalStateException("classbase.database.primary.url is not set");
         }
+    }
+
+    /** The replicas, each with a name: its own, else {@code replica1}, {@code replica2}, ... by position. */
+    public List<Server> namedReplicas() {
+        List<Server> named = new ArrayList<>();
+        int i = 1;
+        for (Server s : replicas) {
+            named.add(new Server(s.name() != null ? s.name() : "replica" + i, s.url(), s.username(), s.password()));
+            i++;
+        }
+        return named;
     }
 
     /** One server; {@link #toString()} masks the password. */

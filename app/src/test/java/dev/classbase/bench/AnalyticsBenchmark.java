@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
-import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.replicas.ReplicaMonitor;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.seed.Scale;
 import dev.classbase.testsupport.Await;

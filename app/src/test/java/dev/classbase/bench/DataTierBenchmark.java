@@ -50,7 +50,7 @@ public final class DataTierBenchmark {
             try (TestApp app = ProbeAccess.start(cluster)) {
                 ProbeAccess.awaitReplicas(app, 2);
                 Endpoint replica = cluster.service(cluster.replicas().get(0));
-                int poolSize = app.bean(dev.classbase.data.Pools.class)
+                int poolSize = app.bean(dev.classbase.data.pool.Pools.class)
                         .replicas()
                         .get("replica1")
                         .getMaximumPoolSize();

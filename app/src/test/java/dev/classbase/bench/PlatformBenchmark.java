@@ -3,8 +3,9 @@ package dev.classbase.bench;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
 import dev.classbase.data.DataTier;
-import dev.classbase.data.Pools;
-import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.pool.Pools;
+import dev.classbase.data.replicas.ReplicaMonitor;
+import dev.classbase.data.tenancy.TenantScope;
 import dev.classbase.data.watch.QueryWatch;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.fixtures.Classroom;
@@ -161,7 +162,7 @@ public final class PlatformBenchmark {
     /** Binds the tenant for row-level security around the work, as the authentication filter does. */
     private static <T> Callable<T> bound(long tenant, Callable<T> work) {
         return () -> {
-            try (DataTier.TenantBinding binding = DataTier.bindTenant(tenant)) {
+            try (TenantScope binding = DataTier.bindTenant(tenant)) {
                 return work.call();
             }
         };

@@ -1,5 +1,12 @@
 package dev.classbase.data;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.classbase.data.replicas.ReplicaMonitor;
+import dev.classbase.data.retry.RetryableTransaction;
+import dev.classbase.testsupport.Await;
+import dev.classbase.testsupport.TestApp;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
@@ -23,7 +30,7 @@ public class Probe {
 
     public record Row(long id, Where where) {}
 
-    static void createTable(javax.sql.DataSource owner) throws java.sql.SQLException {
+    public static void createTable(javax.sql.DataSource owner) throws java.sql.SQLException {
         try (var c = owner.getConnection();
                 var s = c.createStatement()) {
             s.execute(
@@ -31,6 +38,20 @@ public class Probe {
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON rw_probe TO classbase_app");
             s.execute("GRANT USAGE, SELECT ON SEQUENCE rw_probe_id_seq TO classbase_app");
         }
+    }
+
+    /** Waits until {@code count} replicas are in the read rotation. */
+    public static void awaitReplicasInRotation(TestApp app, int count) throws InterruptedException {
+        ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
+        Boolean ready = Await.until(
+                Duration.ofSeconds(30),
+                () -> monitor.statuses().stream()
+                                        .filter(ReplicaMonitor.Status::inRotation)
+                                        .count()
+                                >= count
+                        ? Boolean.TRUE
+                        : null);
+        assertThat(ready).as("replicas in rotation: %s", monitor.statuses()).isTrue();
     }
 
     @org.springframework.stereotype.Service

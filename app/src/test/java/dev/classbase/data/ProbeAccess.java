@@ -20,7 +20,7 @@ public final class ProbeAccess {
     }
 
     public static void awaitReplicas(TestApp app, int count) throws InterruptedException {
-        RoutingContract.awaitReplicasInRotation(app, count);
+        Probe.awaitReplicasInRotation(app, count);
     }
 
     public static LongUnaryOperator lookup(TestApp app) {

@@ -2,8 +2,8 @@ package dev.classbase.testsupport;
 
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
-import dev.classbase.data.pool.AuthQueries;
-import dev.classbase.data.pool.PgBouncerConfig;
+import dev.classbase.data.pgbouncer.AuthQueries;
+import dev.classbase.data.pgbouncer.PgBouncerConfig;
 import dev.classbase.data.pool.PoolInputs;
 import java.io.IOException;
 import java.io.UncheckedIOException;

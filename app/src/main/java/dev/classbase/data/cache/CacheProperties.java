@@ -1,6 +1,6 @@
 package dev.classbase.data.cache;
 
-import dev.classbase.data.Settings;
+import dev.classbase.data.SettingBounds;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -23,13 +23,13 @@ public record CacheProperties(
     public CacheProperties {
         enabled = enabled == null || enabled;
         redisUrl = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.trim();
-        sessionTtl = Settings.clamp(
+        sessionTtl = SettingBounds.clamp(
                 "classbase.cache.session-ttl",
                 sessionTtl,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(1),
                 Duration.ofMinutes(10));
-        redisTimeout = Settings.clamp(
+        redisTimeout = SettingBounds.clamp(
                 "classbase.cache.redis-timeout",
                 redisTimeout,
                 Duration.ofMillis(250),

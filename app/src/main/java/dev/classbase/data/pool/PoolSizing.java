@@ -169,7 +169,8 @@ public final class PoolSizing {
                         + " with virtual threads it only over-sizes");
     }
 
-    static int ceil(double x) {
+    /** Rounds up, but never a value a hair above an integer (see {@link #EPSILON}). */
+    public static int ceil(double x) {
         return (int) Math.ceil(x - EPSILON);
     }
 
@@ -177,7 +178,8 @@ public final class PoolSizing {
         return (int) Math.floor(x + EPSILON);
     }
 
-    static String number(double x) {
+    /** An input as a person writes it: {@code 200}, not {@code 200.0}; {@code 0.8}. */
+    public static String number(double x) {
         return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : String.format(Locale.ROOT, "%s", x);
     }
 }

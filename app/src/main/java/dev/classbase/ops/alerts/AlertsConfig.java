@@ -2,8 +2,8 @@ package dev.classbase.ops.alerts;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
-import dev.classbase.data.Pools;
-import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.pool.Pools;
+import dev.classbase.data.replicas.ReplicaMonitor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

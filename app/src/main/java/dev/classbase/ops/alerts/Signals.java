@@ -1,7 +1,7 @@
 package dev.classbase.ops.alerts;
 
 import dev.classbase.data.JdbcUrls;
-import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.replicas.ReplicaMonitor;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

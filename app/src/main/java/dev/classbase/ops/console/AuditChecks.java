@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import dev.classbase.ops.indexes.IndexAudit;
 import dev.classbase.ops.space.DataDirectoryDisk;
 import java.sql.SQLException;

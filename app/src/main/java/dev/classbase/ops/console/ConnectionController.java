@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package dev.classbase.ops.console;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.data.replicas.ReplicaMonitor;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.JdbcUrls;
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

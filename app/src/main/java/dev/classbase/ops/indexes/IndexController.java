@@ -1,6 +1,6 @@
 package dev.classbase.ops.indexes;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import java.sql.SQLException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.indexes;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import dev.classbase.platform.errors.ApiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

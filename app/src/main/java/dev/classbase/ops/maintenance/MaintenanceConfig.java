@@ -1,7 +1,7 @@
 package dev.classbase.ops.maintenance;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

@@ -1,7 +1,7 @@
 package dev.classbase.ops.partitions;
 
 import dev.classbase.data.JdbcUrls;
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

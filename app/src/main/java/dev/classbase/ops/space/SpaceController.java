@@ -1,6 +1,6 @@
 package dev.classbase.ops.space;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.views;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;

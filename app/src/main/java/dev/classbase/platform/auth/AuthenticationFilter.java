@@ -1,6 +1,7 @@
 package dev.classbase.platform.auth;
 
 import dev.classbase.data.DataTier;
+import dev.classbase.data.tenancy.TenantScope;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.errors.ProblemResponses;
 import jakarta.servlet.FilterChain;
@@ -82,7 +83,7 @@ final class AuthenticationFilter extends OncePerRequestFilter {
             return;
         }
         request.setAttribute(CallerArgumentResolver.ATTRIBUTE, caller.get());
-        try (DataTier.TenantBinding ignored = DataTier.bindTenant(caller.get().tenantId())) {
+        try (TenantScope ignored = DataTier.bindTenant(caller.get().tenantId())) {
             chain.doFilter(request, response);
         }
     }

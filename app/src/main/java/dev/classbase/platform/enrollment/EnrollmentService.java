@@ -1,6 +1,6 @@
 package dev.classbase.platform.enrollment;
 
-import dev.classbase.data.RetryableTransaction;
+import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.classbase.platform.sessions;
 import dev.classbase.data.DataTier;
 import dev.classbase.data.cache.Caches;
 import dev.classbase.data.cache.TieredCache;
+import dev.classbase.data.tenancy.TenantScope;
 import dev.classbase.platform.auth.Authenticator;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.auth.Role;
@@ -81,7 +82,7 @@ public class SessionService implements Authenticator {
         String token = Tokens.newToken();
         byte[] tokenHash = Tokens.hash(token).orElseThrow();
         OffsetDateTime expiresAt;
-        try (DataTier.TenantBinding ignored = DataTier.bindTenant(user.tenantId())) {
+        try (TenantScope ignored = DataTier.bindTenant(user.tenantId())) {
             expiresAt = store.create(
                     tokenHash, user.tenantId(), user.userId(), properties.ttl().toSeconds());
         }

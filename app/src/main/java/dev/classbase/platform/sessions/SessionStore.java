@@ -1,6 +1,6 @@
 package dev.classbase.platform.sessions;
 
-import dev.classbase.data.RetryableTransaction;
+import dev.classbase.data.retry.RetryableTransaction;
 import java.time.OffsetDateTime;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import dev.classbase.testsupport.PgBouncerProcess;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
-import dev.classbase.data.ReplicaMonitor;
-import dev.classbase.data.RoutingProperties;
+import dev.classbase.data.replicas.ReplicaMonitor;
+import dev.classbase.data.replicas.RoutingProperties;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;

@@ -2,7 +2,7 @@ package dev.classbase.ops.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.data.Pools;
+import dev.classbase.data.pool.Pools;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;

@@ -1,0 +1,143 @@
+package dev.classbase.data.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.classbase.data.DatabaseProperties;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every connection pool of the data tier, by role; closed with the application. */
+public final class Pools implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pools.class);
+
+    private final HikariDataSource primary;
+    private final Map<String, HikariDataSource> replicas;
+    private final HikariDataSource analyticsPrimary;
+    private final Map<String, HikariDataSource> analyticsReplicas;
+    private final List<HikariDataSource> monitoring;
+    private final AtomicLong lastEviction = new AtomicLong();
+
+    Pools(
+            HikariDataSource primary,
+            Map<String, HikariDataSource> replicas,
+            HikariDataSource analyticsPrimary,
+            Map<String, HikariDataSource> analyticsReplicas,
+            List<HikariDataSource> monitoring) {
+        this.primary = primary;
+        this.replicas = new LinkedHashMap<>(replicas);
+        this.analyticsPrimary = analyticsPrimary;
+        this.analyticsReplicas = new LinkedHashMap<>(analyticsReplicas);
+        this.monitoring = List.copyOf(monitoring);
+    }
+
+    public HikariDataSource primary() {
+        return primary;
+    }
+
+    public Map<String, HikariDataSource> replicas() {
+        return replicas;
+    }
+
+    public HikariDataSource analyticsPrimary() {
+        return analyticsPrimary;
+    }
+
+    public Map<String, HikariDataSource> analyticsReplicas() {
+        return analyticsReplicas;
+    }
+
+    /** Every application pool (not the monitor's), for the console and metrics. */
+    public List<HikariDataSource> all() {
+        List<HikariDataSource> all = new ArrayList<>();
+        all.add(primary);
+        all.addAll(replicas.values());
+        all.add(analyticsPrimary);
+        all.addAll(analyticsReplicas.values());
+        return all;
+    }
+
+    /**
+     * Retires the primary pools' connections (in-use ones when returned): after a failover the
+     * old connections point at a server that is gone or read-only. At most once a second.
+     */
+    public void evictPrimary(String why) {
+        long now = System.nanoTime();
+        long last = lastEviction.get();
+        if (now - last < 1_000_000_000L || !lastEviction.compareAndSet(last, now)) {
+            return;
+        }
+        log.warn("evicting the primary pools' connections ({})", why);
+        if (primary.getHikariPoolMXBean() != null) {
+            primary.getHikariPoolMXBean().softEvictConnections();
+        }
+        if (analyticsPrimary.getHikariPoolMXBean() != null) {
+            analyticsPrimary.getHikariPoolMXBean().softEvictConnections();
+        }
+    }
+
+    @Override
+    public void close() {
+        all().forEach(HikariDataSource::close);
+        monitoring.forEach(HikariDataSource::close);
+    }
+
+    /**
+     * A small pool of a tool's own beside the application's (the console, the alert evaluator), so
+     * a full request pool never blinds it. It starts even when the server is down (the tool says
+     * so), and a connection attempt gives up after 5 s.
+     */
+    public static HikariDataSource sidePool(
+            DatabaseProperties.Server server, String poolName, String applicationName, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(poolName);
+        config.setJdbcUrl(server.url());
+        config.setUsername(server.username());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", applicationName);
+        config.addDataSourceProperty("connectTimeout", "5");
+        return new HikariDataSource(config);
+    }
+
+    /**
+     * A pool of the replica monitor's own for one server, sized and timed by {@code role}, without
+     * metrics: a full request pool never blinds the monitor.
+     */
+    public static HikariDataSource monitorPool(
+            DatabaseProperties.Server server, String name, PoolProperties.Role role, PoolProperties properties) {
+        return new HikariDataSource(config(server, name, role, properties));
+    }
+
+    static HikariConfig config(
+            DatabaseProperties.Server server, String name, PoolProperties.Role role, PoolProperties properties) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(server.url());
+        config.setUsername(server.username());
+        config.setPassword(server.password());
+        config.setMaximumPoolSize(role.maxSize());
+        config.setMinimumIdle(Math.max(0, Math.min(role.minIdle(), role.maxSize())));
+        config.setConnectionTimeout(role.connectionTimeout().toMillis());
+        // the pool starts even when a server is down; health and the monitor say so
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("ApplicationName", "classbase-" + name);
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        if (properties.pgbouncer()) {
+            // PgBouncer < 1.21 in transaction mode cannot keep server-side prepared statements
+            config.addDataSourceProperty("prepareThreshold", "0");
+        } else if (role.statementTimeout() != null) {
+            config.addDataSourceProperty(
+                    "options", "-c statement_timeout=" + role.statementTimeout().toMillis());
+        }
+        return config;
+    }
+}

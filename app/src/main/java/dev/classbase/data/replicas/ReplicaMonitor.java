@@ -1,0 +1,283 @@
+package dev.classbase.data.replicas;
+
+import dev.classbase.data.JdbcUrls;
+import dev.classbase.data.consistency.Lsn;
+import dev.classbase.data.consistency.WalTimeline;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Asks every replica, every {@code poll-interval} (250 ms), whether it is in recovery and how far
+ * it has replayed, and keeps a replica in the read rotation only while it answers, is a replica and
+ * is within the lag limit. Leaving is immediate (one bad poll); rejoining takes {@code
+ * readmit-after} consecutive good polls: a Resilience4j circuit breaker per replica, whose half-open
+ * state is exactly "on probation".
+ */
+public final class ReplicaMonitor implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaMonitor.class);
+
+    /** A replica to watch, through its own small monitoring pool (so a full app pool never blinds us). */
+    public record Target(String name, DataSource dataSource) {}
+
+    /** The last poll of one replica. */
+    public record Status(
+            String name,
+            boolean inRotation,
+            String reason,
+            Lsn replayLsn,
+            long lagBytes,
+            double lagSeconds,
+            String receiverState,
+            Instant polledAt) {}
+
+    private final DataSource primary;
+    private final List<Target> targets;
+    private final RoutingProperties properties;
+    private final Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
+    private final Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    // what the current poll or request found, for the breaker's transition log
+    private final Map<String, String> causes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WalTimeline timeline;
+    private volatile boolean running;
+    private Thread poller;
+
+    public ReplicaMonitor(
+            DataSource primary, List<Target> targets, RoutingProperties properties, MeterRegistry registry) {
+        this.primary = primary;
+        this.targets = List.copyOf(targets);
+        this.properties = properties;
+        this.timeline = new WalTimeline(properties.maxLag().multipliedBy(4).plusSeconds(10));
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(1)
+                .minimumNumberOfCalls(1)
+                .failureRateThreshold(1)
+                .permittedNumberOfCallsInHalfOpenState(properties.readmitAfter())
+                .waitDurationInOpenState(properties.pollInterval())
+                .recordExceptions(Unhealthy.class, SQLException.class)
+                .build();
+        for (Target target : targets) {
+            CircuitBreaker breaker = CircuitBreaker.of("replica-" + target.name(), config);
+            // the breaker moves inside the poll, before the poll's status is stored: the log takes
+            // the cause this poll (or request) set, never the previous poll's reason
+            breaker.getEventPublisher()
+                    .onStateTransition(e -> log.info(
+                            "{}: {} ({})",
+                            target.name(),
+                            e.getStateTransition(),
+                            causes.getOrDefault(target.name(), "first poll")));
+            breakers.put(target.name(), breaker);
+            // out of rotation until the first poll says otherwise
+            statuses.put(target.name(), new Status(target.name(), false, "not polled yet", null, -1, -1, null, null));
+            Gauge.builder(
+                            "classbase.replica.lag.seconds",
+                            () -> status(target.name()).lagSeconds())
+                    .tag("replica", target.name())
+                    .register(registry);
+            Gauge.builder(
+                            "classbase.replica.lag.bytes",
+                            () -> status(target.name()).lagBytes())
+                    .tag("replica", target.name())
+                    .register(registry);
+            Gauge.builder(
+                            "classbase.replica.in_rotation",
+                            () -> status(target.name()).inRotation() ? 1 : 0)
+                    .tag("replica", target.name())
+                    .register(registry);
+        }
+    }
+
+    public List<Status> statuses() {
+        List<Status> all = new ArrayList<>();
+        for (Target target : targets) {
+            all.add(status(target.name()));
+        }
+        return all;
+    }
+
+    public Status status(String name) {
+        return statuses.get(name);
+    }
+
+    public boolean hasReplicas() {
+        return !targets.isEmpty();
+    }
+
+    /** A request saw this replica fail: take it out now rather than at the next poll. */
+    public void reportFailure(String name, Throwable cause) {
+        CircuitBreaker breaker = breakers.get(name);
+        if (breaker != null && breaker.getState() != CircuitBreaker.State.OPEN) {
+            causes.put(name, "failed a request: " + JdbcUrls.mask(cause.getMessage()));
+            breaker.transitionToOpenState();
+            Status s = statuses.get(name);
+            statuses.put(
+                    name,
+                    new Status(
+                            name,
+                            false,
+                            "failed a request: " + JdbcUrls.mask(cause.getMessage()),
+                            s.replayLsn(),
+                            s.lagBytes(),
+                            s.lagSeconds(),
+                            s.receiverState(),
+                            Instant.now()));
+        }
+    }
+
+    /** One round of polls; public so tests and ops can force a fresh view. */
+    public void pollNow() {
+        String primaryLsn = null;
+        try {
+            primaryLsn = ReplicationQueries.server(primary).currentLsn();
+            Lsn.parse(primaryLsn).ifPresent(lsn -> timeline.primaryAt(lsn, System.nanoTime()));
+        } catch (SQLException e) {
+            log.debug("primary did not answer the monitor", e);
+        }
+        for (Target target : targets) {
+            poll(target, primaryLsn);
+        }
+    }
+
+    private void poll(Target target, String primaryLsn) {
+        CircuitBreaker breaker = breakers.get(target.name());
+        long started = System.nanoTime();
+        // an open breaker whose wait is over turns half-open here, before this poll's answer
+        causes.put(
+                target.name(),
+                "polling again after the breaker's wait of "
+                        + properties.pollInterval().toMillis() + " ms");
+        boolean permitted = breaker.tryAcquirePermission();
+        Status previous = statuses.get(target.name());
+        try {
+            ReplicationQueries.ReplicaInfo info = ReplicationQueries.replica(target.dataSource(), primaryLsn);
+            Lsn replay = info.replayLsn() == null
+                    ? null
+                    : Lsn.parse(info.replayLsn()).orElse(null);
+            long lagBytes = info.lagBytes() == null ? -1 : info.lagBytes();
+            // time behind from the monitor's own record of the primary's WAL (see WalTimeline); the
+            // replica's replay timestamp only when the primary has not answered yet
+            double lagSeconds = timeline.secondsBehind(replay, System.nanoTime())
+                    .orElse(info.lagSeconds() == null ? -1 : info.lagSeconds());
+            String problem = problem(info, lagBytes, lagSeconds);
+            causes.put(target.name(), problem == null ? "healthy" : problem);
+            if (permitted) {
+                if (problem == null) {
+                    breaker.onSuccess(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                } else {
+                    breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, new Unhealthy(problem));
+                }
+            }
+            boolean inRotation = breaker.getState() == CircuitBreaker.State.CLOSED;
+            String reason = problem != null
+                    ? problem
+                    : inRotation
+                            ? "in rotation"
+                            : "healthy, on probation (" + properties.readmitAfter() + " good polls)";
+            statuses.put(
+                    target.name(),
+                    new Status(
+                            target.name(),
+                            inRotation,
+                            reason,
+                            replay,
+                            lagBytes,
+                            lagSeconds,
+                            info.receiverStatus(),
+                            Instant.now()));
+        } catch (SQLException e) {
+            causes.put(target.name(), "unreachable: " + JdbcUrls.mask(e.getMessage()));
+            if (permitted) {
+                breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
+            } else if (breaker.getState() != CircuitBreaker.State.OPEN) {
+                breaker.transitionToOpenState();
+            }
+            statuses.put(
+                    target.name(),
+                    new Status(
+                            target.name(),
+                            false,
+                            "unreachable: " + JdbcUrls.mask(e.getMessage()),
+                            previous.replayLsn(),
+                            previous.lagBytes(),
+                            previous.lagSeconds(),
+                            null,
+                            Instant.now()));
+        }
+    }
+
+    private String problem(ReplicationQueries.ReplicaInfo info, long lagBytes, double lagSeconds) {
+        if (!info.inRecovery()) {
+            return "not a replica: the server accepts writes (check the replica URL)";
+        }
+        if (lagSeconds > properties.maxLag().toMillis() / 1000.0) {
+            return String.format("lag %.2f s over the %s limit", lagSeconds, properties.maxLag());
+        }
+        if (lagBytes > 0 && !"streaming".equals(info.receiverStatus()) && lagSeconds >= 0) {
+            // not receiving: the seconds formula cannot see it, but the primary has moved on
+            if (lagBytes > properties.maxLagBytes() / 16) {
+                return "not streaming and " + lagBytes + " bytes behind";
+            }
+        }
+        if (lagBytes > properties.maxLagBytes()) {
+            return "lag " + lagBytes + " bytes over the " + properties.maxLagBytes() + " limit";
+        }
+        return null;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        poller = Thread.ofVirtual().name("replica-monitor").start(() -> {
+            while (running) {
+                try {
+                    pollNow();
+                } catch (RuntimeException e) {
+                    log.warn("replica monitor round failed", e);
+                }
+                try {
+                    Thread.sleep(properties.pollInterval());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (poller != null) {
+            poller.interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** A replica that answered but must not serve reads. */
+    static final class Unhealthy extends Exception {
+        Unhealthy(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    Duration pollInterval() {
+        return properties.pollInterval();
+    }
+}

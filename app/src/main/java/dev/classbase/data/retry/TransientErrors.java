@@ -1,0 +1,77 @@
+package dev.classbase.data.retry;
+
+import java.sql.SQLException;
+
+/** Classifies database errors by SQLSTATE (PostgreSQL manual, Appendix A). */
+final class TransientErrors {
+    private TransientErrors() {}
+
+    static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            // HikariCP's stand-in for a connection it already closed carries no SQLSTATE
+            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+                return "08003";
+            }
+        }
+        return null;
+    }
+
+    /** Worth running the whole transaction again. */
+    static boolean retryable(Throwable error) {
+        String state = sqlState(error);
+        return state != null
+                && (state.equals("40001")
+                        || state.equals("40P01")
+                        || state.startsWith("08")
+                        || state.equals("57P01")
+                        || state.equals("57P02")
+                        || state.equals("57P03"));
+    }
+
+    /** The connection is gone: the outcome of a COMMIT in flight is unknown until asked. */
+    static boolean connectionLost(Throwable error) {
+        String state = sqlState(error);
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
+    /** A read that failed because of the replica it ran on, not because of the query. */
+    static boolean replicaFailure(Throwable error) {
+        String state = sqlState(error);
+        if (state == null) {
+            return hasCause(error, java.sql.SQLTransientConnectionException.class);
+        }
+        if (state.startsWith("08") || state.startsWith("57P")) {
+            return true;
+        }
+        // "canceling statement due to conflict with recovery" (40001 on a hot standby)
+        return state.equals("40001") && messageContains(error, "conflict with recovery");
+    }
+
+    /** The server is read-only: we reached a standby (a demoted primary) through the primary pool. */
+    static boolean readOnlyServer(Throwable error) {
+        return "25006".equals(sqlState(error));
+    }
+
+    private static boolean messageContains(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
