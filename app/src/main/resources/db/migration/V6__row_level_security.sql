@@ -1,5 +1,5 @@
 -- Tenant isolation by row-level security. Every transaction of the server starts with
--- SET LOCAL app.tenant_id (dev.classbase.data.ConsistencyTransactionManager), which is safe under
+-- SET LOCAL app.tenant_id (the data tier's tenant binding, dev.classbase.data.tenancy), which is safe under
 -- PgBouncer's transaction pooling. The policies let classbase_app see and write only that tenant's
 -- rows; with no tenant set, nullif(...) is null and no row matches. The owner (migrations, the
 -- data generator, ops commands) bypasses them: RLS is enabled, not forced.

@@ -34,7 +34,7 @@ public final class Migrations {
             new Reworded("1", -1809559737, -1692931490),
             new Reworded("2", -1757028192, -584411134),
             new Reworded("5", 664023167, 1672110859),
-            new Reworded("6", -1155971916, -1101208845),
+            new Reworded("6", -1155971916, 1638442434),
             new Reworded("7", 1532890374, 1750164774),
             new Reworded("10", -998209843, 295088699),
             new Reworded("12", -1171274119, -1260065980),
