@@ -149,8 +149,8 @@ final class ExplainSandbox implements AutoCloseable {
             return d.offer();
         }
         Offer offer = detect(c);
-        if (!offer.analyze()) {
-            log.warn("console: EXPLAIN ANALYZE {}", offer.note());
+        if (!offer.analyze() && (d == null || !offer.equals(d.offer()))) {
+            log.warn("console: EXPLAIN ANALYZE {}", offer.note()); // said once, not at every recheck
         }
         detected = new Detected(offer, System.nanoTime());
         return offer;

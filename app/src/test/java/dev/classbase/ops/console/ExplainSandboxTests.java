@@ -3,6 +3,7 @@ package dev.classbase.ops.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.classbase.platform.errors.ApiException;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.net.http.HttpResponse;
@@ -268,6 +269,26 @@ class ExplainSandboxTests {
                        has_function_privilege('classbase', 'pg_catalog.set_config(text, text, boolean)',
                                               'EXECUTE') AS owner
                 """)).containsExactly(Map.of("explain", false, "app", true, "owner", true));
+    }
+
+    @Test
+    void whereSetConfigIsStillPublicAnalyzeIsRefusedAndPlainExplainWorks() {
+        // a database created later keeps PostgreSQL's default: set_config executable by PUBLIC
+        TestCluster.shared().freshDatabase("explain_sandbox_incomplete");
+        DataSource service = TestCluster.dataSource(TestCluster.shared()
+                .cluster()
+                .service(TestCluster.shared().cluster().primary())
+                .database("explain_sandbox_incomplete"));
+        ExplainQueries explain =
+                new ExplainQueries(new ExplainSandbox(service, 1, () -> {}), ConsoleProperties.defaults());
+        assertThatThrownBy(() -> explain.explain("SELECT 1", true, null))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(503))
+                .hasMessageContaining("set_config")
+                .hasMessageContaining("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config");
+        ExplainQueries.Explained plain = explain.explain("SELECT id FROM users WHERE tenant_id = 1", false, null);
+        assertThat(plain.role()).isEqualTo(ExplainSandbox.ROLE);
+        assertThat(plain.analyze()).isFalse();
     }
 
     @Test
