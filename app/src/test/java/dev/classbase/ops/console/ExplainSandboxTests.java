@@ -168,27 +168,47 @@ class ExplainSandboxTests {
         return pids;
     }
 
+    private static long primaryPoolBackends() throws SQLException {
+        return ((Number) rows("""
+                                SELECT count(*) AS n FROM pg_stat_activity
+                                WHERE usename = 'classbase_app' AND application_name = 'classbase-primary'
+                                """).getFirst().get("n")).longValue();
+    }
+
     @Test
     void terminatingBackendsThroughAnalyzeTerminatesNothing() throws SQLException {
         app.signIn("teacher1@northwood.demo"); // the primary pool has a connection to aim at
-        Set<Object> before = appBackends();
-        assertThat(before).isNotEmpty();
-        // as the explain role, current_user names nobody's backends
-        HttpResponse<String> own = explain(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        + " WHERE usename = current_user AND pid <> pg_backend_pid()",
-                true,
-                null);
-        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
-        // the login role's backends: the explain role may not signal them
-        HttpResponse<String> service = explain(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        + " WHERE usename = session_user AND pid <> pg_backend_pid()",
-                true,
-                null);
-        assertProblem(service, 400);
-        assertThat(TestApp.json(service).path("sqlState").asString()).isEqualTo("42501");
-        assertThat(appBackends()).containsAll(before);
+        DataSource service = TestCluster.dataSource(TestCluster.shared()
+                .cluster()
+                .service(TestCluster.shared().cluster().primary()));
+        // a backend of the service role held here: no pool can retire it while the test looks
+        try (Connection sentinel = service.getConnection()) {
+            Object sentinelPid = ConsoleDatabase.rows(sentinel, "SELECT pg_backend_pid() AS pid")
+                    .getFirst()
+                    .get("pid");
+            Set<Object> before = appBackends();
+            assertThat(before).contains(sentinelPid);
+            assertThat(primaryPoolBackends()).isPositive();
+            // as the explain role, current_user names nobody's backends
+            HttpResponse<String> own = explain(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE usename = current_user AND pid <> pg_backend_pid()",
+                    true,
+                    null);
+            assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+            // the login role's backends: the explain role may not signal them
+            HttpResponse<String> login = explain(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            + " WHERE usename = session_user AND pid <> pg_backend_pid()",
+                    true,
+                    null);
+            assertProblem(login, 400);
+            assertThat(TestApp.json(login).path("sqlState").asString()).isEqualTo("42501");
+            // every backend of the service role is still there, the one held here included
+            assertThat(appBackends()).containsAll(before);
+            assertThat(primaryPoolBackends()).isPositive();
+            assertThat(ConsoleDatabase.rows(sentinel, "SELECT 1 AS one")).hasSize(1);
+        }
         assertThat(app.get("/api/v1/admin/database/checks", admin).statusCode()).isEqualTo(200);
         assertThat(explain("SELECT 1", true, null).statusCode()).isEqualTo(200);
     }
