@@ -292,23 +292,33 @@ class ExplainSandboxTests {
     }
 
     @Test
-    void whereSetConfigIsStillPublicAnalyzeIsRefusedAndPlainExplainWorks() {
+    void whereSetConfigIsStillPublicAnalyzeIsRefusedAndPlainExplainWorks() throws SQLException {
         // a database created later keeps PostgreSQL's default: set_config executable by PUBLIC
-        TestCluster.shared().freshDatabase("explain_sandbox_incomplete");
-        DataSource service = TestCluster.dataSource(TestCluster.shared()
-                .cluster()
-                .service(TestCluster.shared().cluster().primary())
-                .database("explain_sandbox_incomplete"));
-        ExplainQueries explain =
-                new ExplainQueries(new ExplainSandbox(service, 1, () -> {}), ConsoleProperties.defaults());
-        assertThatThrownBy(() -> explain.explain("SELECT 1", true, null))
-                .isInstanceOfSatisfying(
-                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(503))
-                .hasMessageContaining("set_config")
-                .hasMessageContaining("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config");
-        ExplainQueries.Explained plain = explain.explain("SELECT id FROM users WHERE tenant_id = 1", false, null);
-        assertThat(plain.role()).isEqualTo(ExplainSandbox.ROLE);
-        assertThat(plain.analyze()).isFalse();
+        String name = "explain_sandbox_incomplete";
+        var cluster = TestCluster.shared().cluster();
+        TestCluster.shared().freshDatabase(name);
+        try {
+            DataSource service =
+                    TestCluster.dataSource(cluster.service(cluster.primary()).database(name));
+            ExplainQueries explain =
+                    new ExplainQueries(new ExplainSandbox(service, 1, () -> {}), ConsoleProperties.defaults());
+            assertThatThrownBy(() -> explain.explain("SELECT 1", true, null))
+                    .isInstanceOfSatisfying(
+                            ApiException.class,
+                            e -> assertThat(e.status().value()).isEqualTo(503))
+                    .hasMessageContaining("set_config")
+                    .hasMessageContaining("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config");
+            ExplainQueries.Explained plain = explain.explain("SELECT id FROM users WHERE tenant_id = 1", false, null);
+            assertThat(plain.role()).isEqualTo(ExplainSandbox.ROLE);
+            assertThat(plain.analyze()).isFalse();
+        } finally {
+            DataSource postgres =
+                    TestCluster.dataSource(cluster.superuser(cluster.primary()).database("postgres"));
+            try (Connection c = postgres.getConnection();
+                    var drop = c.createStatement()) {
+                drop.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            }
+        }
     }
 
     @Test
