@@ -53,7 +53,7 @@ const PAGES = [
     intro: 'Vacuum, analyze, reindex and backup: the schedule and each task\'s last run. "Run now" starts a task at once.',
     sections: [{ title: 'Tasks', path: 'maintenance', toolbar: maintenanceButtons }] },
   { id: 'explain', title: 'EXPLAIN',
-    intro: 'Paste one SELECT to see how PostgreSQL would run it. Analyze also runs it (read-only, rolled back) and adds real times and rows.',
+    intro: 'Paste one SELECT to see how PostgreSQL would run it, as the role classbase_explain under row-level security. Analyze also runs it (read-only, rolled back) and adds real times and rows; a tenant id shows that tenant\'s rows, none without it.',
     render: explainBox },
 ];
 
@@ -423,16 +423,20 @@ function line(title, key, xs, ys) {
 function explainBox() {
   const sql = el('textarea', { id: 'explain-sql', rows: 6, spellcheck: 'false', placeholder: 'SELECT * FROM courses WHERE id = 1' });
   const analyze = el('input', { id: 'explain-analyze', type: 'checkbox' });
+  const tenant = el('input', { id: 'explain-tenant', type: 'number', min: '1', step: '1', placeholder: 'none' });
   const out = el('div', { id: 'explain-result', class: 'card' });
   const form = el('form', { class: 'explain card' }, sql,
     el('div', { class: 'row' },
       el('label', {}, analyze, ' Analyze: run the statement (read-only, rolled back) for real times'),
+      el('label', {}, 'Tenant id ', tenant),
       el('button', { type: 'submit' }, 'Explain')));
   form.addEventListener('submit', async event => {
     event.preventDefault();
     out.dataset.state = 'loading';
     out.replaceChildren(el('p', { class: 'muted' }, 'Explaining…'));
-    const res = await call('POST', `${ADMIN}explain`, { sql: sql.value, analyze: analyze.checked });
+    const body = { sql: sql.value, analyze: analyze.checked };
+    if (tenant.value) body.tenantId = Number(tenant.value);
+    const res = await call('POST', `${ADMIN}explain`, body);
     out.dataset.state = res.ok ? 'ok' : 'error';
     out.replaceChildren(res.ok ? plan(res.data) : problem(res));
   });
@@ -451,7 +455,8 @@ function plan(data) {
     if (root['Execution Time'] != null) lines.push(`Execution Time: ${root['Execution Time']} ms`);
   }
   const flags = [data.analyze ? 'analyzed (run for real, rolled back)' : 'estimated, not run',
-    data.genericPlan ? 'generic plan for $n placeholders' : null, data.timeoutMs ? `limit ${data.timeoutMs} ms` : null].filter(Boolean);
+    data.genericPlan ? 'generic plan for $n placeholders' : null, data.timeoutMs ? `limit ${data.timeoutMs} ms` : null,
+    data.role ? `as ${data.role}` : null, data.tenantId ? `tenant ${data.tenantId}` : 'no tenant bound (row-level security shows no rows)'].filter(Boolean);
   return el('div', {},
     el('p', { class: 'muted' }, flags.join(' · ')),
     lines.length ? el('pre', { class: 'plan' }, lines.join('\n')) : null,

@@ -38,6 +38,8 @@ public final class EmbeddedCluster implements AutoCloseable {
      * (a table owner would bypass the policies).
      */
     public static final String SERVICE_ROLE = "classbase_app";
+    /** The role the database console's EXPLAIN runs as, below the service role (migration V73). */
+    public static final String EXPLAIN_ROLE = "classbase_explain";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -331,6 +333,13 @@ public final class EmbeddedCluster implements AutoCloseable {
             createRole(s, "replicator", "REPLICATION LOGIN");
             createRole(s, OWNER_ROLE, "LOGIN");
             createRole(s, SERVICE_ROLE, "LOGIN NOINHERIT");
+            // the role the console's EXPLAIN switches to (V73 grants its reads): no login, member of nothing
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + EXPLAIN_ROLE + "'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE ROLE " + EXPLAIN_ROLE + " NOLOGIN NOINHERIT");
+                }
+            }
+            s.execute("GRANT " + EXPLAIN_ROLE + " TO " + SERVICE_ROLE);
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_ROLE);
@@ -353,6 +362,11 @@ public final class EmbeddedCluster implements AutoCloseable {
             // the weekly base backup by the server (ops/maintenance); a function's rights are per database
             s.execute("GRANT EXECUTE ON FUNCTION pg_backup_start(text, boolean), pg_backup_stop(boolean) TO "
                     + SERVICE_ROLE + ", " + OWNER_ROLE);
+            // a statement the console explains as the explain role cannot rebind app.tenant_id (row-level
+            // security, V6), its role or transaction_read_only; the roles that log in keep set_config
+            s.execute("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC");
+            s.execute("GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO " + SERVICE_ROLE + ", "
+                    + OWNER_ROLE);
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the classbase database: " + e.getMessage(), e);
         }

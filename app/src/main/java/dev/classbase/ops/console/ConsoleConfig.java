@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The console's connection source: two connections to the primary, its own, closed with the app. */
+/** The console's connection sources: each a small pool of the primary's, its own, closed with the app. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
 class ConsoleConfig {
@@ -21,5 +21,16 @@ class ConsoleConfig {
         // diagnostics are few and short; two so a slow EXPLAIN does not block the checks
         HikariDataSource pool = Pools.sidePool(database.primary(), "console-primary", "classbase-console", 2);
         return new ConsoleDatabase(pool, pool::close);
+    }
+
+    /**
+     * EXPLAIN's connections: a pool of its own, each connection evicted after one EXPLAIN, so
+     * whatever session state a statement left (a lock, a setting) leaves with it.
+     */
+    @Bean(destroyMethod = "close")
+    ExplainSandbox explainSandbox(DatabaseProperties database) {
+        HikariDataSource pool = Pools.sidePool(
+                database.primary(), "console-explain", "classbase-console-explain", ExplainSandbox.PERMITS);
+        return new ExplainSandbox(pool, ExplainSandbox.PERMITS, pool::close);
     }
 }

@@ -40,6 +40,10 @@ class ConsoleExplainTests {
             s.execute("INSERT INTO " + TABLE + " (note) VALUES ('a'), ('b')");
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + TABLE + " TO classbase_app");
             s.execute("GRANT USAGE, SELECT ON SEQUENCE " + TABLE + "_id_seq TO classbase_app");
+            // EXPLAIN runs as the explain role; here it may even write, so what refuses the writes
+            // below is the read-only transaction, not a missing privilege
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + TABLE + " TO " + ExplainSandbox.ROLE);
+            s.execute("GRANT USAGE, SELECT, UPDATE ON SEQUENCE " + TABLE + "_id_seq TO " + ExplainSandbox.ROLE);
             s.execute("CREATE OR REPLACE FUNCTION " + WRITER + "() RETURNS int LANGUAGE sql AS $$ INSERT INTO " + TABLE
                     + " (note) VALUES ('written') RETURNING id $$");
         }
@@ -179,9 +183,9 @@ class ConsoleExplainTests {
                 .cluster()
                 .service(TestCluster.shared().cluster().primary()));
         ExplainQueries explain = new ExplainQueries(
-                new ConsoleDatabase(service, () -> {}),
+                new ExplainSandbox(service, 1, () -> {}),
                 ConsoleProperties.defaults().withExplainTimeout(Duration.ofMillis(300)));
-        assertThatThrownBy(() -> explain.explain("SELECT pg_sleep(5)", true))
+        assertThatThrownBy(() -> explain.explain("SELECT pg_sleep(5)", true, null))
                 .isInstanceOf(ApiException.class)
                 .hasMessageContaining("300 ms")
                 .hasMessageContaining("classbase.console.explain-timeout");
