@@ -31,16 +31,20 @@ public final class RawHttp {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
-            out.write(head);
-            out.write("\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (body != null) {
-                out.write(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write(head);
+                out.write("\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
+                if (body != null) {
+                    out.write(("Content-Length: " + body.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                if (body != null) {
+                    out.write(body);
+                }
+                out.flush();
+            } catch (java.net.SocketException closed) {
+                // the server answered and closed before taking all of it (a rejected header or body)
             }
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (body != null) {
-                out.write(body);
-            }
-            out.flush();
             return parse(readAll(socket.getInputStream()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
