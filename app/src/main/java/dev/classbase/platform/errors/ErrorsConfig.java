@@ -24,9 +24,9 @@ class ErrorsConfig implements WebMvcConfigurer {
     static final int QUERY_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 15;
 
     @Bean
-    FilterRegistrationBean<QueryStringFilter> queryStringFilter(ProblemResponses problems) {
-        FilterRegistrationBean<QueryStringFilter> registration =
-                new FilterRegistrationBean<>(new QueryStringFilter(problems));
+    FilterRegistrationBean<MalformedRequestFilter> malformedRequestFilter(ProblemResponses problems) {
+        FilterRegistrationBean<MalformedRequestFilter> registration =
+                new FilterRegistrationBean<>(new MalformedRequestFilter(problems));
         registration.setOrder(QUERY_FILTER_ORDER);
         return registration;
     }

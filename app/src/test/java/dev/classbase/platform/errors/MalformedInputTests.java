@@ -110,6 +110,9 @@ class MalformedInputTests {
                         Map.of("Content-Type", "multipart/form-data; boundary=x"),
                         bytes("--x--\r\n")),
                 415);
+        for (String notAType : new String[] {"*/*", "application/*", "garbage", "a/b;c"}) {
+            problem(app.sendRaw("POST", "/api/v1/sessions", null, Map.of("Content-Type", notAType), bytes("{}")), 415);
+        }
         Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
         problem(app.sendRaw("POST", "/api/v1/sessions", null, form, bytes("email=a&password=x")), 415);
         // a form body is read as parameters first (Spring reads form posts that way): bad bytes are a 400

@@ -10,19 +10,25 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Checks the query string before anything reads a parameter: every name and value must be
- * percent-encoded UTF-8 (RFC 3986 section 2.5; HTML's application/x-www-form-urlencoded) and hold no
- * NUL, which PostgreSQL's text types cannot store. A bad one answers 400 naming the parameter;
- * without this check Tomcat's parser throws on the first parameter a controller asks for (a 500).
+ * Checks what Tomcat hands over unparsed, before anything reads it. The query string: every name and
+ * value must be percent-encoded UTF-8 (RFC 3986 section 2.5; HTML's
+ * application/x-www-form-urlencoded) and hold no NUL, which PostgreSQL's text types cannot store; a
+ * bad one answers 400 naming the parameter (without this check Tomcat's parser throws on the first
+ * parameter a controller asks for: a 500). The Content-Type: a media type with no wildcard (RFC 9110
+ * section 8.3), else 415; Spring's parser throws a plain IllegalArgumentException for {@code *}/{@code *}.
  */
-final class QueryStringFilter extends OncePerRequestFilter {
+final class MalformedRequestFilter extends OncePerRequestFilter {
     private final ProblemResponses problems;
 
-    QueryStringFilter(ProblemResponses problems) {
+    MalformedRequestFilter(ProblemResponses problems) {
         this.problems = problems;
     }
 
@@ -31,11 +37,34 @@ final class QueryStringFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String query = request.getQueryString();
         ApiException bad = query == null ? null : check(query);
+        if (bad == null) {
+            bad = contentType(request.getContentType());
+        }
         if (bad != null) {
             problems.write(request, response, bad, new HttpHeaders());
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** Null when the Content-Type is absent or a concrete media type. */
+    static ApiException contentType(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(header);
+            if (!type.isWildcardType() && !type.isWildcardSubtype()) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // InvalidMediaTypeException or the wildcard check: either way no media type
+        }
+        return new ApiException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                "Content-Type is not a media type; send application/json.",
+                Map.of("accepted", List.of(MediaType.APPLICATION_JSON_VALUE)));
     }
 
     /** The first bad parameter of a raw query string, or null when every one decodes. */
