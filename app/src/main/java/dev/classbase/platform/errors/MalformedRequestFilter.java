@@ -37,8 +37,8 @@ final class MalformedRequestFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String query = request.getQueryString();
         ApiException bad = query == null ? null : check(query);
-        if (bad == null) {
-            bad = contentType(request.getContentType());
+        if (bad == null && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            bad = contentType(request.getContentType()); // only a body's type matters
         }
         if (bad != null) {
             problems.write(request, response, bad, new HttpHeaders());
