@@ -127,16 +127,25 @@ function forget(why) {
   route();
 }
 
-/** One API call; never throws: {ok, status, data} with data parsed as JSON when it is JSON. */
+/**
+ * One API call; never throws: {ok, status, data} with data parsed as JSON when it is JSON. A GET
+ * answered 503 with Retry-After (the console's two connections busy) is tried again, a few times.
+ */
 async function call(method, path, body, bearer = token()) {
   const headers = {};
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
-  try {
-    response = await fetch(new URL(path, API), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch (e) {
-    return { ok: false, status: 0, data: { title: 'No answer', detail: `The server did not answer (${e.message}).` } };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(new URL(path, API), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      return { ok: false, status: 0, data: { title: 'No answer', detail: `The server did not answer (${e.message}).` } };
+    }
+    const header = response.headers.get('Retry-After');
+    const retryAfter = header === null ? NaN : Number(header);
+    if (method !== 'GET' || response.status !== 503 || !(retryAfter >= 0) || attempt >= 3) break;
+    await new Promise(resolve => setTimeout(resolve, Math.min(retryAfter, 5) * 1000));
   }
   const type = response.headers.get('Content-Type') ?? '';
   const data = type.includes('json') ? await response.json().catch(() => null) : await response.text();

@@ -3,6 +3,7 @@ package dev.classbase.data.pool;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,6 +94,12 @@ public final class Pools implements AutoCloseable {
      */
     public static HikariDataSource sidePool(
             DatabaseProperties.Server server, String poolName, String applicationName, int size) {
+        return sidePool(server, poolName, applicationName, size, Duration.ofSeconds(5));
+    }
+
+    /** As above; a caller waits at most {@code wait} for a connection (HikariCP's floor: 250 ms). */
+    public static HikariDataSource sidePool(
+            DatabaseProperties.Server server, String poolName, String applicationName, int size, Duration wait) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(poolName);
         config.setJdbcUrl(server.url());
@@ -100,7 +107,7 @@ public final class Pools implements AutoCloseable {
         config.setPassword(server.password());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(0);
-        config.setConnectionTimeout(5_000);
+        config.setConnectionTimeout(Math.max(250, wait.toMillis()));
         config.setInitializationFailTimeout(-1);
         config.addDataSourceProperty("ApplicationName", applicationName);
         config.addDataSourceProperty("connectTimeout", "5");

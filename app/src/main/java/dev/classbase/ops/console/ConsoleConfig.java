@@ -3,6 +3,7 @@ package dev.classbase.ops.console;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
 import dev.classbase.data.pool.Pools;
+import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,6 +12,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ConsoleProperties.class)
 class ConsoleConfig {
+    /**
+     * How long a console read waits for one of the two connections: a few short diagnostics, so a
+     * moment; past it the answer is 503 with Retry-After (the page retries) rather than a request
+     * parked for HikariCP's 30 s default while more pile up behind it.
+     */
+    static final Duration WAIT = Duration.ofMillis(500);
 
     /**
      * The pool lives inside the console's bean, not as a DataSource bean of its own: another
@@ -19,7 +26,7 @@ class ConsoleConfig {
     @Bean(destroyMethod = "close")
     ConsoleDatabase consoleDatabase(DatabaseProperties database) {
         // diagnostics are few and short; two so a slow EXPLAIN does not block the checks
-        HikariDataSource pool = Pools.sidePool(database.primary(), "console-primary", "classbase-console", 2);
+        HikariDataSource pool = Pools.sidePool(database.primary(), "console-primary", "classbase-console", 2, WAIT);
         return new ConsoleDatabase(pool, pool::close);
     }
 

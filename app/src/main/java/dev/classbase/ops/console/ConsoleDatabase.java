@@ -20,13 +20,17 @@ import org.slf4j.LoggerFactory;
  * blinds it), and PgHero's {@code with_transaction}: every diagnostic runs in a read-only
  * transaction with {@code SET LOCAL statement_timeout} and is rolled back. What the server lacks
  * (pg_stat_statements, the right to read other sessions) is detected once, said once and cached.
+ * Other topics' console reads (maintenance) go through it too, so none of them takes a connection
+ * from the pools the scheduled jobs run on. When both connections are busy a read waits briefly
+ * ({@link ConsoleConfig#WAIT}) and then fails as the pool's timeout, which the API answers 503 with
+ * {@code Retry-After}.
  */
-final class ConsoleDatabase implements AutoCloseable {
+public final class ConsoleDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleDatabase.class);
 
     /** One piece of work on a connection inside the bounded transaction. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
@@ -50,7 +54,7 @@ final class ConsoleDatabase implements AutoCloseable {
     }
 
     /** Runs the work read-only, bounded by the timeout, and rolls back whatever happened. */
-    <T> T readOnly(Duration timeout, Work<T> work) throws SQLException {
+    public <T> T readOnly(Duration timeout, Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

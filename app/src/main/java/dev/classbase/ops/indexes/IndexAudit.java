@@ -113,7 +113,13 @@ public final class IndexAudit {
     }
 
     public List<InvalidIndex> invalid() throws SQLException {
+        return bounded(this::invalid);
+    }
+
+    /** On the caller's connection, inside whatever transaction and time limit it has. */
+    public List<InvalidIndex> invalid(Connection c) throws SQLException {
         return query(
+                c,
                 IndexQueries.invalidIndexes(),
                 null,
                 rs -> new InvalidIndex(
@@ -136,8 +142,18 @@ public final class IndexAudit {
 
     public List<IndexBloat> bloat() throws SQLException {
         boolean exact = pgstattupleUsable();
+        return bounded(c -> bloat(c, exact));
+    }
+
+    /** On the caller's connection, inside whatever transaction and time limit it has. */
+    public List<IndexBloat> bloat(Connection c) throws SQLException {
+        return bloat(c, pgstattupleUsable(c));
+    }
+
+    private List<IndexBloat> bloat(Connection c, boolean exact) throws SQLException {
         String sql = exact ? IndexQueries.bloatFromPgstattuple() : IndexQueries.bloatEstimate();
         return query(
+                c,
                 sql,
                 thresholds.bloatMinBytes(),
                 rs -> new IndexBloat(
@@ -147,8 +163,13 @@ public final class IndexAudit {
     /** Asked once per audit object: installing the extension later takes a new one (or a restart). */
     public boolean pgstattupleUsable() throws SQLException {
         Boolean known = pgstattuple;
+        return known != null ? known : bounded(this::pgstattupleUsable);
+    }
+
+    private boolean pgstattupleUsable(Connection c) throws SQLException {
+        Boolean known = pgstattuple;
         if (known == null) {
-            known = query(IndexQueries.pgstattupleUsable(), null, rs -> rs.getBoolean(1))
+            known = query(c, IndexQueries.pgstattupleUsable(), null, rs -> rs.getBoolean(1))
                     .getFirst();
             pgstattuple = known;
         }
@@ -159,7 +180,16 @@ public final class IndexAudit {
         T map(ResultSet rs) throws SQLException;
     }
 
+    private interface Read<T> {
+        T on(Connection c) throws SQLException;
+    }
+
     private <T> List<T> query(String sql, Long bind, Row<T> row) throws SQLException {
+        return bounded(c -> query(c, sql, bind, row));
+    }
+
+    /** A read in its own read-only transaction with the audit's statement timeout, rolled back. */
+    private <T> T bounded(Read<T> read) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setReadOnly(true);
@@ -168,21 +198,25 @@ public final class IndexAudit {
                     timeout.setString(1, thresholds.statementTimeout().toMillis() + "ms");
                     timeout.execute();
                 }
-                List<T> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    if (bind != null) {
-                        ps.setLong(1, bind);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(row.map(rs));
-                        }
-                    }
-                }
-                return out;
+                return read.on(c);
             } finally {
                 c.rollback();
             }
         }
+    }
+
+    private static <T> List<T> query(Connection c, String sql, Long bind, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (bind != null) {
+                ps.setLong(1, bind);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -42,27 +42,31 @@ final class Backups {
     /** The method a backup would use now and why, or why none can be made ("none: ..."). */
     Plan plan() throws SQLException {
         try (Connection c = login.connect()) {
-            int serverMajor = Integer.parseInt(string(c, BackupQueries.serverMajor()));
-            List<String> seen = new ArrayList<>();
-            Optional<PgDumpBinary> dump = PgDumpBinary.find(properties.pgDump(), serverMajor, seen);
-            boolean readsAll = bool(c, BackupQueries.readsEveryRow());
-            if (dump.isPresent() && readsAll) {
-                return new Plan(
-                        dump.get(),
-                        false,
-                        dump.get().pgDump() + " is pg_dump " + dump.get().major() + ", the server " + serverMajor);
-            }
-            String noDump = dump.isEmpty()
-                    ? "no pg_dump of major " + serverMajor + " or newer"
-                            + (seen.isEmpty() ? "" : " (" + String.join("; ", seen) + ")")
-                    : c.getMetaData().getUserName()
-                            + " does not read every row (row-level security), which pg_dump needs";
-            String noBase = BaseBackup.unavailable(c);
-            if (noBase == null) {
-                return new Plan(null, true, noDump);
-            }
-            return new Plan(null, false, noDump + "; and no base backup: " + noBase);
+            return plan(c);
         }
+    }
+
+    /** As {@link #plan()}, on a connection of the same role (the console's read). */
+    Plan plan(Connection c) throws SQLException {
+        int serverMajor = Integer.parseInt(string(c, BackupQueries.serverMajor()));
+        List<String> seen = new ArrayList<>();
+        Optional<PgDumpBinary> dump = PgDumpBinary.find(properties.pgDump(), serverMajor, seen);
+        boolean readsAll = bool(c, BackupQueries.readsEveryRow());
+        if (dump.isPresent() && readsAll) {
+            return new Plan(
+                    dump.get(),
+                    false,
+                    dump.get().pgDump() + " is pg_dump " + dump.get().major() + ", the server " + serverMajor);
+        }
+        String noDump = dump.isEmpty()
+                ? "no pg_dump of major " + serverMajor + " or newer"
+                        + (seen.isEmpty() ? "" : " (" + String.join("; ", seen) + ")")
+                : c.getMetaData().getUserName() + " does not read every row (row-level security), which pg_dump needs";
+        String noBase = BaseBackup.unavailable(c);
+        if (noBase == null) {
+            return new Plan(null, true, noDump);
+        }
+        return new Plan(null, false, noDump + "; and no base backup: " + noBase);
     }
 
     record Plan(PgDumpBinary dump, boolean base, String why) {

@@ -40,18 +40,24 @@ final class Candidates {
     }
 
     List<Candidate> of(Task task) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return of(c, task);
+        }
+    }
+
+    /** On the caller's connection: a run's own, or the console's bounded read; never a second one. */
+    List<Candidate> of(Connection c, Task task) throws SQLException {
         return switch (task) {
-            case VACUUM -> vacuum();
-            case ANALYZE -> analyze();
-            case REINDEX -> reindex();
+            case VACUUM -> vacuum(c);
+            case ANALYZE -> analyze(c);
+            case REINDEX -> reindex(c);
             case BACKUP, ALL -> List.of();
         };
     }
 
-    List<Candidate> vacuum() throws SQLException {
+    private List<Candidate> vacuum(Connection c) throws SQLException {
         List<Candidate> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(MaintenanceQueries.vacuumCandidates())) {
+        try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.vacuumCandidates())) {
             ps.setLong(1, properties.vacuumThreshold());
             ps.setDouble(2, properties.vacuumScaleFactor());
             try (ResultSet rs = ps.executeQuery()) {
@@ -73,112 +79,107 @@ final class Candidates {
     }
 
     /** Partitioned parents first; a partition whose parent is analyzed in the same run is covered by it. */
-    List<Candidate> analyze() throws SQLException {
+    private List<Candidate> analyze(Connection c) throws SQLException {
         List<Candidate> out = new ArrayList<>();
         Set<String> parents = new HashSet<>();
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.partitionedParentCandidates())) {
-                ps.setLong(1, properties.analyzeThreshold());
-                ps.setDouble(2, properties.analyzeScaleFactor());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        OffsetDateTime last = rs.getObject(8, OffsetDateTime.class);
-                        OffsetDateTime leafAuto = rs.getObject(6, OffsetDateTime.class);
-                        String why = last == null
-                                ? "never analyzed"
-                                : rs.getLong(4)
-                                                > properties.analyzeThreshold()
-                                                        + properties.analyzeScaleFactor() * rs.getLong(3)
-                                        ? String.format(
-                                                "%,d rows of its %d partitions changed > %d + %s × %,d live",
-                                                rs.getLong(4),
-                                                rs.getLong(5),
-                                                properties.analyzeThreshold(),
-                                                properties.analyzeScaleFactor(),
-                                                rs.getLong(3))
-                                        : "a partition was auto-analyzed (" + when(leafAuto) + ") after it ("
-                                                + when(last) + ")";
-                        String reason = "partitioned table, which autovacuum never analyzes: " + why
-                                + "; analyzes its partitions too";
-                        Candidate candidate =
-                                candidate(c, Task.ANALYZE, rs, "partitioned table", reason, rs.getBoolean(9));
-                        if (candidate.runs()) {
-                            parents.add(rs.getString(7));
-                        }
-                        out.add(candidate);
+        try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.partitionedParentCandidates())) {
+            ps.setLong(1, properties.analyzeThreshold());
+            ps.setDouble(2, properties.analyzeScaleFactor());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    OffsetDateTime last = rs.getObject(8, OffsetDateTime.class);
+                    OffsetDateTime leafAuto = rs.getObject(6, OffsetDateTime.class);
+                    String why = last == null
+                            ? "never analyzed"
+                            : rs.getLong(4)
+                                            > properties.analyzeThreshold()
+                                                    + properties.analyzeScaleFactor() * rs.getLong(3)
+                                    ? String.format(
+                                            "%,d rows of its %d partitions changed > %d + %s × %,d live",
+                                            rs.getLong(4),
+                                            rs.getLong(5),
+                                            properties.analyzeThreshold(),
+                                            properties.analyzeScaleFactor(),
+                                            rs.getLong(3))
+                                    : "a partition was auto-analyzed (" + when(leafAuto) + ") after it (" + when(last)
+                                            + ")";
+                    String reason = "partitioned table, which autovacuum never analyzes: " + why
+                            + "; analyzes its partitions too";
+                    Candidate candidate = candidate(c, Task.ANALYZE, rs, "partitioned table", reason, rs.getBoolean(9));
+                    if (candidate.runs()) {
+                        parents.add(rs.getString(7));
                     }
+                    out.add(candidate);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.analyzeCandidates())) {
-                ps.setLong(1, properties.analyzeThreshold());
-                ps.setDouble(2, properties.analyzeScaleFactor());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String reason = String.format(
-                                "%,d rows changed since its last analyze > %d + %s × %,d live (autovacuum formula); "
-                                        + "last analyze %s",
-                                rs.getLong(4),
-                                properties.analyzeThreshold(),
-                                properties.analyzeScaleFactor(),
-                                rs.getLong(3),
-                                when(rs.getObject(5, OffsetDateTime.class)));
-                        String root = rs.getString(6);
-                        Candidate candidate = candidate(c, Task.ANALYZE, rs, kind(root), reason, rs.getBoolean(7));
-                        if (candidate.runs() && parents.contains(root)) {
-                            candidate = candidate.skipped("covered by the ANALYZE of " + root);
-                        }
-                        out.add(candidate);
+        }
+        try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.analyzeCandidates())) {
+            ps.setLong(1, properties.analyzeThreshold());
+            ps.setDouble(2, properties.analyzeScaleFactor());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String reason = String.format(
+                            "%,d rows changed since its last analyze > %d + %s × %,d live (autovacuum formula); "
+                                    + "last analyze %s",
+                            rs.getLong(4),
+                            properties.analyzeThreshold(),
+                            properties.analyzeScaleFactor(),
+                            rs.getLong(3),
+                            when(rs.getObject(5, OffsetDateTime.class)));
+                    String root = rs.getString(6);
+                    Candidate candidate = candidate(c, Task.ANALYZE, rs, kind(root), reason, rs.getBoolean(7));
+                    if (candidate.runs() && parents.contains(root)) {
+                        candidate = candidate.skipped("covered by the ANALYZE of " + root);
                     }
+                    out.add(candidate);
                 }
             }
         }
         return out;
     }
 
-    List<Candidate> reindex() throws SQLException {
+    private List<Candidate> reindex(Connection c) throws SQLException {
         List<Candidate> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        try (Connection c = dataSource.getConnection()) {
-            for (IndexAudit.InvalidIndex i : audit.invalid()) {
-                seen.add(i.schema() + "." + i.index());
-                Candidate candidate = new Candidate(
-                        Task.REINDEX,
-                        i.schema(),
-                        i.index(),
-                        "index on " + i.table(),
-                        "invalid (a CREATE INDEX CONCURRENTLY or REINDEX that broke off): the planner ignores it, "
-                                + "writes still maintain it",
-                        null);
-                if (REINDEX_LEFTOVER.matcher(i.index()).matches()) {
-                    candidate = candidate.skipped("a leftover of an interrupted REINDEX CONCURRENTLY: drop it "
-                            + "(DROP INDEX CONCURRENTLY), as the manual's REINDEX page advises");
-                }
-                out.add(mayReindex(c, candidate));
+        for (IndexAudit.InvalidIndex i : audit.invalid(c)) {
+            seen.add(i.schema() + "." + i.index());
+            Candidate candidate = new Candidate(
+                    Task.REINDEX,
+                    i.schema(),
+                    i.index(),
+                    "index on " + i.table(),
+                    "invalid (a CREATE INDEX CONCURRENTLY or REINDEX that broke off): the planner ignores it, "
+                            + "writes still maintain it",
+                    null);
+            if (REINDEX_LEFTOVER.matcher(i.index()).matches()) {
+                candidate = candidate.skipped("a leftover of an interrupted REINDEX CONCURRENTLY: drop it "
+                        + "(DROP INDEX CONCURRENTLY), as the manual's REINDEX page advises");
             }
-            for (IndexAudit.IndexBloat b : audit.bloat()) {
-                if (b.bytes() <= 0 || seen.contains(b.schema() + "." + b.index())) {
-                    continue;
-                }
-                long percent = Math.round(100.0 * b.bloatBytes() / b.bytes());
-                if (percent < properties.reindexBloatPercent()) {
-                    continue;
-                }
-                out.add(mayReindex(
-                        c,
-                        new Candidate(
-                                Task.REINDEX,
-                                b.schema(),
-                                b.index(),
-                                "index on " + b.table(),
-                                String.format(
-                                        "~%d%% bloat (%s of %s, %s) >= %d%%",
-                                        percent,
-                                        mb(b.bloatBytes()),
-                                        mb(b.bytes()),
-                                        b.exact() ? "pgstattuple" : "estimate",
-                                        properties.reindexBloatPercent()),
-                                null)));
+            out.add(mayReindex(c, candidate));
+        }
+        for (IndexAudit.IndexBloat b : audit.bloat(c)) {
+            if (b.bytes() <= 0 || seen.contains(b.schema() + "." + b.index())) {
+                continue;
             }
+            long percent = Math.round(100.0 * b.bloatBytes() / b.bytes());
+            if (percent < properties.reindexBloatPercent()) {
+                continue;
+            }
+            out.add(mayReindex(
+                    c,
+                    new Candidate(
+                            Task.REINDEX,
+                            b.schema(),
+                            b.index(),
+                            "index on " + b.table(),
+                            String.format(
+                                    "~%d%% bloat (%s of %s, %s) >= %d%%",
+                                    percent,
+                                    mb(b.bloatBytes()),
+                                    mb(b.bytes()),
+                                    b.exact() ? "pgstattuple" : "estimate",
+                                    properties.reindexBloatPercent()),
+                            null)));
         }
         return out;
     }

@@ -85,9 +85,20 @@ public final class Maintenance {
         return candidates.of(task);
     }
 
+    /** As {@link #candidates(Task)}, on the caller's connection (the console's bounded read). */
+    public List<Candidate> candidates(Connection c, Task task) throws SQLException {
+        return candidates.of(c, task);
+    }
+
     /** The backup method a run would use now, and why. */
     public String backupPlan() throws SQLException {
         Backups.Plan plan = backups.plan();
+        return plan.method() + ": " + plan.why();
+    }
+
+    /** As {@link #backupPlan()}, on a connection of the backup's role (the console's bounded read). */
+    public String backupPlan(Connection c) throws SQLException {
+        Backups.Plan plan = backups.plan(c);
         return plan.method() + ": " + plan.why();
     }
 
@@ -199,7 +210,7 @@ public final class Maintenance {
 
         private TaskRun statements(Task task, Progress progress, long started) throws SQLException {
             List<Item> items = new ArrayList<>();
-            for (Candidate candidate : candidates.of(task)) {
+            for (Candidate candidate : candidates.of(c, task)) {
                 progress.begin(candidate);
                 Item item = candidate.runs()
                         ? execute(candidate)
@@ -350,9 +361,15 @@ public final class Maintenance {
 
     /** Per task (vacuum, analyze, reindex, backup): its last run, if any, and its last success. */
     public List<Run> lastRuns() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return lastRuns(c);
+        }
+    }
+
+    /** As {@link #lastRuns()}, on the caller's connection. */
+    public List<Run> lastRuns(Connection c) throws SQLException {
         List<Run> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(MaintenanceQueries.lastRuns());
+        try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.lastRuns());
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(run(rs, rs.getObject(11, OffsetDateTime.class)));
@@ -361,11 +378,10 @@ public final class Maintenance {
         return out;
     }
 
-    /** The newest runs of any task, newest first. */
-    public List<Run> recentRuns(int limit) throws SQLException {
+    /** The newest runs of any task, newest first, on the caller's connection. */
+    public List<Run> recentRuns(Connection c, int limit) throws SQLException {
         List<Run> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(MaintenanceQueries.recentRuns())) {
+        try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.recentRuns())) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -1,6 +1,9 @@
 package dev.classbase.ops.maintenance;
 
+import dev.classbase.ops.console.ConsoleDatabase;
+import dev.classbase.ops.console.ConsoleProperties;
 import dev.classbase.platform.errors.ApiException;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +27,20 @@ class MaintenanceController {
     private final Maintenance maintenance;
     private final MaintenanceJob job;
     private final MaintenanceProperties properties;
+    private final ConsoleDatabase console;
+    private final ConsoleProperties consoleProperties;
 
-    MaintenanceController(Maintenance maintenance, MaintenanceJob job, MaintenanceProperties properties) {
+    MaintenanceController(
+            Maintenance maintenance,
+            MaintenanceJob job,
+            MaintenanceProperties properties,
+            ConsoleDatabase console,
+            ConsoleProperties consoleProperties) {
         this.maintenance = maintenance;
         this.job = job;
         this.properties = properties;
+        this.console = console;
+        this.consoleProperties = consoleProperties;
     }
 
     record CandidateView(String task, String target, String kind, String reason, boolean runs, String skip) {
@@ -57,14 +69,23 @@ class MaintenanceController {
             Map<String, List<CandidateView>> candidates,
             String backup) {}
 
+    /**
+     * One bounded read on the console's connection (read-only, statement timeout, rolled back), never
+     * on the analytics pool the scheduled jobs need: when the console's two connections are busy the
+     * answer is a quick 503 with Retry-After.
+     */
     @GetMapping("/api/v1/admin/database/maintenance")
     Overview overview() throws SQLException {
-        List<Maintenance.Run> last = maintenance.lastRuns();
+        return console.readOnly(consoleProperties.checkTimeout(), this::overview);
+    }
+
+    private Overview overview(Connection c) throws SQLException {
+        List<Maintenance.Run> last = maintenance.lastRuns(c);
         Map<String, List<CandidateView>> candidates = new LinkedHashMap<>();
         for (Task t : List.of(Task.VACUUM, Task.ANALYZE, Task.REINDEX)) {
             candidates.put(
                     t.label(),
-                    maintenance.candidates(t).stream().map(CandidateView::of).toList());
+                    maintenance.candidates(c, t).stream().map(CandidateView::of).toList());
         }
         return new Overview(
                 Task.labels(),
@@ -73,7 +94,7 @@ class MaintenanceController {
                         .findFirst()
                         .orElse(null),
                 last,
-                maintenance.recentRuns(RECENT),
+                maintenance.recentRuns(c, RECENT),
                 properties.schedulerEnabled(),
                 job.schedules(),
                 new Thresholds(
@@ -85,7 +106,7 @@ class MaintenanceController {
                         properties.reindexMinSize().toBytes(),
                         "PostgreSQL manual, The Autovacuum Daemon: threshold + scale factor × live tuples"),
                 candidates,
-                maintenance.backupPlan());
+                maintenance.backupPlan(c));
     }
 
     record Started(String task, List<String> runs, String status) {}

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -14,7 +15,8 @@ import org.springframework.http.ProblemDetail;
 /**
  * Turns an unexpected exception into the problem the client sees. Database trouble the client can
  * retry (pool exhausted, statement timeout, lost connection, serialization failure after the
- * retries) is a 503 with {@code Retry-After}; constraint violations say what was wrong; anything
+ * retries) is a 503 with {@code Retry-After}; constraint violations and data exceptions (SQLSTATE
+ * class 22: NUL in text, a number out of its column's range) are the client's 4xx; anything
  * else is a 500 with an error id, and its stack trace goes to the log only.
  */
 final class Failures {
@@ -38,6 +40,10 @@ final class Failures {
                     .increment();
             log.warn("no database connection available for {}: {}", path, exhausted.getMessage());
             return retryLater("The server is busy; try again in a moment.");
+        }
+        if (find(failure, InvalidParameterException.class) != null) {
+            // Tomcat could not parse the parameters (a form body's bytes, too many parameters)
+            return plain(HttpStatus.BAD_REQUEST, "Invalid request", "The request's parameters could not be read.");
         }
         String state = sqlState(failure);
         if (state != null) {
@@ -77,7 +83,16 @@ final class Failures {
             case "23502", "23514" -> { // not_null_violation, check_violation
                 return plain(HttpStatus.BAD_REQUEST, "Invalid request", "A value is missing or out of range.");
             }
+            case "22021", "22P05" -> { // character_not_in_repertoire, untranslatable_character: NUL in text or jsonb
+                return plain(
+                        HttpStatus.BAD_REQUEST,
+                        "Invalid request",
+                        "A text value holds a character the database cannot store (NUL, U+0000).");
+            }
             default -> {
+                if (state.startsWith("22")) { // data_exception: a value out of range or malformed for its column
+                    return plain(HttpStatus.BAD_REQUEST, "Invalid request", "A value is out of range or malformed.");
+                }
                 if (state.startsWith("08") || state.startsWith("57P")) { // connection lost, server shutting down
                     log.warn("database unavailable on {}: {}", path, failure.getMessage());
                     return retryLater("The database is unavailable; try again in a moment.");

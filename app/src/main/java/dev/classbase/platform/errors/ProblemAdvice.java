@@ -16,11 +16,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingPathVariableException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -132,7 +135,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             return problem(HttpStatus.BAD_REQUEST, "Invalid JSON", detail, props, path(request));
         }
         String message;
-        if (jackson instanceof UnrecognizedPropertyException) {
+        if (jackson.getOriginalMessage() != null && jackson.getOriginalMessage().endsWith(NulFreeStrings.MESSAGE)) {
+            message = NulFreeStrings.MESSAGE;
+        } else if (jackson instanceof UnrecognizedPropertyException) {
             message = "is not a known field";
         } else if (jackson instanceof InvalidNullException) {
             message = "must not be null";
@@ -149,7 +154,47 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
         String expected = e.getRequiredType() == null ? "a valid value" : describe(e.getRequiredType());
-        return badRequest(List.of(error(name, "expected " + expected + ", got '" + e.getValue() + "'")), path(request));
+        Object value = e.getValue();
+        if (value instanceof Object[] values) {
+            // several values for one parameter that takes one (the interceptor catches most of these first)
+            return badRequest(
+                    List.of(error(name, "is given " + values.length + " times; send it once")), path(request));
+        }
+        return badRequest(List.of(error(name, "expected " + expected + ", got '" + value + "'")), path(request));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> accepted = e.getSupportedMediaTypes().stream()
+                .map(MediaType::toString)
+                .distinct()
+                .toList();
+        String sent = e.getContentType() == null ? "none" : "'" + e.getContentType() + "'";
+        String detail = "Content-Type " + sent + " is not accepted here"
+                + (accepted.isEmpty() ? "." : "; send " + String.join(" or ", accepted) + ".");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail);
+        problem.setTitle("Unsupported media type");
+        problem.setInstance(URI.create(path(request)));
+        problem.setProperty("accepted", accepted);
+        HttpHeaders answer = new HttpHeaders();
+        if (!accepted.isEmpty()) {
+            answer.setAccept(e.getSupportedMediaTypes()); // RFC 9110 section 15.5.16
+        }
+        return ProblemResponses.entity(problem, answer);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            HttpMediaTypeNotAcceptableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> offered = e.getSupportedMediaTypes().stream()
+                .map(MediaType::toString)
+                .distinct()
+                .toList();
+        String detail = "The Accept header asks for nothing this resource can answer"
+                + (offered.isEmpty() ? "." : "; it answers " + String.join(" or ", offered) + ".");
+        // the problem is problem+json whatever Accept said (RFC 9110 section 15.5.7 allows it)
+        return problem(HttpStatus.NOT_ACCEPTABLE, "Not acceptable", detail, Map.of(), path(request));
     }
 
     @Override
@@ -198,8 +243,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
             Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-            problem.setInstance(URI.create(path(request)));
+        if (body instanceof ProblemDetail problem) {
+            if (problem.getInstance() == null) {
+                problem.setInstance(URI.create(path(request)));
+            }
+            // the content type set here, so no Accept header can turn the problem into an empty answer
+            return ProblemResponses.entity(problem, headers);
         }
         return super.handleExceptionInternal(e, body, headers, status, request);
     }

@@ -1,5 +1,6 @@
 package dev.classbase.platform.errors;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -29,6 +30,14 @@ class ProblemErrorController implements ErrorController {
         String path = uri != null ? uri.toString() : request.getRequestURI();
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null && failure == null && request.getDispatcherType() == DispatcherType.REQUEST) {
+            // asked for directly: there is no such resource, only the container's forward
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                    HttpStatus.NOT_FOUND, "No route " + request.getMethod() + " " + path + ".");
+            problem.setTitle("Not found");
+            problem.setInstance(URI.create(path));
+            return ProblemResponses.entity(problem, new HttpHeaders());
+        }
         HttpStatus status = code instanceof Integer i ? HttpStatus.resolve(i) : null;
         if (status == null) {
             status = HttpStatus.INTERNAL_SERVER_ERROR;

@@ -1,5 +1,6 @@
 package dev.classbase.platform.events;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -27,6 +28,11 @@ record EventBatch(@NotNull List<@NotNull @Valid Event> events) {
             @NotNull @JsonDeserialize(using = EventJson.Time.class)
             OffsetDateTime occurredAt,
 
+            // kept as text, but on the wire a JSON object (or null), which the document must say
+            @Schema(
+                    types = {"object", "null"},
+                    implementation = Object.class,
+                    description = "any JSON object")
             @JsonDeserialize(using = EventJson.Payload.class)
             String payload,
 

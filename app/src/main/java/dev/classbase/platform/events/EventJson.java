@@ -1,6 +1,7 @@
 package dev.classbase.platform.events;
 
 import dev.classbase.platform.UtcText;
+import dev.classbase.platform.errors.NulFreeStrings;
 import java.io.StringWriter;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -60,7 +61,11 @@ final class EventJson {
             try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), text)) {
                 g.copyCurrentStructure(p);
             }
-            return text.toString();
+            String json = text.toString();
+            if (NulFreeStrings.hasEscapedNul(json)) {
+                return (String) ctxt.handleWeirdStringValue(String.class, json, NulFreeStrings.MESSAGE);
+            }
+            return json;
         }
     }
 
