@@ -108,7 +108,7 @@ class CounterTriggersTests {
      * "table.column id: cached vs counted"; also checks that the list above is every counter.
      */
     private static List<String> offByIndependentCount(DataSource dataSource) {
-        assertThat(COUNTERS).hasSameSizeAs(CounterQueries.ALL);
+        assertThat(COUNTERS.length).as("counters").isEqualTo(CounterQueries.ALL.size());
         JdbcClient jdbc = JdbcClient.create(dataSource);
         List<String> off = new ArrayList<>();
         for (String[] c : COUNTERS) {
