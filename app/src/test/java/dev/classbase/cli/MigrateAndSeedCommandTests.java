@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * the rows they leave, counted here.
  */
 class MigrateAndSeedCommandTests {
-    private static final Pattern MIGRATED = Pattern.compile("schema at version (\\d+) \\((\\d+) migration\\(s\\) applied now\\)");
+    private static final Pattern MIGRATED =
+            Pattern.compile("schema at version (\\d+) \\((\\d+) migration\\(s\\) applied now\\)");
 
     @Test
     void migrateAppliesEveryScriptToAnEmptyDatabaseAndThenNothing() throws Exception {
@@ -64,11 +65,16 @@ class MigrateAndSeedCommandTests {
                 .isEqualTo(scripts);
         assertThat(queryLong(db, "select count(*) from flyway_schema_history where not success"))
                 .isZero();
-        assertThat(queryLong(db, "select max(version::int) from flyway_schema_history")).isEqualTo(newest);
-        assertThat(queryLong(db, "select count(*) from pg_tables where schemaname = 'public' and tablename in "
-                        + "('tenants', 'users', 'courses', 'enrollments', 'submissions', 'analytics_events')"))
+        assertThat(queryLong(db, "select max(version::int) from flyway_schema_history"))
+                .isEqualTo(newest);
+        assertThat(queryLong(
+                        db,
+                        "select count(*) from pg_tables where schemaname = 'public' and tablename in "
+                                + "('tenants', 'users', 'courses', 'enrollments', 'submissions', 'analytics_events')"))
                 .isEqualTo(6);
-        assertThat(queryLong(db, "select count(*) from tenants")).as("migrate seeds nothing").isZero();
+        assertThat(queryLong(db, "select count(*) from tenants"))
+                .as("migrate seeds nothing")
+                .isZero();
 
         Cli.Result again = Cli.run(env(cluster.primary(), "cli_migrate"), Duration.ofSeconds(180), "migrate");
         assertThat(again.exitCode()).as(again.output()).isZero();
@@ -88,12 +94,7 @@ class MigrateAndSeedCommandTests {
         }
 
         Cli.Result result = Cli.run(
-                env(cluster.primary(), "cli_seed_reset"),
-                Duration.ofMinutes(5),
-                "seed",
-                "--scale",
-                "demo",
-                "--reset");
+                env(cluster.primary(), "cli_seed_reset"), Duration.ofMinutes(5), "seed", "--scale", "demo", "--reset");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.stdout())
                 .contains("seeded scale demo (seed 42)")

@@ -76,8 +76,12 @@ class FailoverTests {
             pool.shutdown();
             assertThat(failures).as("failed reads").isEmpty();
             assertThat(reads.get()).isEqualTo(1200);
-            assertThat(readsAfterStop.get()).as("reads after the replica stopped").isEqualTo(200);
-            assertThat(portsAfterStop).as("servers that answered after the stop").doesNotContain(stoppedPort);
+            assertThat(readsAfterStop.get())
+                    .as("reads after the replica stopped")
+                    .isEqualTo(200);
+            assertThat(portsAfterStop)
+                    .as("servers that answered after the stop")
+                    .doesNotContain(stoppedPort);
             assertThat(app.bean(ReplicaMonitor.class).status("replica1").inRotation())
                     .isFalse();
 

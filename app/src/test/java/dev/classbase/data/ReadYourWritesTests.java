@@ -89,7 +89,9 @@ class ReadYourWritesTests {
         assertThat(sources.keySet()).as("the delayed replica served no read").noneMatch(k -> k.contains("replica2"));
         // reads with a token are not all sent to the primary: the caught-up replica served some
         assertThat(sources).as("read sources").containsKey("replica1");
-        assertThat(sources.keySet()).as("read sources").allMatch(k -> k.equals("replica1") || k.startsWith("primary ("));
+        assertThat(sources.keySet())
+                .as("read sources")
+                .allMatch(k -> k.equals("replica1") || k.startsWith("primary ("));
 
         setApplyDelay(null);
         Object back = Await.until(Duration.ofSeconds(30), () -> {
@@ -122,8 +124,8 @@ class ReadYourWritesTests {
         HttpResponse<String> read =
                 app.send("GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", token));
         assertThat(read.statusCode()).isEqualTo(200);
-        assertThat(read.headers().firstValue("Classbase-Read-Source")).hasValueSatisfying(source -> assertThat(source)
-                .isIn("replica1", "replica2"));
+        assertThat(read.headers().firstValue("Classbase-Read-Source"))
+                .hasValueSatisfying(source -> assertThat(source).isIn("replica1", "replica2"));
         assertThat(TestApp.json(read).path("where").path("inRecovery").asBoolean())
                 .as("answered by a server in recovery")
                 .isTrue();
@@ -156,7 +158,8 @@ class ReadYourWritesTests {
 
                 HttpResponse<String> written = app.send("POST", "/probe/rows", null, null, Map.of());
                 assertThat(written.statusCode()).isEqualTo(200);
-                String token = written.headers().firstValue("Classbase-Consistency").orElseThrow();
+                String token =
+                        written.headers().firstValue("Classbase-Consistency").orElseThrow();
                 Lsn required = Lsn.parse(token).orElseThrow();
                 long id = TestApp.json(written).path("id").asLong();
                 ReplicaMonitor.Status before = monitor.status(paused);
@@ -164,9 +167,12 @@ class ReadYourWritesTests {
                         app.send("GET", "/probe/rows/" + id, null, null, Map.of("Classbase-Consistency", token));
                 ReplicaMonitor.Status after = monitor.status(paused);
 
-                String source = read.headers().firstValue("Classbase-Read-Source").orElse("?");
+                String source =
+                        read.headers().firstValue("Classbase-Read-Source").orElse("?");
                 sources.merge(source, 1, Integer::sum);
-                assertThat(read.statusCode()).as("read with the token, from %s", source).isEqualTo(200);
+                assertThat(read.statusCode())
+                        .as("read with the token, from %s", source)
+                        .isEqualTo(200);
                 assertThat(source).isIn("primary (token-not-replayed)", other);
                 if (before.inRotation()
                         && after.inRotation()

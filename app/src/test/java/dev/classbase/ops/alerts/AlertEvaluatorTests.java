@@ -393,11 +393,15 @@ class AlertEvaluatorTests {
             Alert alert = firing(fired, Rule.ERROR_RATE);
             assertThat(alert).isNotNull();
             // the evaluation is back while the delivery has not even timed out once
-            assertThat(deliveryOf(alert.id())).as("delivery right after the evaluation").isNull();
+            assertThat(deliveryOf(alert.id()))
+                    .as("delivery right after the evaluation")
+                    .isNull();
             assertThat(Await.until(WAIT, () -> silent.connections() > 0 ? Boolean.TRUE : null))
                     .as("the webhook was called")
                     .isNotNull();
-            assertThat(deliveryOf(alert.id())).as("delivery while the first request hangs").isNull();
+            assertThat(deliveryOf(alert.id()))
+                    .as("delivery while the first request hangs")
+                    .isNull();
 
             String delivery = Await.until(WAIT, () -> deliveryOf(alert.id()));
             assertThat(delivery)

@@ -34,6 +34,7 @@ class ViewRefresherTests {
      * reach the database.
      */
     private static final ExecutorService ASYNC = Executors.newCachedThreadPool();
+
     private static DataSource primary;
     private static JdbcClient db;
 
@@ -104,7 +105,9 @@ class ViewRefresherTests {
                         .as("the reader's granted lock on the view")
                         .containsExactly("AccessShareLock");
                 assertThat(viewLocks(refreshPid, true)).contains("ExclusiveLock");
-                assertThat(ungrantedLocks(readerPid)).as("locks the reader waits on").isZero();
+                assertThat(ungrantedLocks(readerPid))
+                        .as("locks the reader waits on")
+                        .isZero();
                 reader.rollback();
             }
             assertThat(running).isNotDone();
@@ -117,7 +120,9 @@ class ViewRefresherTests {
             // it did not wait for the view's lock: the lock is still the running refresh's
             assertThat(running).isNotDone();
             assertThat(viewLockHolders(true)).containsExactly(refreshPid);
-            assertThat(viewLockHolders(false)).as("sessions waiting on the view's lock").isEmpty();
+            assertThat(viewLockHolders(false))
+                    .as("sessions waiting on the view's lock")
+                    .isEmpty();
 
             // one that asks to wait waits on the view's lock, not on the view: never two refreshes at once
             CompletableFuture<List<RefreshResult>> waiting =

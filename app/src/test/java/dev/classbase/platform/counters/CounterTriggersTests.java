@@ -66,7 +66,9 @@ class CounterTriggersTests {
                         .isZero());
         // and by a count written here, not the production drift check: every cached count equals
         // the children grouped by parent (none: zero)
-        assertThat(offByIndependentCount(owner)).as("parents whose counter is off").isEmpty();
+        assertThat(offByIndependentCount(owner))
+                .as("parents whose counter is off")
+                .isEmpty();
         // the writers did write: every counter has children behind it
         JdbcClient jdbc = JdbcClient.create(owner);
         for (CounterQueries.Counter counter : CounterQueries.ALL) {
@@ -119,9 +121,7 @@ class CounterTriggersTests {
                                        from %3$s group by tenant_id, %4$s) as k
                               on k.tenant_id = p.tenant_id and k.parent_id = p.id
                             where p.%2$s <> coalesce(k.n, 0)
-                            """.formatted((Object[]) c))
-                    .query(String.class)
-                    .list());
+                            """.formatted((Object[]) c)).query(String.class).list());
         }
         return off;
     }
