@@ -128,11 +128,14 @@ class ViewRefresherTests {
             CompletableFuture<List<RefreshResult>> waiting =
                     CompletableFuture.supplyAsync(() -> refresh(second, "daily_active_users", true), ASYNC);
             List<Integer> waiter = Await.until(Duration.ofSeconds(20), () -> {
+                if (waiting.isDone()) {
+                    return List.of(); // it ended without waiting: reported below
+                }
                 List<Integer> pids = viewLockHolders(false);
                 return pids.isEmpty() ? null : pids;
             });
             assertThat(waiter)
-                    .as("a session waiting on the view's lock: %s", locks())
+                    .as("a session waiting on the view's lock: %s; the waiting refresh: %s", locks(), outcome(waiting))
                     .hasSize(1);
             assertThat(waiter.getFirst()).isNotEqualTo(refreshPid);
             assertThat(viewLockHolders(true)).containsExactly(refreshPid);
@@ -236,6 +239,7 @@ class ViewRefresherTests {
                         where locktype = 'advisory' and classid = 1667397238
                           and objid = hashtext('mv_daily_active_users')::oid and objsubid = 2
                           and granted = ?
+                          and database = (select oid from pg_database where datname = current_database())
                         order by pid
                         """).param(granted).query(Integer.class).list();
     }
@@ -257,6 +261,17 @@ class ViewRefresherTests {
                         from pg_locks as l left join pg_stat_activity as a using (pid)
                         where l.database = (select oid from pg_database where datname = current_database())
                         """).query().listOfRows();
+    }
+
+    private static String outcome(CompletableFuture<List<RefreshResult>> refresh) {
+        if (!refresh.isDone()) {
+            return "still running";
+        }
+        try {
+            return "ended: " + refresh.join();
+        } catch (RuntimeException e) {
+            return "failed: " + e;
+        }
     }
 
     private static long ungrantedLocks(int pid) {
