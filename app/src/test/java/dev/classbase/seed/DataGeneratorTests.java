@@ -78,6 +78,32 @@ class DataGeneratorTests {
     }
 
     @Test
+    @Order(3)
+    void rowCountsByPlainCountsAreWhatTheScaleDeclares() throws SQLException {
+        // counted here, not by DatasetChecksum: a plain count(*) per table, then per tenant
+        Map<String, Long> declared = Scale.DEMO.tableSizes();
+        assertThat(declared).containsKeys("tenants", "users", "courses", "submissions", "analytics_events");
+        for (Map.Entry<String, Long> table : declared.entrySet()) {
+            assertThat(queryLong(first, "select count(*) from " + table.getKey()))
+                    .as(table.getKey())
+                    .isEqualTo(table.getValue());
+        }
+        for (String table : List.of("users", "courses", "enrollments", "submissions")) {
+            List<long[]> perTenant = new ArrayList<>();
+            try (Connection connection = first.getConnection();
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "select tenant_id, count(*) from " + table + " group by tenant_id order by tenant_id")) {
+                while (rows.next()) {
+                    perTenant.add(new long[] {rows.getLong(1), rows.getLong(2)});
+                }
+            }
+            assertThat(perTenant).as(table + ": every tenant has rows").hasSize((int) Scale.DEMO.tenants());
+            assertThat(perTenant.stream().mapToLong(r -> r[1]).sum()).as(table).isEqualTo(declared.get(table));
+        }
+    }
+
+    @Test
     @Order(4)
     void counterCachesEqualTheRealCounts() throws SQLException {
         String[][] counters = {
@@ -143,12 +169,18 @@ class DataGeneratorTests {
 
     @Test
     @Order(8)
-    void resetEmptiesEveryTable() {
+    void resetEmptiesEveryTable() throws SQLException {
         DataGenerator generator = new DataGenerator(second);
         generator.reset();
         assertThat(generator.isEmpty()).isTrue();
         assertThat(new DatasetChecksum().rowCounts(second))
                 .allSatisfy((table, rows) -> assertThat(rows).as(table).isZero());
+        // and by a plain count of every table the scale fills
+        for (String table : Scale.DEMO.tableSizes().keySet()) {
+            assertThat(queryLong(second, "select count(*) from " + table))
+                    .as(table)
+                    .isZero();
+        }
     }
 
     private static long queryLong(DataSource dataSource, String sql) throws SQLException {

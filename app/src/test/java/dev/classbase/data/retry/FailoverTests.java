@@ -16,10 +16,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -33,16 +37,30 @@ class FailoverTests {
                 TestApp app = startApp(cluster, Map.of())) {
             Probe.awaitReplicasInRotation(app, 2);
             Probe.Service probe = app.bean(Probe.Service.class);
+            int stoppedPort = cluster.replicas().get(0).port();
             AtomicInteger reads = new AtomicInteger();
+            AtomicInteger readsAfterStop = new AtomicInteger();
+            Set<Integer> portsAfterStop = ConcurrentHashMap.newKeySet();
+            CountDownLatch stopped = new CountDownLatch(1);
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> readers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 readers.add(pool.submit(() -> {
                     for (int i = 0; i < 300; i++) {
+                        // the last 50 reads of each reader run once the replica is down, however
+                        // quickly the first 250 went by: the stop always meets reads after it
+                        boolean afterStop = i >= 250;
+                        if (afterStop) {
+                            awaitQuietly(stopped);
+                        }
                         try {
                             probe.slowRead(0.002);
                             reads.incrementAndGet();
+                            if (afterStop) {
+                                readsAfterStop.incrementAndGet();
+                                portsAfterStop.add(probe.whereRead().port());
+                            }
                         } catch (RuntimeException e) {
                             failures.add(e);
                         }
@@ -50,18 +68,39 @@ class FailoverTests {
                 }));
             }
             Await.until(Duration.ofSeconds(30), () -> reads.get() > 200 ? Boolean.TRUE : null);
-            cluster.stopReplica(0);
+            try {
+                cluster.stopReplica(0);
+            } finally {
+                stopped.countDown();
+            }
             for (Future<?> reader : readers) {
                 reader.get();
             }
             pool.shutdown();
             assertThat(failures).as("failed reads").isEmpty();
             assertThat(reads.get()).isEqualTo(1200);
+            assertThat(readsAfterStop.get())
+                    .as("reads after the replica stopped")
+                    .isEqualTo(200);
+            assertThat(portsAfterStop)
+                    .as("servers that answered after the stop")
+                    .doesNotContain(stoppedPort);
             assertThat(app.bean(ReplicaMonitor.class).status("replica1").inRotation())
                     .isFalse();
 
             cluster.startReplica(0);
             Probe.awaitReplicasInRotation(app, 2);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the replica was not stopped within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

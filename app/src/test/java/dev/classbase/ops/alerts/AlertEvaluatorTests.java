@@ -344,7 +344,7 @@ class AlertEvaluatorTests {
     }
 
     @Test
-    void aWebhookThatNeverAnswersIsGivenUpBoundedAndTheEvaluationDoesNotWait() throws Exception {
+    void aWebhookThatKeepsFailingIsGivenUpAfterItsAttempts() throws Exception {
         TestClock clock = new TestClock(Instant.parse("2026-11-30T14:00:00Z"));
         MeterRegistry registry = new SimpleMeterRegistry();
         Timer failed =
@@ -370,6 +370,76 @@ class AlertEvaluatorTests {
                 s.execute("DELETE FROM alerts WHERE rule = 'error_rate'");
             }
         }
+    }
+
+    /**
+     * A receiver that accepts the connection and never answers: each attempt ends by the webhook
+     * timeout (HttpClient's request timeout), the delivery is given up after its attempts, and the
+     * evaluation returned before any of that, with the first request still held open.
+     */
+    @Test
+    void aWebhookThatNeverAnswersIsGivenUpBoundedAndTheEvaluationDoesNotWait() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-11-30T15:00:00Z"));
+        MeterRegistry registry = new SimpleMeterRegistry();
+        Timer failed =
+                Timer.builder("http.server.requests").tag("status", "500").register(registry);
+        try (SilentWebhook silent = new SilentWebhook();
+                Setup setup = evaluator(withWebhook(fast(3), silent.url(), Duration.ofSeconds(2)), registry, clock)) {
+            setup.evaluator().evaluate();
+            for (int i = 0; i < 40; i++) {
+                failed.record(Duration.ofMillis(1));
+            }
+            Evaluation fired = setup.evaluator().evaluate();
+            Alert alert = firing(fired, Rule.ERROR_RATE);
+            assertThat(alert).isNotNull();
+            // the evaluation is back while the delivery has not even timed out once
+            assertThat(deliveryOf(alert.id()))
+                    .as("delivery right after the evaluation")
+                    .isNull();
+            assertThat(Await.until(WAIT, () -> silent.connections() > 0 ? Boolean.TRUE : null))
+                    .as("the webhook was called")
+                    .isNotNull();
+            assertThat(deliveryOf(alert.id()))
+                    .as("delivery while the first request hangs")
+                    .isNull();
+
+            String delivery = Await.until(WAIT, () -> deliveryOf(alert.id()));
+            assertThat(delivery)
+                    .as("the timeout path")
+                    .contains("not delivered after 3 attempts", "HttpTimeoutException")
+                    .doesNotContain("HTTP ");
+            assertThat(silent.connections()).as("one connection per attempt").isEqualTo(3);
+        } finally {
+            try (Connection c = owner.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("DELETE FROM alerts WHERE rule = 'error_rate'");
+            }
+        }
+    }
+
+    /** The same settings with another webhook and request timeout. */
+    private static AlertProperties withWebhook(AlertProperties p, java.net.URI url, Duration timeout) {
+        return new AlertProperties(
+                p.schedulerEnabled(),
+                p.interval(),
+                p.cooldown(),
+                p.repeatInterval(),
+                p.retention(),
+                p.slowQueryWarning(),
+                p.slowQueryCritical(),
+                p.slowQueryIgnoreApplications(),
+                p.connectionsPercent(),
+                p.errorRatePercent(),
+                p.errorRateWindow(),
+                p.errorRateMinRequests(),
+                p.cacheHitPercent(),
+                p.replicationLag(),
+                p.diskPercent(),
+                p.checkTimeout(),
+                url,
+                timeout,
+                p.webhookAttempts(),
+                p.webhookBackoff());
     }
 
     @Test

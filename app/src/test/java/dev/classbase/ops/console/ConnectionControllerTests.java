@@ -74,6 +74,9 @@ class ConnectionControllerTests {
             assertThat(live).as(body.toString()).isNotNull();
             assertThat(live.path("query").asString()).contains(marker);
             assertThat(live.path("wait_event").asString()).isEqualTo("PgSleep");
+            assertThat(live.path("duration_ms").isIntegralNumber())
+                    .as(live.toString())
+                    .isTrue();
             assertThat(live.path("duration_ms").asLong()).isGreaterThanOrEqualTo(0);
             assertThat(live.path("own").asBoolean()).isFalse();
         } finally {

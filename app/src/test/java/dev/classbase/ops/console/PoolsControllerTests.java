@@ -46,6 +46,9 @@ class PoolsControllerTests {
                         .isEqualTo(
                                 pool.path("active").asInt() + pool.path("idle").asInt())
                         .isLessThanOrEqualTo(pool.path("max").asInt());
+                assertThat(pool.path("waiting").isIntegralNumber())
+                        .as(pool.toString())
+                        .isTrue();
                 assertThat(pool.path("waiting").asInt()).isGreaterThanOrEqualTo(0);
                 // the app's pools register HikariCP's Micrometer metrics
                 assertThat(pool.path("timeouts").isNumber()).as(pool.toString()).isTrue();

@@ -53,9 +53,14 @@ class ReplicationControllerTests {
         for (JsonNode s : standbys) {
             assertThat(s.path("state").asString()).isEqualTo("streaming");
             assertThat(s.path("lag_bytes").isNumber()).as(s.toString()).isTrue();
+            assertThat(s.path("lag_bytes").isIntegralNumber()).as(s.toString()).isTrue();
             assertThat(s.path("lag_bytes").asLong()).isGreaterThanOrEqualTo(0);
             assertThat(s.path("replay_lsn").asString()).matches("[0-9A-F]+/[0-9A-F]+");
+            assertThat(s.path("send_lag_bytes").isIntegralNumber())
+                    .as(s.toString())
+                    .isTrue();
             assertThat(s.path("send_lag_bytes").asLong()).isGreaterThanOrEqualTo(0);
+            assertThat(s.path("lag_seconds").isNumber()).as(s.toString()).isTrue();
             assertThat(s.path("lag_seconds").asDouble()).isGreaterThanOrEqualTo(0);
             assertThat(s.path("monitor").path("name").asString())
                     .isEqualTo(s.path("name").asString());
@@ -67,6 +72,9 @@ class ReplicationControllerTests {
             if (slot.path("active").asBoolean()) {
                 active++;
                 assertThat(slot.path("slot_type").asString()).isEqualTo("physical");
+                assertThat(slot.path("retained_bytes").isIntegralNumber())
+                        .as(slot.toString())
+                        .isTrue();
                 assertThat(slot.path("retained_bytes").asLong()).isGreaterThanOrEqualTo(0);
             }
         }

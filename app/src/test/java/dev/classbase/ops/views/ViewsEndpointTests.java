@@ -49,7 +49,13 @@ class ViewsEndpointTests {
         assertThat(content.get("intervalSeconds").asLong()).isEqualTo(3600);
         assertThat(content.get("lastOutcome").asString()).isEqualTo("refreshed");
         assertThat(content.get("lastRefresh").isNull()).isFalse();
+        assertThat(content.path("lastDurationMs").isIntegralNumber())
+                .as(content.toString())
+                .isTrue();
         assertThat(content.get("lastDurationMs").asLong()).isNotNegative();
+        assertThat(content.path("stalenessSeconds").isIntegralNumber())
+                .as(content.toString())
+                .isTrue();
         assertThat(content.get("stalenessSeconds").asLong()).isNotNegative();
         assertThat(content.get("stale").asBoolean()).isFalse();
         assertThat(content.get("asOf").asString())

@@ -3,6 +3,7 @@ package dev.classbase.platform.atrisk;
 import static dev.classbase.platform.atrisk.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.testsupport.TestApp;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,9 @@ class AtRiskControllerTests {
         HttpResponse<String> response = app.get("/api/v1/courses/" + cohort.courseId() + "/at-risk", teacher);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        System.out.println("at-risk over HTTP: "
-                + response.headers().firstValue("Classbase-Query-Count").orElse("?") + " statements");
+        assertThat(response.headers().firstValue("Classbase-Query-Count"))
+                .as("the statements of the request: the service's budget, nothing around it")
+                .hasValue(Integer.toString(Budgets.SIGNED_IN + Budgets.READ + 1));
         JsonNode report = TestApp.json(response);
         assertThat(report.path("enrolled").asInt()).isEqualTo(4);
         assertThat(report.path("criteria").path("inactiveDays").asInt()).isEqualTo(14);

@@ -64,6 +64,11 @@ class CounterTriggersTests {
                 .allSatisfy(d -> assertThat(d.drifted())
                         .as("%s: %d parents off by %d in all", d.counter().name(), d.drifted(), d.offBy())
                         .isZero());
+        // and by a count written here, not the production drift check: every cached count equals
+        // the children grouped by parent (none: zero)
+        assertThat(offByIndependentCount(owner))
+                .as("parents whose counter is off")
+                .isEmpty();
         // the writers did write: every counter has children behind it
         JdbcClient jdbc = JdbcClient.create(owner);
         for (CounterQueries.Counter counter : CounterQueries.ALL) {
@@ -83,6 +88,42 @@ class CounterTriggersTests {
         TestApp.shared(); // seeds the demo district with the triggers in place
         assertThat(new CounterDrift(TestCluster.shared().primaryDataSource()).check())
                 .allSatisfy(d -> assertThat(d.exact()).as(d.counter().name()).isTrue());
+        assertThat(offByIndependentCount(TestCluster.shared().primaryDataSource()))
+                .as("parents whose counter is off")
+                .isEmpty();
+    }
+
+    /** The eight counter caches: parent, cached column, child table, the child's parent key. */
+    private static final String[][] COUNTERS = {
+        {"courses", "enrollments_count", "enrollments", "course_id"},
+        {"courses", "assignments_count", "assignments", "course_id"},
+        {"assignments", "submissions_count", "submissions", "assignment_id"},
+        {"quizzes", "quiz_attempts_count", "quiz_attempts", "quiz_id"},
+        {"discussions", "discussion_posts_count", "discussion_posts", "discussion_id"},
+        {"portfolios", "portfolio_entries_count", "portfolio_entries", "portfolio_id"},
+        {"question_banks", "questions_count", "questions", "question_bank_id"},
+        {"unit_plans", "unit_versions_count", "unit_versions", "unit_plan_id"},
+    };
+
+    /**
+     * Every parent whose cached count differs from {@code count(*) ... GROUP BY} its children, as
+     * "table.column id: cached vs counted"; also checks that the list above is every counter.
+     */
+    private static List<String> offByIndependentCount(DataSource dataSource) {
+        assertThat(COUNTERS.length).as("counters").isEqualTo(CounterQueries.ALL.size());
+        JdbcClient jdbc = JdbcClient.create(dataSource);
+        List<String> off = new ArrayList<>();
+        for (String[] c : COUNTERS) {
+            off.addAll(jdbc.sql("""
+                            select '%1$s.%2$s ' || p.id || ': ' || p.%2$s || ' vs ' || coalesce(k.n, 0)
+                            from %1$s as p
+                            left join (select tenant_id, %4$s as parent_id, count(*) as n
+                                       from %3$s group by tenant_id, %4$s) as k
+                              on k.tenant_id = p.tenant_id and k.parent_id = p.id
+                            where p.%2$s <> coalesce(k.n, 0)
+                            """.formatted((Object[]) c)).query(String.class).list());
+        }
+        return off;
     }
 
     private static void write(int writer, AtomicInteger deadlocks, AtomicInteger committed) throws SQLException {

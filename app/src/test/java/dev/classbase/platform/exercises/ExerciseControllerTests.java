@@ -3,6 +3,7 @@ package dev.classbase.platform.exercises;
 import static dev.classbase.platform.atrisk.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.testsupport.TestApp;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -33,8 +34,9 @@ class ExerciseControllerTests {
         assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
         assertThat(TestApp.json(again).path("userExerciseId").asLong())
                 .isEqualTo(TestApp.json(first).path("userExerciseId").asLong());
-        System.out.println("exercises over HTTP: next " + count(next) + ", complete " + count(first)
-                + ", complete again " + count(again) + " statements");
+        assertThat(count(next)).isEqualTo(Budgets.SIGNED_IN + ExerciseServiceTests.NEXT);
+        assertThat(count(first)).isEqualTo(Budgets.SIGNED_IN + ExerciseServiceTests.COMPLETE);
+        assertThat(count(again)).isEqualTo(Budgets.SIGNED_IN + ExerciseServiceTests.COMPLETE);
 
         // read your writes: the completion's WAL position goes back with the next reads
         Map<String, String> after = Map.of(
@@ -43,7 +45,7 @@ class ExerciseControllerTests {
         HttpResponse<String> streak =
                 app.send("GET", "/api/v1/users/" + room.studentIds().get(3) + "/streak", student, null, after);
         assertThat(streak.statusCode()).as(streak.body()).isEqualTo(200);
-        System.out.println("streak over HTTP: " + count(streak) + " statements");
+        assertThat(count(streak)).isEqualTo(Budgets.SIGNED_IN + ExerciseServiceTests.STREAK);
         assertThat(TestApp.json(streak).path("current").asInt()).isEqualTo(1);
         assertThat(TestApp.json(app.send(
                                 "GET",
@@ -97,7 +99,9 @@ class ExerciseControllerTests {
         assertThat(done.statusCode()).as(done.body()).isEqualTo(201);
     }
 
-    private static String count(HttpResponse<String> response) {
-        return response.headers().firstValue("Classbase-Query-Count").orElse("?");
+    private static int count(HttpResponse<String> response) {
+        return Integer.parseInt(response.headers()
+                .firstValue("Classbase-Query-Count")
+                .orElseThrow(() -> new AssertionError("no Classbase-Query-Count: " + response.headers())));
     }
 }

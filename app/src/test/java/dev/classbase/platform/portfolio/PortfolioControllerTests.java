@@ -3,6 +3,7 @@ package dev.classbase.platform.portfolio;
 import static dev.classbase.platform.atrisk.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.testsupport.TestApp;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,17 @@ class PortfolioControllerTests {
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         // written as the rows arrive: chunked, no length known up front
         assertThat(response.headers().firstValue("Content-Length")).isEmpty();
-        String count = response.headers().firstValue("Classbase-Query-Count").orElse("?");
-        System.out.println("portfolio export (40 entries) over HTTP: " + count + " statements");
+        // the export's own statements, however many entries: the budget of PortfolioServiceTests
+        assertThat(statements(response)).isEqualTo(Budgets.SIGNED_IN + PortfolioServiceTests.EXPORT);
         JsonNode doc = TestApp.json(response);
         assertThat(doc.path("entries").size()).isEqualTo(40);
         assertThat(doc.path("entries").get(39).path("comments").size()).isEqualTo(2);
+    }
+
+    static int statements(HttpResponse<String> response) {
+        return Integer.parseInt(response.headers()
+                .firstValue("Classbase-Query-Count")
+                .orElseThrow(() -> new AssertionError("no Classbase-Query-Count: " + response.headers())));
     }
 
     @Test

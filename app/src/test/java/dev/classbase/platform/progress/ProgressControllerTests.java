@@ -4,6 +4,7 @@ import static dev.classbase.platform.atrisk.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.classbase.platform.atrisk.Cohort;
+import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.testsupport.TestApp;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,9 @@ class ProgressControllerTests {
 
         HttpResponse<String> own = app.get(path, student);
         assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
-        System.out.println("progress over HTTP: "
-                + own.headers().firstValue("Classbase-Query-Count").orElse("?") + " statements");
+        assertThat(own.headers().firstValue("Classbase-Query-Count"))
+                .as("the statements of the request: the service's budget, nothing around it")
+                .hasValue(Integer.toString(Budgets.SIGNED_IN + ProgressServiceTests.PROGRESS));
         JsonNode progress = TestApp.json(own);
         assertThat(progress.path("userId").asLong()).isEqualTo(mine.studentIds().get(0));
         assertThat(progress.path("lessons").asInt()).isEqualTo(Cohort.LESSONS);
