@@ -19,7 +19,7 @@ class AlertsEndpointTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
     }
 
     @Test

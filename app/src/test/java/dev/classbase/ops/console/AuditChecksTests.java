@@ -30,7 +30,7 @@ class AuditChecksTests {
     @BeforeAll
     static void plant() throws SQLException {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
         try (Connection c = owner.getConnection();
                 Statement s = c.createStatement()) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.errors.ApiException;
+import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
@@ -41,7 +43,7 @@ class ConnectionControllerTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         student = app.signIn("student1@northwood.demo");
         EmbeddedCluster cluster = TestCluster.shared().cluster();
         // the app's own role: the one whose backends the service role may signal without pg_signal_backend
@@ -120,7 +122,7 @@ class ConnectionControllerTests {
         }
         assertThat(cancelRow).as(audit.toString()).isNotNull();
         assertThat(cancelRow.path("outcome").asString()).isEqualTo("signalled");
-        assertThat(cancelRow.path("actor_email").asString()).isEqualTo("admin@northwood.demo");
+        assertThat(cancelRow.path("actor_email").asString()).isEqualTo(DemoAccounts.OPERATOR);
         assertThat(cancelRow.path("query").asString()).contains(marker);
         assertThat(cancelRow.path("target_user").asString()).isEqualTo("classbase_app");
         assertThat(terminateRow).isNotNull();
@@ -173,7 +175,7 @@ class ConnectionControllerTests {
                     ConsoleProperties.defaults(),
                     new ConnectionProperties(false, 1000),
                     service);
-            Caller caller = new Caller(1, 1, null, "admin@northwood.demo");
+            Caller caller = new Caller(Caller.NO_TENANT, 1, Role.OPERATOR, DemoAccounts.OPERATOR);
             assertThatThrownBy(() -> off.act("terminate", Integer.toString(sleeper.pid()), caller))
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN))
@@ -195,15 +197,24 @@ class ConnectionControllerTests {
                 .isEqualTo(400);
         assertThat(app.get("/api/v1/admin/database/connections?limit=0", admin).statusCode())
                 .isEqualTo(400);
+        // the connections and their audit are the whole server's (every tenant's actors): a school's
+        // admin is refused like a student
+        String tenantAdmin = app.signIn("admin@northwood.demo");
         for (String path :
                 new String[] {"/api/v1/admin/database/connections", "/api/v1/admin/database/connections/audit"}) {
             assertThat(app.get(path, null).statusCode()).as(path).isEqualTo(401);
             assertThat(app.get(path, student).statusCode()).as(path).isEqualTo(403);
+            HttpResponse<String> refused = app.get(path, tenantAdmin);
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(refused.body()).doesNotContain("actor_email");
         }
         for (String action : new String[] {"cancel", "terminate"}) {
             String path = "/api/v1/admin/database/connections/1/" + action;
             assertThat(app.post(path, null, null).statusCode()).as(path).isEqualTo(401);
             assertThat(app.post(path, student, null).statusCode()).as(path).isEqualTo(403);
+            assertThat(app.post(path, tenantAdmin, null).statusCode()).as(path).isEqualTo(403);
         }
     }
 

@@ -37,7 +37,7 @@ class ConsoleAccessTests {
 
     @Test
     void adminsGetThrough() {
-        String token = app.signIn("admin@northwood.demo");
+        String token = app.signInOperator();
         for (String path : GETS) {
             assertThat(app.get(path, token).statusCode()).as(path).isEqualTo(200);
         }

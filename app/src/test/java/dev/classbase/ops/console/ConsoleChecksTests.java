@@ -25,7 +25,7 @@ class ConsoleChecksTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
     }
 
     private static JsonNode check(String name) {

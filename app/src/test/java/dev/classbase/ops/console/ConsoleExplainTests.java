@@ -31,7 +31,7 @@ class ConsoleExplainTests {
     @BeforeAll
     static void start() throws SQLException {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
         try (Connection c = owner.getConnection();
                 Statement s = c.createStatement()) {

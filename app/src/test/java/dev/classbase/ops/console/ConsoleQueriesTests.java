@@ -16,7 +16,7 @@ class ConsoleQueriesTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         app.get("/api/v1/courses", admin); // some traffic of the service role
     }
 

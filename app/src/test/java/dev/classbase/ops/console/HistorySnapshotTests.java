@@ -37,7 +37,7 @@ class HistorySnapshotTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         student = app.signIn("student1@northwood.demo");
         owner = TestCluster.shared().primaryDataSource();
         superuser = TestCluster.shared().superuserDataSource();

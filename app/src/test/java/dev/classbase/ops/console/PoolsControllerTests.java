@@ -27,7 +27,7 @@ class PoolsControllerTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
     }
 
     @Test

@@ -31,7 +31,7 @@ class ReplicationControllerTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
     }
 
     @Test

@@ -25,7 +25,7 @@ class SpaceHistoryJobTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        admin = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
     }
 

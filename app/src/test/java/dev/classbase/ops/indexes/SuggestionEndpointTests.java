@@ -24,7 +24,7 @@ class SuggestionEndpointTests {
                     .as(path)
                     .isEqualTo(403);
         }
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         assertThat(body.get("statementsAvailable").asBoolean()).as(ok.body()).isTrue();
@@ -43,7 +43,7 @@ class SuggestionEndpointTests {
     @Test
     void badBoundsAreRefusedByName() {
         TestApp app = TestApp.shared();
-        String admin = app.signIn("admin@northwood.demo");
+        String admin = app.signInOperator();
         HttpResponse<String> cut = app.get(PATH + "?minCut=150", admin);
         assertThat(cut.statusCode()).isEqualTo(400);
         assertThat(TestApp.json(cut).get("field").asString()).isEqualTo("minCut");
@@ -55,8 +55,7 @@ class SuggestionEndpointTests {
     @Test
     void theMigrationIsAFlywayScript() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> r =
-                app.get(PATH + "/migration?includeUnvalidated=true", app.signIn("admin@northwood.demo"));
+        HttpResponse<String> r = app.get(PATH + "/migration?includeUnvalidated=true", app.signInOperator());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         String file = r.headers().firstValue("Content-Disposition").orElse("");

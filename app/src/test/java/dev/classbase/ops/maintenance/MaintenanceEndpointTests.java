@@ -31,7 +31,7 @@ class MaintenanceEndpointTests {
     @Test
     void overviewListsTasksScheduleLastRunsAndCandidates() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         assertThat(body.get("tasks").toString()).isEqualTo("[\"vacuum\",\"analyze\",\"reindex\",\"backup\",\"all\"]");
@@ -49,7 +49,7 @@ class MaintenanceEndpointTests {
     @Test
     void anUnknownTaskIs400ListingTheValidOnes() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> r = app.post(PATH + "/defrag", app.signIn("admin@northwood.demo"), "");
+        HttpResponse<String> r = app.post(PATH + "/defrag", app.signInOperator(), "");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("task").contains("vacuum, analyze, reindex, backup, all");
     }
@@ -57,7 +57,7 @@ class MaintenanceEndpointTests {
     @Test
     void aRunWhileAnotherHoldsTheLockIs409ThenARunSucceedsAsTheServiceRole() throws Exception {
         TestApp app = TestApp.shared();
-        String admin = app.signIn("admin@northwood.demo");
+        String admin = app.signInOperator();
         try (Connection c = TestCluster.shared().primaryDataSource().getConnection();
                 PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(?, 0)")) {
             lock.setInt(1, MaintenanceQueries.RUNNER_LOCK_CLASS);
@@ -112,7 +112,7 @@ class MaintenanceEndpointTests {
         assertThat(analyze.get("outcome").asString()).as(analyze.toString()).isEqualTo("succeeded");
 
         String metrics = Await.until(Duration.ofSeconds(30), () -> {
-            String text = app.get("/actuator/prometheus", null).body();
+            String text = app.get("/actuator/prometheus", admin).body();
             return text.contains("classbase_maintenance_last_success_seconds{task=\"analyze\"} 0.0") ? null : text;
         });
         assertThat(metrics)

@@ -27,7 +27,7 @@ class PartitionsEndpointTests {
     void adminsGetEveryPartitionedTableWithTheirDefaultRows() throws Exception {
         TestApp app = TestApp.shared();
 
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
 
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<String> tables = new ArrayList<>();

@@ -18,7 +18,7 @@ class SpaceEndpointTests {
         assertThat(app.get(path, app.signIn("student1@northwood.demo")).statusCode())
                 .isEqualTo(403);
 
-        HttpResponse<String> ok = app.get(path, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(path, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         java.util.List<String> tables = new java.util.ArrayList<>();

@@ -33,7 +33,7 @@ class ViewsEndpointTests {
                 java.time.Clock.systemUTC());
         owner.refresh(List.of("mv_content_metrics"), true);
 
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
 
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
