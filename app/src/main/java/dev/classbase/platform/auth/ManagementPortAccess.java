@@ -23,8 +23,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * <p>Registered in the management server's own context (listed in
  * META-INF/spring/...ManagementContextConfiguration.imports); the application's authentication
- * filter does not run there. The filter acts only on a request that arrived on the management
- * port, so it is inert wherever else it might be registered.
+ * filter does not run there. The filter acts only on a request that arrived on a management port
+ * other than the application's, so it is inert wherever else it is registered (component scanning
+ * also registers it in the application's context).
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 class ManagementPortAccess {
@@ -48,8 +49,11 @@ class ManagementPortAccess {
         @Override
         protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws ServletException, IOException {
+            // with no port of its own, Boot makes local.management.port an alias of local.server.port:
+            // then there is no management port, and nobody is trusted for reaching it
             Integer port = environment.getProperty("local.management.port", Integer.class);
-            if (port == null || request.getLocalPort() != port) {
+            Integer server = environment.getProperty("local.server.port", Integer.class);
+            if (port == null || port.equals(server) || request.getLocalPort() != port) {
                 chain.doFilter(request, response);
                 return;
             }

@@ -93,18 +93,18 @@ class AuthenticationFilterTests {
 
     @Test
     void theTokenLookupIsOneStatementAndNoneOnceCached() {
-        // /users/me runs one statement of its own: the rest of the count is the filter's lookup
+        // what /users/me runs itself is the same each time: the difference is the filter's lookup
         String token = app.signIn("admin@northwood.demo");
         HttpResponse<String> cached = app.get("/api/v1/users/me", token);
-        assertThat(cached.headers().firstValue("Classbase-Query-Count"))
-                .as("cached at sign-in")
-                .hasValue("1");
+        assertThat(cached.statusCode()).isEqualTo(200);
+        int own = Integer.parseInt(
+                cached.headers().firstValue("Classbase-Query-Count").orElseThrow());
 
         app.bean(dev.classbase.data.cache.Caches.class).invalidateAll("sessions");
         HttpResponse<String> looked = app.get("/api/v1/users/me", token);
         assertThat(looked.statusCode()).isEqualTo(200);
-        assertThat(looked.headers().firstValue("Classbase-Query-Count")).hasValue("2");
+        assertThat(looked.headers().firstValue("Classbase-Query-Count")).hasValue(Integer.toString(own + 1));
         HttpResponse<String> again = app.get("/api/v1/users/me", token);
-        assertThat(again.headers().firstValue("Classbase-Query-Count")).hasValue("1");
+        assertThat(again.headers().firstValue("Classbase-Query-Count")).hasValue(Integer.toString(own));
     }
 }

@@ -148,6 +148,7 @@ class OperatorSessionTests {
                             .query(Long.class)
                             .single())
                     .as(table)
+                    .rootCause()
                     .hasMessageContaining("permission denied");
         }
         assertThat(service.sql("select count(*) from classbase_find_operator_login(:e)")
