@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConnectionControllerTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static String student;
     private static DataSource service;
     private static DataSource owner;
@@ -43,7 +43,7 @@ class ConnectionControllerTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signInOperator();
+        operator = app.signInOperator();
         student = app.signIn("student1@northwood.demo");
         EmbeddedCluster cluster = TestCluster.shared().cluster();
         // the app's own role: the one whose backends the service role may signal without pg_signal_backend
@@ -66,7 +66,7 @@ class ConnectionControllerTests {
         Sleeper sleeper = Sleeper.start(marker);
         try {
             int pid = sleeper.pid();
-            JsonNode body = TestApp.json(app.get("/api/v1/admin/database/connections", admin));
+            JsonNode body = TestApp.json(app.get("/api/v1/admin/database/connections", operator));
             assertThat(body.path("actionsEnabled").asBoolean()).isTrue();
             assertThat(sum(body.path("byState"), "state", "active")).isPositive();
             assertThat(sum(body.path("byUser"), "user", "classbase_app")).isPositive();
@@ -88,7 +88,7 @@ class ConnectionControllerTests {
         String marker = "console-sleeper-" + UUID.randomUUID();
         Sleeper cancelled = Sleeper.start(marker);
         HttpResponse<String> r =
-                app.post("/api/v1/admin/database/connections/" + cancelled.pid() + "/cancel", admin, null);
+                app.post("/api/v1/admin/database/connections/" + cancelled.pid() + "/cancel", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(TestApp.json(r).path("signalled").asBoolean()).isTrue();
         assertThat(cancelled.failure()).isEqualTo("57014"); // query_canceled
@@ -100,7 +100,7 @@ class ConnectionControllerTests {
         cancelled.close();
 
         Sleeper terminated = Sleeper.start(marker);
-        r = app.post("/api/v1/admin/database/connections/" + terminated.pid() + "/terminate", admin, null);
+        r = app.post("/api/v1/admin/database/connections/" + terminated.pid() + "/terminate", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(terminated.failure()).isIn("57P01", "08006", "08003"); // admin_shutdown, or the socket closed
         int gone = terminated.pid();
@@ -108,7 +108,7 @@ class ConnectionControllerTests {
                 .isTrue();
         terminated.close();
 
-        JsonNode audit = TestApp.json(app.get("/api/v1/admin/database/connections/audit?limit=50", admin));
+        JsonNode audit = TestApp.json(app.get("/api/v1/admin/database/connections/audit?limit=50", operator));
         JsonNode cancelRow = null;
         JsonNode terminateRow = null;
         for (JsonNode row : audit) {
@@ -138,9 +138,9 @@ class ConnectionControllerTests {
         while (backendExists(pid)) {
             pid++;
         }
-        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/" + pid + "/cancel", admin, null);
+        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/" + pid + "/cancel", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-        assertThat(app.post("/api/v1/admin/database/connections/" + pid + "/terminate", admin, null)
+        assertThat(app.post("/api/v1/admin/database/connections/" + pid + "/terminate", operator, null)
                         .statusCode())
                 .isEqualTo(404);
         assertThat(countAudit("pid = " + pid + " AND outcome = 'not_found'")).isEqualTo(2);
@@ -158,7 +158,7 @@ class ConnectionControllerTests {
             walsender = rs.getInt(1);
         }
         HttpResponse<String> r =
-                app.post("/api/v1/admin/database/connections/" + walsender + "/terminate", admin, null);
+                app.post("/api/v1/admin/database/connections/" + walsender + "/terminate", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
         assertThat(r.body()).contains("walsender");
         assertThat(backendExists(walsender)).isTrue();
@@ -188,14 +188,15 @@ class ConnectionControllerTests {
     }
 
     @Test
-    void badPidsAre400AndOnlyAdminsMayAct() {
-        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/abc/cancel", admin, null);
+    void badPidsAre400AndOnlyOperatorsMayAct() {
+        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/abc/cancel", operator, null);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("pid");
-        assertThat(app.post("/api/v1/admin/database/connections/-3/terminate", admin, null)
+        assertThat(app.post("/api/v1/admin/database/connections/-3/terminate", operator, null)
                         .statusCode())
                 .isEqualTo(400);
-        assertThat(app.get("/api/v1/admin/database/connections?limit=0", admin).statusCode())
+        assertThat(app.get("/api/v1/admin/database/connections?limit=0", operator)
+                        .statusCode())
                 .isEqualTo(400);
         // the connections and their audit are the whole server's (every tenant's actors): a school's
         // admin is refused like a student

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /api/v1/admin/database/indexes/suggestions} and {@code .../suggestions/migration} on
- * the demo app (embedded PostgreSQL 17, no HypoPG): admins only, unvalidated with the reason, bad
+ * the demo app (embedded PostgreSQL 17, no HypoPG): operators only, unvalidated with the reason, bad
  * bounds refused by name, and the migration a script of comments and CONCURRENTLY statements.
  */
 class SuggestionEndpointTests {
@@ -43,11 +43,11 @@ class SuggestionEndpointTests {
     @Test
     void badBoundsAreRefusedByName() {
         TestApp app = TestApp.shared();
-        String admin = app.signInOperator();
-        HttpResponse<String> cut = app.get(PATH + "?minCut=150", admin);
+        String operator = app.signInOperator();
+        HttpResponse<String> cut = app.get(PATH + "?minCut=150", operator);
         assertThat(cut.statusCode()).isEqualTo(400);
         assertThat(TestApp.json(cut).get("field").asString()).isEqualTo("minCut");
-        HttpResponse<String> top = app.get(PATH + "/migration?top=0", admin);
+        HttpResponse<String> top = app.get(PATH + "/migration?top=0", operator);
         assertThat(top.statusCode()).isEqualTo(400);
         assertThat(TestApp.json(top).get("field").asString()).isEqualTo("top");
     }

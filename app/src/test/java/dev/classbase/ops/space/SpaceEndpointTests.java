@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/v1/admin/database/space}: sizes for admins, 401/403 for everyone else. */
+/** {@code GET /api/v1/admin/database/space}: sizes for operators, 401/403 for everyone else. */
 class SpaceEndpointTests {
 
     @Test
