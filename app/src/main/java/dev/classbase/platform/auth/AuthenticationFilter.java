@@ -172,7 +172,19 @@ final class AuthenticationFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * The path as the container decoded and normalized it (servlet path and path info: percent-decoded,
+     * {@code ;parameters} removed, dot segments resolved), which is what Spring MVC maps; the raw URI
+     * would let {@code /api/v1/%61dmin/...} or {@code /api/v1/admin;x/...} reach a console route
+     * without matching {@link #ADMIN}.
+     */
     private static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        if (!path.isEmpty()) {
+            return path;
+        }
         String uri = request.getRequestURI();
         String context = request.getContextPath();
         return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;

@@ -2,6 +2,8 @@ package dev.classbase.platform.sessions;
 
 import dev.classbase.data.RetryableTransaction;
 import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -39,7 +41,7 @@ class SessionStore {
     /** An operator's session; empty when the operator was disabled or removed meanwhile. */
     @Transactional
     @RetryableTransaction
-    public java.util.Optional<OffsetDateTime> createOperator(byte[] tokenHash, long operatorId, long ttlSeconds) {
+    public Optional<OffsetDateTime> createOperator(byte[] tokenHash, long operatorId, long ttlSeconds) {
         return jdbc
                 .sql(SessionQueries.createOperatorSession())
                 .param("tokenHash", tokenHash)
@@ -48,7 +50,7 @@ class SessionStore {
                 .query(OffsetDateTime.class)
                 .list()
                 .stream()
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .findFirst();
     }
 

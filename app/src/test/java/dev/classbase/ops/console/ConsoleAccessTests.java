@@ -128,6 +128,22 @@ class ConsoleAccessTests {
         }
     }
 
+    /** Spellings Spring MVC maps to a console route: the filter must see them as one too. */
+    @Test
+    void anEncodedOrParameterizedSpellingIsStillAConsoleRoute() {
+        String tenantAdmin = app.signIn("admin@northwood.demo");
+        for (String path : new String[] {
+            "/api/v1/%61dmin/database/checks",
+            "/api/v1/admin;x=1/database/checks",
+            "/api/v1/admin/database;x=1/checks",
+            "/api/v1/courses/../admin/database/checks"
+        }) {
+            HttpResponse<String> r = app.get(path, tenantAdmin);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isIn(400, 403, 404);
+            assertThat(r.body()).as(path).doesNotContain("\"checks\"");
+        }
+    }
+
     @Test
     void operatorsGetThrough() {
         String token = app.signInOperator();
