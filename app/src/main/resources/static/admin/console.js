@@ -101,12 +101,13 @@ async function signIn(event) {
     return;
   }
   $('password').value = '';
-  if (res.data.user?.role !== 'admin') {
+  if (res.data.user?.role !== 'operator') {
     // the session is of no use here: end it at once rather than keep a token around
     await call('DELETE', 'sessions/current', undefined, res.data.token);
-    message.textContent = `${email} is signed in as ${res.data.user?.role ?? 'a non-admin'}, `
-      + 'but the database console is for admins only. Sign in with an admin account.';
-    message.dataset.kind = 'not-admin';
+    message.textContent = `${email} is signed in as ${res.data.user?.role ?? 'a tenant user'}, `
+      + 'but the database console is for operators only (platform staff; a school\'s admin has no access). '
+      + 'Sign in with an operator account.';
+    message.dataset.kind = 'not-operator';
     return;
   }
   message.textContent = '';

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             SpaceCommand.class,
             TuneCommand.class,
             MaintainCommand.class,
+            OperatorsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

@@ -1,5 +1,6 @@
 package dev.classbase.cli;
 
+import dev.classbase.platform.operators.OperatorAccounts;
 import dev.classbase.seed.DataGenerator;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.seed.Scale;
@@ -21,7 +22,7 @@ final class Seeding {
 
     private Seeding() {}
 
-    /** Seeds the demo district into an empty database; true when it did. */
+    /** Seeds the demo district and the demo operator into an empty database; true when it did. */
     static boolean seedDemoIfEmpty(DatabaseTarget target) {
         DataGenerator generator = new DataGenerator(target.primaryDataSource());
         if (!generator.isEmpty()) {
@@ -29,6 +30,8 @@ final class Seeding {
         }
         System.err.println("classbase: first start, seeding the demo district (scale demo, seed " + DEFAULT_SEED + ")");
         seed(generator, Scale.DEMO, DEFAULT_SEED);
+        new OperatorAccounts(target.primaryDataSource())
+                .addIfAbsent(DemoAccounts.OPERATOR, DemoAccounts.passwordHash());
         return true;
     }
 
@@ -52,6 +55,12 @@ final class Seeding {
         if (!admins.isEmpty()) {
             System.out.println("Demo accounts (password '" + DEMO_PASSWORD + "'): " + String.join(", ", admins)
                     + "; teachers and students follow the same pattern (teacher1@..., student1@...).");
+        }
+        boolean demoOperator = new OperatorAccounts(ds)
+                .list().stream().anyMatch(o -> o.email().equalsIgnoreCase(DemoAccounts.OPERATOR) && o.isActive());
+        if (demoOperator) {
+            System.out.println("Operator (platform staff: the database console at /admin, the actuator): "
+                    + DemoAccounts.OPERATOR + ", password '" + DEMO_PASSWORD + "'.");
         }
     }
 }

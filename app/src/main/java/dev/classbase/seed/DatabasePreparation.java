@@ -8,7 +8,8 @@ final class DatabasePreparation {
 
     /**
      * classbase's tables: ordinary and partitioned tables of the current schema, without the
-     * partitions themselves and without Flyway's history.
+     * partitions themselves, Flyway's history and the operators' tables (platform staff, not part
+     * of a dataset: a reset keeps them).
      */
     static String tables() {
         return """
@@ -18,7 +19,7 @@ final class DatabasePreparation {
             where n.nspname = current_schema()
               and c.relkind in ('r', 'p')
               and not c.relispartition
-              and c.relname <> 'flyway_schema_history'
+              and c.relname not in ('flyway_schema_history', 'operators', 'operator_sessions')
             order by c.relname
             """;
     }

@@ -3,6 +3,8 @@ package dev.classbase.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.platform.operators.OperatorAccounts;
+import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.Cli;
 import dev.classbase.testsupport.Http;
@@ -38,8 +40,13 @@ class ServeTests {
                 .isTrue();
         String out = Cli.read(out1);
         assertThat(out.substring(out.indexOf("classbase is up")))
-                .contains("Demo accounts (password 'classbase-demo'): admin@northwood.demo");
-        JsonNode json = health.json();
+                .contains("Demo accounts (password 'classbase-demo'): admin@northwood.demo")
+                .contains("Operator (platform staff: the database console at /admin, the actuator): "
+                        + "operator@classbase.demo, password 'classbase-demo'");
+        // a probe sees the status only; the seeded operator sees the components
+        assertThat(health.json().propertyNames()).containsExactly("status");
+        String operator = Http.signIn(base, DemoAccounts.OPERATOR, DemoAccounts.PASSWORD);
+        JsonNode json = Http.get(base + "/actuator/health", operator).json();
         assertThat(json.path("status").asString()).isEqualTo("UP");
         assertThat(json.at("/components/primary/details/inRecovery").asBoolean(true))
                 .isFalse();
@@ -47,12 +54,13 @@ class ServeTests {
         assertThat(json.at("/components/replica1/details/state").asString()).isEqualTo("streaming");
         assertThat(json.at("/components/replica1/details/lagBytes").isNumber()).isTrue();
 
-        Http.Response metrics = Http.get(base + "/actuator/prometheus");
+        assertThat(Http.get(base + "/actuator/prometheus").status()).isEqualTo(401);
+        Http.Response metrics = Http.get(base + "/actuator/prometheus", operator);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("hikaricp_connections");
 
         // the server's pools log in as the service role, so row-level security applies to them
-        JsonNode connections = adminGet(base, "/api/v1/admin/database/connections");
+        JsonNode connections = operatorGet(base, "/api/v1/admin/database/connections");
         JsonNode own = null;
         for (JsonNode row : connections.path("live")) {
             if (row.path("own").asBoolean()) {
@@ -93,7 +101,11 @@ class ServeTests {
         try {
             Http.Response again = Http.awaitOk(base + "/actuator/health", Duration.ofMinutes(2), server);
             assertThat(again).isNotNull();
-            assertThat(again.json().at("/components/replica1/details/state").asString())
+            String token = Http.signIn(base, DemoAccounts.OPERATOR, DemoAccounts.PASSWORD);
+            assertThat(Http.get(base + "/actuator/health", token)
+                            .json()
+                            .at("/components/replica1/details/state")
+                            .asString())
                     .isEqualTo("streaming");
         } finally {
             server.destroy();
@@ -124,11 +136,14 @@ class ServeTests {
                 Http.Response health =
                         Http.awaitOk("http://localhost:" + port + "/actuator/health", Duration.ofMinutes(2), server);
                 assertThat(health).isNotNull();
-                assertThat(health.json().at("/components/primary/status").asString())
-                        .isEqualTo("UP");
-                assertThat(health.json()
-                                .at("/components/replica1/details/state")
-                                .asString())
+                // never seeded, so no demo operator: the owner adds one, as an operator of it would
+                new OperatorAccounts(TestCluster.dataSource(external.primary()))
+                        .add("ops@example.org", OperatorAccounts.hash("external-operator-pw"));
+                String token = Http.signIn("http://localhost:" + port, "ops@example.org", "external-operator-pw");
+                JsonNode details = Http.get("http://localhost:" + port + "/actuator/health", token)
+                        .json();
+                assertThat(details.at("/components/primary/status").asString()).isEqualTo("UP");
+                assertThat(details.at("/components/replica1/details/state").asString())
                         .isEqualTo("streaming");
                 assertThat(EmbeddedClusterQueries.count(external, "SELECT count(*) FROM tenants"))
                         .isZero();
@@ -144,26 +159,12 @@ class ServeTests {
         }
     }
 
-    /** GET as the demo district's admin. */
-    private static JsonNode adminGet(String base, String path) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> signIn = http.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/sessions"))
-                        .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-                                "{\"email\":\"admin@northwood.demo\",\"password\":\"classbase-demo\"}"))
-                        .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(201);
-        String token =
-                new Http.Response(201, signIn.body()).json().path("token").asString();
-        java.net.http.HttpResponse<String> response = http.send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-                        .header("Authorization", "Bearer " + token)
-                        .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return new Http.Response(200, response.body()).json();
+    /** GET as the demo operator, seeded by the first start. */
+    private static JsonNode operatorGet(String base, String path) throws Exception {
+        String token = Http.signIn(base, DemoAccounts.OPERATOR, DemoAccounts.PASSWORD);
+        Http.Response response = Http.get(base + path, token);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
     }
 
     /** Counting queries against a cluster, as the application role. */

@@ -26,10 +26,22 @@ public final class Cli {
     }
 
     public static Result run(Map<String, String> env, Duration timeout, String... args) {
+        return runWithInput(env, timeout, null, args);
+    }
+
+    /** As {@link #run}, with {@code input} written to the command's standard input (then closed). */
+    public static Result runWithInput(Map<String, String> env, Duration timeout, String input, String... args) {
         Path out = temp("out");
         Path err = temp("err");
         long started = System.nanoTime();
         Process p = start(env, out, err, args);
+        try (var stdin = p.getOutputStream()) {
+            if (input != null) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor();

@@ -24,13 +24,36 @@ public final class Http {
     }
 
     public static Response get(String url) throws IOException, InterruptedException {
+        return get(url, null);
+    }
+
+    /** GET with {@code Authorization: Bearer <token>} unless the token is null. */
+    public static Response get(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
+    /** Signs in at {@code base} ({@code POST /api/v1/sessions}) and returns the token. */
+    public static String signIn(String base, String email, String password) throws IOException, InterruptedException {
         HttpResponse<String> response = CLIENT.send(
-                HttpRequest.newBuilder(URI.create(url))
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions"))
                         .timeout(Duration.ofSeconds(10))
-                        .GET()
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
-        return new Response(response.statusCode(), response.body());
+        if (response.statusCode() != 201) {
+            throw new AssertionError(
+                    "sign-in as " + email + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).path("token").asString();
     }
 
     /** The response once the URL answers 200, or null when it never does within the timeout. */

@@ -1,6 +1,8 @@
 package dev.classbase.testsupport;
 
 import dev.classbase.ClassbaseApplication;
+import dev.classbase.cluster.Endpoint;
+import dev.classbase.platform.operators.OperatorAccounts;
 import dev.classbase.seed.DataGenerator;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.seed.Scale;
@@ -14,6 +16,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -33,6 +36,8 @@ public final class TestApp implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private boolean demoOperator;
 
     private static final List<TestApp> RUNNING = new ArrayList<>();
     private static final Map<String, Long> CLOSED_N_PLUS_ONES = new java.util.TreeMap<>();
@@ -102,6 +107,38 @@ public final class TestApp implements AutoCloseable {
                     "sign-in as " + email + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("token").asString();
+    }
+
+    /**
+     * Signs in as the demo operator ({@link DemoAccounts#OPERATOR}, platform staff: the database
+     * console and the actuator), adding it first to this server's database as serve seeds it.
+     */
+    public String signInOperator() {
+        addDemoOperator();
+        return signIn(DemoAccounts.OPERATOR);
+    }
+
+    /**
+     * Adds the demo operator to this server's database unless it is there (the operators table is
+     * the owner's: the server's service role cannot write it). For a server on the shared test
+     * cluster; a test on a cluster of its own adds it with {@link OperatorAccounts} as that owner.
+     */
+    public synchronized void addDemoOperator() {
+        if (demoOperator) {
+            return;
+        }
+        Endpoint owner = TestCluster.shared().cluster().primary();
+        String url = context.getEnvironment().getProperty("classbase.database.primary.url");
+        if (url == null || !url.contains(":" + owner.port() + "/")) {
+            throw new AssertionError("this server is not on the shared test cluster (" + url
+                    + "): add the operator with OperatorAccounts as its owner, then signIn(DemoAccounts.OPERATOR)");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser(owner.user());
+        ds.setPassword(owner.password());
+        new OperatorAccounts(ds).addIfAbsent(DemoAccounts.OPERATOR, DemoAccounts.passwordHash());
+        demoOperator = true;
     }
 
     public HttpResponse<String> get(String path, String token) {

@@ -21,7 +21,7 @@ class AuthConfig implements WebMvcConfigurer {
         FilterRegistrationBean<AuthenticationFilter> registration =
                 new FilterRegistrationBean<>(new AuthenticationFilter(authenticator, problems));
         registration.setOrder(FILTER_ORDER);
-        // the API, and the actuator: its endpoints but health and Prometheus are for admins
+        // the API, and the actuator: its endpoints but health are for operators
         registration.addUrlPatterns("/api/*", "/actuator", "/actuator/*");
         return registration;
     }

@@ -2,13 +2,17 @@ package dev.classbase.platform.auth;
 
 import java.util.Locale;
 
-/** What a signed-in user may see: their own data, their courses, or the whole tenant. */
+/**
+ * What a signed-in caller may see: their own data, their courses, the whole tenant, or (an
+ * operator, platform staff, not a user of any tenant) the server's console and no tenant's rows.
+ */
 public enum Role {
     STUDENT,
     TEACHER,
-    ADMIN;
+    ADMIN,
+    OPERATOR;
 
-    /** The value stored in {@code users.role}. */
+    /** The value stored in {@code users.role} ({@code operator} is never stored: operators are not users). */
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -29,7 +29,8 @@ class UserController {
             boolean isActive,
             OffsetDateTime lastSignInAt) {}
 
-    record WhoAmI(long tenantId, long userId, String role, String email) {}
+    /** An operator has no tenant: {@code tenantId} is null. */
+    record WhoAmI(Long tenantId, long userId, String role, String email) {}
 
     @GetMapping("/api/v1/users/me")
     @Transactional(readOnly = true)
@@ -45,10 +46,14 @@ class UserController {
         return find(id);
     }
 
-    /** A minimal admin-only route: the filter keeps {@code /api/v1/admin/**} for admins. */
+    /** A minimal operator-only route: the filter keeps {@code /api/v1/admin/**} for operators. */
     @GetMapping("/api/v1/admin/whoami")
     public WhoAmI whoami(Caller caller) {
-        return new WhoAmI(caller.tenantId(), caller.userId(), caller.role().dbValue(), caller.email());
+        return new WhoAmI(
+                caller.isOperator() ? null : caller.tenantId(),
+                caller.userId(),
+                caller.role().dbValue(),
+                caller.email());
     }
 
     private User find(long id) {

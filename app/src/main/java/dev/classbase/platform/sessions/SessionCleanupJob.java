@@ -74,6 +74,24 @@ public class SessionCleanupJob {
         }
     }
 
+    /** Operators' sessions: a handful of staff, so one batch is all there is; under the same lock. */
+    private int deleteExpiredOperatorSessions(int batch) {
+        Integer n = transactions.execute(status -> {
+            Boolean locked = jdbc.sql(SessionQueries.tryJobLock())
+                    .param("key", LOCK_KEY)
+                    .query(Boolean.class)
+                    .single();
+            if (!Boolean.TRUE.equals(locked)) {
+                return 0;
+            }
+            return jdbc.sql(SessionQueries.deleteExpiredOperatorSessions())
+                    .param("batch", batch)
+                    .query(Integer.class)
+                    .single();
+        });
+        return n == null ? 0 : n;
+    }
+
     /** Runs the cleanup now, {@code batch} sessions per transaction. */
     public Result run(int batch) {
         long started = System.nanoTime();
@@ -103,6 +121,9 @@ public class SessionCleanupJob {
             if (n < batch) {
                 break;
             }
+        }
+        if (!lockedOut) {
+            deleted += deleteExpiredOperatorSessions(batch);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         duration.record(took);

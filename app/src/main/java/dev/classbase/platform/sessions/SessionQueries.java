@@ -12,6 +12,34 @@ final class SessionQueries {
             """;
     }
 
+    /** An operator's account, after no user had the email (V74). */
+    static String findOperatorLogin() {
+        return """
+            select operator_id, email, password_hash, is_active
+            from classbase_find_operator_login(:email)
+            """;
+    }
+
+    /** Null when the operator was disabled or removed since the password check. */
+    static String createOperatorSession() {
+        return "select classbase_create_operator_session(:tokenHash, :operatorId, :ttlSeconds)";
+    }
+
+    static String findOperatorSession() {
+        return """
+            select operator_id, email, expires_at
+            from classbase_find_operator_session(:tokenHash)
+            """;
+    }
+
+    static String deleteOperatorSession() {
+        return "select classbase_delete_operator_session(:tokenHash)";
+    }
+
+    static String deleteExpiredOperatorSessions() {
+        return "select classbase_delete_expired_operator_sessions(:batch)";
+    }
+
     static String findSession() {
         return """
             select tenant_id, user_id, role, email, expires_at

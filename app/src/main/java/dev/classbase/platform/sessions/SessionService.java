@@ -24,6 +24,11 @@ import org.springframework.stereotype.Service;
  * the same work: bcrypt runs against a dummy hash when there is no account, so timing does not tell
  * which emails exist.
  *
+ * <p>Users and operators sign in alike. An email is looked up among users first (one statement, as
+ * before operators existed), then among operators; an operator's session is stored in
+ * operator_sessions (it has no tenant or user for user_sessions' keys), its token carries {@link
+ * Tokens#OPERATOR_PREFIX}, and its caller has the role OPERATOR and {@link Caller#NO_TENANT}.
+ *
  * <p>Valid tokens are cached (region {@code sessions} of the two-level cache, keyed by the token's
  * hash, never the token): a signed-in request then costs no statement for its token. An entry lives
  * at most {@code classbase.cache.session-ttl} and never past the session's expiry; sign-out removes
@@ -52,8 +57,8 @@ public class SessionService implements Authenticator {
     /** A valid session as the cache keeps it. */
     record Session(Caller caller, Instant expiresAt) {}
 
-    /** The user a sign-in answers with. */
-    public record SignedInUser(long id, long tenantId, String role, String email, String fullName) {}
+    /** The user a sign-in answers with; an operator has no tenant (null) and no full name (null). */
+    public record SignedInUser(long id, Long tenantId, String role, String email, String fullName) {}
 
     /** A new session: the token is shown once, here, and stored only as its hash. */
     public record SignedIn(String token, OffsetDateTime expiresAt, SignedInUser user) {}
@@ -67,12 +72,23 @@ public class SessionService implements Authenticator {
             String passwordHash,
             boolean isActive) {}
 
+    record OperatorLogin(long operatorId, String email, String passwordHash, boolean isActive) {}
+
     /** Throws 401 for an unknown email, a wrong password or a disabled account, alike. */
     public SignedIn signIn(String email, String password) {
         Optional<Login> login = jdbc.sql(SessionQueries.findLogin())
                 .param("email", email.trim())
                 .query(Login.class)
                 .optional();
+        if (login.isEmpty()) {
+            Optional<OperatorLogin> operator = jdbc.sql(SessionQueries.findOperatorLogin())
+                    .param("email", email.trim())
+                    .query(OperatorLogin.class)
+                    .optional();
+            if (operator.isPresent()) {
+                return signInOperator(operator.get(), password);
+            }
+        }
         String hash = login.map(Login::passwordHash).orElse(null);
         boolean matches = matches(password, hash != null ? hash : dummyHash) && hash != null;
         if (!matches || !login.get().isActive()) {
@@ -87,11 +103,28 @@ public class SessionService implements Authenticator {
                     tokenHash, user.tenantId(), user.userId(), properties.ttl().toSeconds());
         }
         Caller caller = new Caller(user.tenantId(), user.userId(), Role.fromDb(user.role()), user.email());
-        cache.ifPresent(c -> c.put(key(tokenHash), new Session(caller, expiresAt.toInstant())));
+        cache.ifPresent(c -> c.put(key(token, tokenHash), new Session(caller, expiresAt.toInstant())));
         return new SignedIn(
                 token,
                 expiresAt,
                 new SignedInUser(user.userId(), user.tenantId(), user.role(), user.email(), user.fullName()));
+    }
+
+    private SignedIn signInOperator(OperatorLogin operator, String password) {
+        if (!matches(password, operator.passwordHash()) || !operator.isActive()) {
+            throw ApiException.unauthorized(INVALID);
+        }
+        String token = Tokens.newOperatorToken();
+        byte[] tokenHash = Tokens.hash(token).orElseThrow();
+        OffsetDateTime expiresAt = store.createOperator(
+                        tokenHash, operator.operatorId(), properties.ttl().toSeconds())
+                .orElseThrow(() -> ApiException.unauthorized(INVALID));
+        Caller caller = new Caller(Caller.NO_TENANT, operator.operatorId(), Role.OPERATOR, operator.email());
+        cache.ifPresent(c -> c.put(key(token, tokenHash), new Session(caller, expiresAt.toInstant())));
+        return new SignedIn(
+                token,
+                expiresAt,
+                new SignedInUser(operator.operatorId(), null, Role.OPERATOR.dbValue(), operator.email(), null));
     }
 
     /** From the cache, else one statement on the primary, which has every session the moment it is created. */
@@ -101,13 +134,22 @@ public class SessionService implements Authenticator {
         if (hash.isEmpty()) {
             return Optional.empty();
         }
+        boolean operator = Tokens.isOperator(token);
         if (cache.isEmpty()) {
-            return find(hash.get()).map(Session::caller);
+            return find(operator, hash.get()).map(Session::caller);
         }
-        return cache.get().get(key(hash.get()), k -> find(hash.get())).map(Session::caller);
+        return cache.get()
+                .get(key(token, hash.get()), k -> find(operator, hash.get()))
+                .map(Session::caller);
     }
 
-    private Optional<Session> find(byte[] tokenHash) {
+    private Optional<Session> find(boolean operator, byte[] tokenHash) {
+        if (operator) {
+            return jdbc.sql(SessionQueries.findOperatorSession())
+                    .param("tokenHash", tokenHash)
+                    .query(SessionService::operatorSession)
+                    .optional();
+        }
         // a hand-written mapper: query(SomeRecord.class) introspects the record on every call,
         // and this runs on every signed-in request the cache does not answer
         return jdbc.sql(SessionQueries.findSession())
@@ -126,8 +168,14 @@ public class SessionService implements Authenticator {
                 rs.getObject("expires_at", OffsetDateTime.class).toInstant());
     }
 
+    private static Session operatorSession(ResultSet rs, int row) throws SQLException {
+        return new Session(
+                new Caller(Caller.NO_TENANT, rs.getLong("operator_id"), Role.OPERATOR, rs.getString("email")),
+                rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+    }
+
     /**
-     * Ends the session of {@code token} (the caller's tenant must be bound); false if it was gone.
+     * Ends the session of {@code token} (a user's tenant must be bound); false if it was gone.
      * The cache forgets it after the delete, so no instance can load it again.
      */
     public boolean signOut(String token) {
@@ -135,13 +183,15 @@ public class SessionService implements Authenticator {
         if (hash.isEmpty()) {
             return false;
         }
-        boolean deleted = store.delete(hash.get());
-        cache.ifPresent(c -> c.invalidate(key(hash.get())));
+        boolean deleted = Tokens.isOperator(token) ? store.deleteOperator(hash.get()) : store.delete(hash.get());
+        cache.ifPresent(c -> c.invalidate(key(token, hash.get())));
         return deleted;
     }
 
-    private static String key(byte[] tokenHash) {
-        return HexFormat.of().formatHex(tokenHash);
+    /** Users' and operators' sessions share the region; the prefix keeps their keys apart. */
+    private static String key(String token, byte[] tokenHash) {
+        String hex = HexFormat.of().formatHex(tokenHash);
+        return Tokens.isOperator(token) ? Tokens.OPERATOR_PREFIX + hex : hex;
     }
 
     private boolean matches(String password, String hash) {

@@ -2,11 +2,16 @@ package dev.classbase.platform.sessions;
 
 import dev.classbase.data.retry.RetryableTransaction;
 import java.time.OffsetDateTime;
+import java.util.Objects;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The writes of sign-in and sign-out, each one transaction with the user's tenant bound. */
+/**
+ * The writes of sign-in and sign-out, each one transaction: a user's with its tenant bound, an
+ * operator's through the functions of V74, with no tenant.
+ */
 @Repository
 class SessionStore {
     private final JdbcClient jdbc;
@@ -31,6 +36,31 @@ class SessionStore {
                 .param("userId", userId)
                 .update();
         return expiresAt;
+    }
+
+    /** An operator's session; empty when the operator was disabled or removed meanwhile. */
+    @Transactional
+    @RetryableTransaction
+    public Optional<OffsetDateTime> createOperator(byte[] tokenHash, long operatorId, long ttlSeconds) {
+        return jdbc
+                .sql(SessionQueries.createOperatorSession())
+                .param("tokenHash", tokenHash)
+                .param("operatorId", operatorId)
+                .param("ttlSeconds", ttlSeconds)
+                .query(OffsetDateTime.class)
+                .list()
+                .stream()
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    @Transactional
+    @RetryableTransaction
+    public boolean deleteOperator(byte[] tokenHash) {
+        return Boolean.TRUE.equals(jdbc.sql(SessionQueries.deleteOperatorSession())
+                .param("tokenHash", tokenHash)
+                .query(Boolean.class)
+                .single());
     }
 
     @Transactional

@@ -10,21 +10,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** GET .../alerts and POST .../alerts/evaluate on the real server: admins only, shape, bad input. */
+/** GET .../alerts and POST .../alerts/evaluate on the real server: operators only, shape, bad input. */
 class AlertsEndpointTests {
     private static final String ALERTS = "/api/v1/admin/database/alerts";
     private static TestApp app;
-    private static String admin;
+    private static String operator;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
     }
 
     @Test
     void evaluateReadsEverySignalAndListsTheRulesWithTheirSources() {
-        HttpResponse<String> r = app.post(ALERTS + "/evaluate", admin, null);
+        HttpResponse<String> r = app.post(ALERTS + "/evaluate", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
         // the shared app may lose the runner lock to its own scheduled tick, never to nothing
@@ -63,7 +63,7 @@ class AlertsEndpointTests {
 
     @Test
     void getAnswersFromTheTableWithFiringAndRecentlyResolved() {
-        HttpResponse<String> r = app.get(ALERTS, admin);
+        HttpResponse<String> r = app.get(ALERTS, operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
         assertThat(body.path("firing").isArray()).isTrue();
@@ -78,11 +78,11 @@ class AlertsEndpointTests {
     @Test
     void aLimitOutOfRangeIsA400NamingTheField() {
         for (String limit : List.of("0", "501", "many")) {
-            HttpResponse<String> r = app.get(ALERTS + "?limit=" + limit, admin);
+            HttpResponse<String> r = app.get(ALERTS + "?limit=" + limit, operator);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
             assertThat(TestApp.json(r).path("field").asString()).isEqualTo("limit");
         }
-        assertThat(app.get(ALERTS + "?limit=500", admin).statusCode()).isEqualTo(200);
+        assertThat(app.get(ALERTS + "?limit=500", operator).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -24,13 +24,13 @@ import tools.jackson.databind.JsonNode;
 class AuditChecksTests {
     private static final String P = "planted_" + ProcessHandle.current().pid();
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static DataSource owner;
 
     @BeforeAll
     static void plant() throws SQLException {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
         try (Connection c = owner.getConnection();
                 Statement s = c.createStatement()) {
@@ -69,7 +69,7 @@ class AuditChecksTests {
     }
 
     private static JsonNode check(String name) {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/" + name, admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/" + name, operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestApp.json(r);
     }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.errors.ApiException;
+import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
@@ -33,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConnectionControllerTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static String student;
     private static DataSource service;
     private static DataSource owner;
@@ -41,7 +43,7 @@ class ConnectionControllerTests {
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
         student = app.signIn("student1@northwood.demo");
         EmbeddedCluster cluster = TestCluster.shared().cluster();
         // the app's own role: the one whose backends the service role may signal without pg_signal_backend
@@ -64,7 +66,7 @@ class ConnectionControllerTests {
         Sleeper sleeper = Sleeper.start(marker);
         try {
             int pid = sleeper.pid();
-            JsonNode body = TestApp.json(app.get("/api/v1/admin/database/connections", admin));
+            JsonNode body = TestApp.json(app.get("/api/v1/admin/database/connections", operator));
             assertThat(body.path("actionsEnabled").asBoolean()).isTrue();
             assertThat(sum(body.path("byState"), "state", "active")).isPositive();
             assertThat(sum(body.path("byUser"), "user", "classbase_app")).isPositive();
@@ -89,7 +91,7 @@ class ConnectionControllerTests {
         String marker = "console-sleeper-" + UUID.randomUUID();
         Sleeper cancelled = Sleeper.start(marker);
         HttpResponse<String> r =
-                app.post("/api/v1/admin/database/connections/" + cancelled.pid() + "/cancel", admin, null);
+                app.post("/api/v1/admin/database/connections/" + cancelled.pid() + "/cancel", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(TestApp.json(r).path("signalled").asBoolean()).isTrue();
         assertThat(cancelled.failure()).isEqualTo("57014"); // query_canceled
@@ -101,7 +103,7 @@ class ConnectionControllerTests {
         cancelled.close();
 
         Sleeper terminated = Sleeper.start(marker);
-        r = app.post("/api/v1/admin/database/connections/" + terminated.pid() + "/terminate", admin, null);
+        r = app.post("/api/v1/admin/database/connections/" + terminated.pid() + "/terminate", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(terminated.failure()).isIn("57P01", "08006", "08003"); // admin_shutdown, or the socket closed
         int gone = terminated.pid();
@@ -109,7 +111,7 @@ class ConnectionControllerTests {
                 .isTrue();
         terminated.close();
 
-        JsonNode audit = TestApp.json(app.get("/api/v1/admin/database/connections/audit?limit=50", admin));
+        JsonNode audit = TestApp.json(app.get("/api/v1/admin/database/connections/audit?limit=50", operator));
         JsonNode cancelRow = null;
         JsonNode terminateRow = null;
         for (JsonNode row : audit) {
@@ -123,7 +125,7 @@ class ConnectionControllerTests {
         }
         assertThat(cancelRow).as(audit.toString()).isNotNull();
         assertThat(cancelRow.path("outcome").asString()).isEqualTo("signalled");
-        assertThat(cancelRow.path("actor_email").asString()).isEqualTo("admin@northwood.demo");
+        assertThat(cancelRow.path("actor_email").asString()).isEqualTo(DemoAccounts.OPERATOR);
         assertThat(cancelRow.path("query").asString()).contains(marker);
         assertThat(cancelRow.path("target_user").asString()).isEqualTo("classbase_app");
         assertThat(terminateRow).isNotNull();
@@ -139,9 +141,9 @@ class ConnectionControllerTests {
         while (backendExists(pid)) {
             pid++;
         }
-        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/" + pid + "/cancel", admin, null);
+        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/" + pid + "/cancel", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
-        assertThat(app.post("/api/v1/admin/database/connections/" + pid + "/terminate", admin, null)
+        assertThat(app.post("/api/v1/admin/database/connections/" + pid + "/terminate", operator, null)
                         .statusCode())
                 .isEqualTo(404);
         assertThat(countAudit("pid = " + pid + " AND outcome = 'not_found'")).isEqualTo(2);
@@ -159,7 +161,7 @@ class ConnectionControllerTests {
             walsender = rs.getInt(1);
         }
         HttpResponse<String> r =
-                app.post("/api/v1/admin/database/connections/" + walsender + "/terminate", admin, null);
+                app.post("/api/v1/admin/database/connections/" + walsender + "/terminate", operator, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
         assertThat(r.body()).contains("walsender");
         assertThat(backendExists(walsender)).isTrue();
@@ -176,7 +178,7 @@ class ConnectionControllerTests {
                     ConsoleProperties.defaults(),
                     new ConnectionProperties(false, 1000),
                     service);
-            Caller caller = new Caller(1, 1, null, "admin@northwood.demo");
+            Caller caller = new Caller(Caller.NO_TENANT, 1, Role.OPERATOR, DemoAccounts.OPERATOR);
             assertThatThrownBy(() -> off.act("terminate", Integer.toString(sleeper.pid()), caller))
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.FORBIDDEN))
@@ -189,24 +191,34 @@ class ConnectionControllerTests {
     }
 
     @Test
-    void badPidsAre400AndOnlyAdminsMayAct() {
-        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/abc/cancel", admin, null);
+    void badPidsAre400AndOnlyOperatorsMayAct() {
+        HttpResponse<String> r = app.post("/api/v1/admin/database/connections/abc/cancel", operator, null);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("pid");
-        assertThat(app.post("/api/v1/admin/database/connections/-3/terminate", admin, null)
+        assertThat(app.post("/api/v1/admin/database/connections/-3/terminate", operator, null)
                         .statusCode())
                 .isEqualTo(400);
-        assertThat(app.get("/api/v1/admin/database/connections?limit=0", admin).statusCode())
+        assertThat(app.get("/api/v1/admin/database/connections?limit=0", operator)
+                        .statusCode())
                 .isEqualTo(400);
+        // the connections and their audit are the whole server's (every tenant's actors): a school's
+        // admin is refused like a student
+        String tenantAdmin = app.signIn("admin@northwood.demo");
         for (String path :
                 new String[] {"/api/v1/admin/database/connections", "/api/v1/admin/database/connections/audit"}) {
             assertThat(app.get(path, null).statusCode()).as(path).isEqualTo(401);
             assertThat(app.get(path, student).statusCode()).as(path).isEqualTo(403);
+            HttpResponse<String> refused = app.get(path, tenantAdmin);
+            assertThat(refused.statusCode()).as(path).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(refused.body()).doesNotContain("actor_email");
         }
         for (String action : new String[] {"cancel", "terminate"}) {
             String path = "/api/v1/admin/database/connections/1/" + action;
             assertThat(app.post(path, null, null).statusCode()).as(path).isEqualTo(401);
             assertThat(app.post(path, student, null).statusCode()).as(path).isEqualTo(403);
+            assertThat(app.post(path, tenantAdmin, null).statusCode()).as(path).isEqualTo(403);
         }
     }
 

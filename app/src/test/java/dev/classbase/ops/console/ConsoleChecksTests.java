@@ -20,23 +20,23 @@ import tools.jackson.databind.JsonNode;
 /** The overview on the real cluster, with problems planted where they are cheap to plant. */
 class ConsoleChecksTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
     }
 
     private static JsonNode check(String name) {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/" + name, admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/" + name, operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return TestApp.json(r);
     }
 
     @Test
     void everyCheckHasAStatusAThresholdAndASource() {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/checks", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/checks", operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
         List<String> names = new ArrayList<>();
@@ -123,7 +123,7 @@ class ConsoleChecksTests {
 
     @Test
     void anUnknownCheckIsA400ListingTheValidOnes() {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/disk_usage_please", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/checks/disk_usage_please", operator);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("invalid_indexes", "cache_hit_rate", "disk_usage_please");
     }

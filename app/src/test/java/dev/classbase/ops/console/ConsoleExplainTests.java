@@ -25,13 +25,13 @@ class ConsoleExplainTests {
     private static final String TABLE = "console_explain_scratch";
     private static final String WRITER = "console_explain_write";
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static DataSource owner;
 
     @BeforeAll
     static void start() throws SQLException {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
         try (Connection c = owner.getConnection();
                 Statement s = c.createStatement()) {
@@ -71,7 +71,7 @@ class ConsoleExplainTests {
 
     private static HttpResponse<String> explain(String sql, boolean analyze) {
         String body = JsonMapper.builder().build().writeValueAsString(Map.of("sql", sql, "analyze", analyze));
-        return app.post("/api/v1/admin/database/explain", admin, body);
+        return app.post("/api/v1/admin/database/explain", operator, body);
     }
 
     private static void refused(String sql, boolean analyze, String... messageParts) throws SQLException {

@@ -11,19 +11,19 @@ import tools.jackson.databind.JsonNode;
 /** Top statements from pg_stat_statements, by total, mean and calls, and the slow ones. */
 class ConsoleQueriesTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
-        app.get("/api/v1/courses", admin); // some traffic of the service role
+        operator = app.signInOperator();
+        app.get("/api/v1/courses", operator); // some traffic of the service role
     }
 
     @Test
     void eachOrderSortsItsColumnDescending() {
         for (String[] order : new String[][] {{"total", "total_ms"}, {"mean", "mean_ms"}, {"calls", "calls"}}) {
-            HttpResponse<String> r = app.get("/api/v1/admin/database/queries?order=" + order[0] + "&limit=5", admin);
+            HttpResponse<String> r = app.get("/api/v1/admin/database/queries?order=" + order[0] + "&limit=5", operator);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode body = TestApp.json(r);
             assertThat(body.path("available").asBoolean()).isTrue();
@@ -39,7 +39,7 @@ class ConsoleQueriesTests {
 
     @Test
     void slowListsOnlyStatementsOverTheMean() {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/queries/slow?minMeanMs=0.01&limit=50", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/queries/slow?minMeanMs=0.01&limit=50", operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         for (JsonNode row : TestApp.json(r).path("statements")) {
             assertThat(row.path("mean_ms").asDouble()).isGreaterThanOrEqualTo(0.01);
@@ -48,16 +48,16 @@ class ConsoleQueriesTests {
 
     @Test
     void anUnknownOrderIsA400ListingTheValidOnes() {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/queries?order=fastest", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/queries?order=fastest", operator);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("total", "mean", "calls", "fastest");
     }
 
     @Test
     void badLimitsAndThresholdsAre400() {
-        assertThat(app.get("/api/v1/admin/database/queries?limit=0", admin).statusCode())
+        assertThat(app.get("/api/v1/admin/database/queries?limit=0", operator).statusCode())
                 .isEqualTo(400);
-        assertThat(app.get("/api/v1/admin/database/queries/slow?minMeanMs=-1", admin)
+        assertThat(app.get("/api/v1/admin/database/queries/slow?minMeanMs=-1", operator)
                         .statusCode())
                 .isEqualTo(400);
     }

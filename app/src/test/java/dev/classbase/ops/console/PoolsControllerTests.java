@@ -22,17 +22,17 @@ import tools.jackson.databind.JsonNode;
 /** Pools: the app's Hikari pools with their numbers; PgBouncer not configured, then a real one. */
 class PoolsControllerTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
     }
 
     @Test
     void everyHikariPoolWithItsNumbersAndPgBouncerNotConfigured() {
-        HttpResponse<String> r = app.get("/api/v1/admin/database/pools", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/pools", operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
         List<String> expected =

@@ -26,19 +26,19 @@ import tools.jackson.databind.JsonNode;
 /** Replication from the shared cluster's primary: its two streaming replicas, their slots, the WAL kept. */
 class ReplicationControllerTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
     }
 
     @Test
     void everyReplicaAppearsWithItsLagAndSlot() throws InterruptedException {
         // the app's replica monitor polls each replica (named as its slot and application_name)
         JsonNode body = Await.until(Duration.ofSeconds(30), () -> {
-            HttpResponse<String> r = app.get("/api/v1/admin/database/replication", admin);
+            HttpResponse<String> r = app.get("/api/v1/admin/database/replication", operator);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode b = TestApp.json(r);
             int fromMonitor = 0;

@@ -19,13 +19,13 @@ import tools.jackson.databind.JsonNode;
 /** Daily space snapshots: taken once a day, growth read back per relation, old days deleted. */
 class SpaceHistoryJobTests {
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static DataSource owner;
 
     @BeforeAll
     static void start() {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
         owner = TestCluster.shared().primaryDataSource();
     }
 
@@ -53,7 +53,7 @@ class SpaceHistoryJobTests {
                 SELECT current_date - 3, kind, schema_name, name, table_name, greatest(bytes - 1048576, 0)
                 FROM space_history WHERE taken_on = current_date AND kind = 'table' AND name = 'users'
                 ON CONFLICT DO NOTHING""");
-        HttpResponse<String> r = app.get("/api/v1/admin/database/space/history?days=30&limit=500", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/space/history?days=30&limit=500", operator);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = TestApp.json(r);
         assertThat(body.path("totals").size()).isGreaterThanOrEqualTo(2);
@@ -83,10 +83,11 @@ class SpaceHistoryJobTests {
     }
 
     @Test
-    void badInputIs400AndOnlyAdminsMayRead() {
-        assertThat(app.get("/api/v1/admin/database/space/history?days=0", admin).statusCode())
+    void badInputIs400AndOnlyOperatorsMayRead() {
+        assertThat(app.get("/api/v1/admin/database/space/history?days=0", operator)
+                        .statusCode())
                 .isEqualTo(400);
-        HttpResponse<String> r = app.get("/api/v1/admin/database/space/history?days=91", admin);
+        HttpResponse<String> r = app.get("/api/v1/admin/database/space/history?days=91", operator);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("days");
         String path = "/api/v1/admin/database/space/history";

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/v1/admin/database/indexes}: the audit for admins, 401/403 for everyone else. */
+/** {@code GET /api/v1/admin/database/indexes}: the audit for operators, 401/403 for everyone else. */
 class IndexAuditEndpointTests {
 
     @Test
@@ -18,7 +18,7 @@ class IndexAuditEndpointTests {
         assertThat(app.get(path, app.signIn("teacher1@northwood.demo")).statusCode())
                 .isEqualTo(403);
 
-        HttpResponse<String> ok = app.get(path, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(path, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         for (String section : new String[] {"unused", "redundant", "invalid", "missing", "bloat"}) {

@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /api/v1/admin/database/indexes/suggestions} and {@code .../suggestions/migration} on
- * the demo app (embedded PostgreSQL 17, no HypoPG): admins only, unvalidated with the reason, bad
+ * the demo app (embedded PostgreSQL 17, no HypoPG): operators only, unvalidated with the reason, bad
  * bounds refused by name, and the migration a script of comments and CONCURRENTLY statements.
  */
 class SuggestionEndpointTests {
@@ -24,7 +24,7 @@ class SuggestionEndpointTests {
                     .as(path)
                     .isEqualTo(403);
         }
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         assertThat(body.get("statementsAvailable").asBoolean()).as(ok.body()).isTrue();
@@ -43,11 +43,11 @@ class SuggestionEndpointTests {
     @Test
     void badBoundsAreRefusedByName() {
         TestApp app = TestApp.shared();
-        String admin = app.signIn("admin@northwood.demo");
-        HttpResponse<String> cut = app.get(PATH + "?minCut=150", admin);
+        String operator = app.signInOperator();
+        HttpResponse<String> cut = app.get(PATH + "?minCut=150", operator);
         assertThat(cut.statusCode()).isEqualTo(400);
         assertThat(TestApp.json(cut).get("field").asString()).isEqualTo("minCut");
-        HttpResponse<String> top = app.get(PATH + "/migration?top=0", admin);
+        HttpResponse<String> top = app.get(PATH + "/migration?top=0", operator);
         assertThat(top.statusCode()).isEqualTo(400);
         assertThat(TestApp.json(top).get("field").asString()).isEqualTo("top");
     }
@@ -55,8 +55,7 @@ class SuggestionEndpointTests {
     @Test
     void theMigrationIsAFlywayScript() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> r =
-                app.get(PATH + "/migration?includeUnvalidated=true", app.signIn("admin@northwood.demo"));
+        HttpResponse<String> r = app.get(PATH + "/migration?includeUnvalidated=true", app.signInOperator());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         String file = r.headers().firstValue("Content-Disposition").orElse("");

@@ -14,7 +14,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The maintenance endpoints: overview and run-now for admins, 400/409 for bad or clashing requests. */
+/** The maintenance endpoints: overview and run-now for operators, 400/409 for bad or clashing requests. */
 class MaintenanceEndpointTests {
     private static final String PATH = "/api/v1/admin/database/maintenance";
 
@@ -31,7 +31,7 @@ class MaintenanceEndpointTests {
     @Test
     void overviewListsTasksScheduleLastRunsAndCandidates() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         assertThat(body.get("tasks").toString()).isEqualTo("[\"vacuum\",\"analyze\",\"reindex\",\"backup\",\"all\"]");
@@ -49,7 +49,7 @@ class MaintenanceEndpointTests {
     @Test
     void anUnknownTaskIs400ListingTheValidOnes() {
         TestApp app = TestApp.shared();
-        HttpResponse<String> r = app.post(PATH + "/defrag", app.signIn("admin@northwood.demo"), "");
+        HttpResponse<String> r = app.post(PATH + "/defrag", app.signInOperator(), "");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("task").contains("vacuum, analyze, reindex, backup, all");
     }
@@ -57,12 +57,12 @@ class MaintenanceEndpointTests {
     @Test
     void aRunWhileAnotherHoldsTheLockIs409ThenARunSucceedsAsTheServiceRole() throws Exception {
         TestApp app = TestApp.shared();
-        String admin = app.signIn("admin@northwood.demo");
+        String operator = app.signInOperator();
         try (Connection c = TestCluster.shared().primaryDataSource().getConnection();
                 PreparedStatement lock = c.prepareStatement("select pg_advisory_lock(?, 0)")) {
             lock.setInt(1, MaintenanceQueries.RUNNER_LOCK_CLASS);
             lock.executeQuery().close();
-            HttpResponse<String> busy = app.post(PATH + "/vacuum", admin, "");
+            HttpResponse<String> busy = app.post(PATH + "/vacuum", operator, "");
             assertThat(busy.statusCode()).as(busy.body()).isEqualTo(409);
             assertThat(busy.body()).contains("in progress");
         }
@@ -75,15 +75,15 @@ class MaintenanceEndpointTests {
                 select pg_stat_force_next_flush();
                 """);
         try {
-            analyzeThroughTheApi(app, admin);
+            analyzeThroughTheApi(app, operator);
         } finally {
             exec("drop table mt_api_plant");
         }
     }
 
-    private static void analyzeThroughTheApi(TestApp app, String admin) throws Exception {
+    private static void analyzeThroughTheApi(TestApp app, String operator) throws Exception {
         JsonNode candidates =
-                TestApp.json(app.get(PATH, admin)).get("candidates").get("analyze");
+                TestApp.json(app.get(PATH, operator)).get("candidates").get("analyze");
         JsonNode plant = null;
         for (JsonNode c : candidates) {
             if (c.get("target").asString().equals("public.mt_api_plant")) {
@@ -94,11 +94,11 @@ class MaintenanceEndpointTests {
         assertThat(plant.get("reason").asString()).contains("1,000 rows changed since its last analyze > 50 + 0.1");
         assertThat(plant.get("runs").asBoolean()).isTrue();
 
-        HttpResponse<String> started = app.post(PATH + "/analyze", admin, "");
+        HttpResponse<String> started = app.post(PATH + "/analyze", operator, "");
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         assertThat(TestApp.json(started).get("runs").toString()).isEqualTo("[\"analyze\"]");
         JsonNode analyze = Await.until(Duration.ofMinutes(2), () -> {
-            JsonNode last = TestApp.json(app.get(PATH, admin)).get("lastRuns");
+            JsonNode last = TestApp.json(app.get(PATH, operator)).get("lastRuns");
             for (JsonNode r : last) {
                 if (r.get("task").asString().equals("analyze")
                         && r.has("finishedAt")
@@ -112,7 +112,7 @@ class MaintenanceEndpointTests {
         assertThat(analyze.get("outcome").asString()).as(analyze.toString()).isEqualTo("succeeded");
 
         String metrics = Await.until(Duration.ofSeconds(30), () -> {
-            String text = app.get("/actuator/prometheus", null).body();
+            String text = app.get("/actuator/prometheus", operator).body();
             return text.contains("classbase_maintenance_last_success_seconds{task=\"analyze\"} 0.0") ? null : text;
         });
         assertThat(metrics)

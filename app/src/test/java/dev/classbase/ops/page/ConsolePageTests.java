@@ -31,12 +31,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * The console page in headless Chromium against the shared demo app on the real test cluster:
  * sign in, every page renders what its endpoint answers (or "not available yet" for an endpoint
- * this build lacks), EXPLAIN shows a plan and a refusal, a student is turned away, and the browser
+ * this build lacks), EXPLAIN shows a plan and a refusal, a student and a school's admin are turned away, and the browser
  * console stays free of errors. Screenshots go to {@code <build directory>/screenshots/}.
  */
 class ConsolePageTests {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String ADMIN = "admin@northwood.demo";
+    private static final String OPERATOR = DemoAccounts.OPERATOR;
 
     /**
      * Chromium logs every fetch answered 4xx as a console error ("Failed to load resource"). The
@@ -70,6 +70,7 @@ class ConsolePageTests {
     @BeforeAll
     static void start() throws IOException {
         app = TestApp.shared();
+        app.addDemoOperator();
         browser = new Browser();
     }
 
@@ -92,7 +93,7 @@ class ConsolePageTests {
                 .executeAsyncScript(
                         "fetch('../api/v1/admin/database/console-page-probe', {headers: {Authorization: 'Bearer ' + arguments[0]}})"
                                 + ".then(r => arguments[1](r.status))",
-                        app.signIn(ADMIN));
+                        app.signInOperator());
         List<LogEntry> entries = browser.console();
         assertThat(entries).anyMatch(e -> e.getMessage().contains("console-page-probe"));
         assertThat(entries)
@@ -102,8 +103,8 @@ class ConsolePageTests {
 
     @Test
     void everyPageRendersWhatItsEndpointAnswers() throws Exception {
-        signIn(ADMIN);
-        assertThat(text(By.id("who"))).isEqualTo(ADMIN);
+        signIn(OPERATOR);
+        assertThat(text(By.id("who"))).isEqualTo(OPERATOR);
         List<String> pages = navIds();
         assertThat(pages).containsAll(PAGES).contains("explain");
 
@@ -130,9 +131,9 @@ class ConsolePageTests {
 
     @Test
     void theOverviewShowsEveryCheckWithItsStatus() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("overview");
-        JsonNode checks = TestApp.json(app.get("/api/v1/admin/database/checks", app.signIn(ADMIN)));
+        JsonNode checks = TestApp.json(app.get("/api/v1/admin/database/checks", app.signInOperator()));
         String page = text(By.id("page"));
         for (JsonNode check : checks.path("checks")) {
             assertThat(page)
@@ -148,7 +149,7 @@ class ConsolePageTests {
 
     @Test
     void theQueriesPageListsStatementsInEachOrder() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("queries");
         assertThat(rows("queries")).isNotEmpty();
         for (String order : List.of("mean", "calls")) {
@@ -175,7 +176,7 @@ class ConsolePageTests {
 
     @Test
     void theIndexesPageShowsTheAuditAndTheMigrationOnRequest() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("indexes");
         assertThat(text(By.cssSelector("section[data-path='indexes']"))).contains("Unused", "Redundant", "Missing");
         browser.driver()
@@ -195,7 +196,7 @@ class ConsolePageTests {
 
     @Test
     void theSpacePageShowsTheTables() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("space");
         By tables = By.cssSelector("section[data-path='space'] .part[data-key='tables']");
         assertThat(text(tables)).contains("analytics_events"); // the biggest table comes first
@@ -209,7 +210,7 @@ class ConsolePageTests {
 
     @Test
     void explainShowsThePlanAndRefusalsAsMessages() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("explain");
         explain("SELECT * FROM courses WHERE id = 1");
         assertThat(state("explain-result")).isEqualTo("ok");
@@ -227,7 +228,7 @@ class ConsolePageTests {
     /** A live pg_sleep on a connection of the app's pool: Cancel, confirmed in the dialog, ends it. */
     @Test
     void cancelEndsALiveQueryOnceConfirmed() throws Exception {
-        signIn(ADMIN);
+        signIn(OPERATOR);
         open("connections");
         assertThat(browser.driver()
                         .findElement(By.cssSelector("section[data-path='connections']"))
@@ -294,19 +295,29 @@ class ConsolePageTests {
     }
 
     @Test
-    void aStudentIsToldTheConsoleIsForAdmins() throws Exception {
-        signIn("student1@northwood.demo");
+    void aStudentIsToldTheConsoleIsForOperators() throws Exception {
+        turnedAway("student1@northwood.demo", "student", "not-student");
+    }
+
+    /** A school's admin is no operator: the console shows the whole server, every school's data. */
+    @Test
+    void aTenantAdminIsToldTheConsoleIsForOperators() throws Exception {
+        turnedAway("admin@northwood.demo", "admin", "not-admin");
+    }
+
+    private static void turnedAway(String email, String role, String screenshot) throws Exception {
+        signIn(email);
         WebElement message = Await.until(WAIT, () -> {
             WebElement m = browser.driver().findElement(By.id("sign-in-message"));
-            return "not-admin".equals(m.getAttribute("data-kind")) ? m : null;
+            return "not-operator".equals(m.getAttribute("data-kind")) ? m : null;
         });
         assertThat(message).isNotNull();
-        assertThat(message.getText()).contains("student", "for admins only");
+        assertThat(message.getText()).contains(role, "for operators only");
         assertThat(browser.js("return sessionStorage.getItem('classbase.console.token')"))
                 .isNull();
         assertThat(browser.driver().findElement(By.id("nav")).isDisplayed()).isFalse();
-        browser.screenshot("not-admin");
-        assertNoConsoleErrors("student sign-in");
+        browser.screenshot(screenshot);
+        assertNoConsoleErrors(role + " sign-in");
     }
 
     // ---------- helpers ----------
@@ -324,7 +335,7 @@ class ConsolePageTests {
                 .findElement(By.cssSelector("#sign-in button[type=submit]"))
                 .click();
         awaitTrue("return document.body.dataset.page !== 'sign-in'"
-                + " || document.getElementById('sign-in-message').dataset.kind === 'not-admin'");
+                + " || document.getElementById('sign-in-message').dataset.kind === 'not-operator'");
     }
 
     /** Clicks the page's link in the nav bar and waits until every section has its answer. */

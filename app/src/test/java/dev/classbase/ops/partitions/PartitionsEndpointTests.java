@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/v1/admin/database/partitions}: {@code partitions status} for admins, 401/403 for everyone else. */
+/** {@code GET /api/v1/admin/database/partitions}: {@code partitions status} for operators, 401/403 for everyone else. */
 class PartitionsEndpointTests {
     private static final String PATH = "/api/v1/admin/database/partitions";
 
@@ -27,7 +27,7 @@ class PartitionsEndpointTests {
     void adminsGetEveryPartitionedTableWithTheirDefaultRows() throws Exception {
         TestApp app = TestApp.shared();
 
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
 
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<String> tables = new ArrayList<>();

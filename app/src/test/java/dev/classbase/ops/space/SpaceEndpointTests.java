@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/v1/admin/database/space}: sizes for admins, 401/403 for everyone else. */
+/** {@code GET /api/v1/admin/database/space}: sizes for operators, 401/403 for everyone else. */
 class SpaceEndpointTests {
 
     @Test
@@ -18,7 +18,7 @@ class SpaceEndpointTests {
         assertThat(app.get(path, app.signIn("student1@northwood.demo")).statusCode())
                 .isEqualTo(403);
 
-        HttpResponse<String> ok = app.get(path, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(path, app.signInOperator());
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         JsonNode body = TestApp.json(ok);
         java.util.List<String> tables = new java.util.ArrayList<>();

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /api/v1/admin/database/views}: {@code views status} for admins, 401/403 for everyone else. */
+/** {@code GET /api/v1/admin/database/views}: {@code views status} for operators, 401/403 for everyone else. */
 class ViewsEndpointTests {
     private static final String PATH = "/api/v1/admin/database/views";
 
@@ -33,7 +33,7 @@ class ViewsEndpointTests {
                 java.time.Clock.systemUTC());
         owner.refresh(List.of("mv_content_metrics"), true);
 
-        HttpResponse<String> ok = app.get(PATH, app.signIn("admin@northwood.demo"));
+        HttpResponse<String> ok = app.get(PATH, app.signInOperator());
 
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
         List<String> names = new ArrayList<>();
