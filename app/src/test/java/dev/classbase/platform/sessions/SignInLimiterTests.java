@@ -111,7 +111,8 @@ class SignInLimiterTests {
             limiter.attempt("a@b.demo", "192.0.2.1");
             assertThatThrownBy(() -> limiter.attempt("a@b.demo", "192.0.2.1"))
                     .isInstanceOfSatisfying(
-                            ApiException.class, e -> assertThat(e.status().value()).isEqualTo(429));
+                            ApiException.class,
+                            e -> assertThat(e.status().value()).isEqualTo(429));
         } finally {
             limiter.close();
         }

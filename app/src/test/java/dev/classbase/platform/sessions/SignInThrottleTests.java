@@ -37,10 +37,14 @@ class SignInThrottleTests {
     static void start() {
         redis = RedisProcess.start();
         Map<String, Object> throttling = Map.of(
-                "classbase.cache.redis-url", redis.url(),
-                "classbase.sign-in.window", WINDOW_SECONDS + "s",
-                "classbase.sign-in.address-attempts", ADDRESS_ATTEMPTS,
-                "classbase.sign-in.trusted-proxies", "127.0.0.1,::1");
+                "classbase.cache.redis-url",
+                redis.url(),
+                "classbase.sign-in.window",
+                WINDOW_SECONDS + "s",
+                "classbase.sign-in.address-attempts",
+                ADDRESS_ATTEMPTS,
+                "classbase.sign-in.trusted-proxies",
+                "127.0.0.1,::1");
         a = TestApp.start(TestCluster.shared().springProperties(), throttling);
         b = TestApp.start(TestCluster.shared().springProperties(), throttling);
     }
@@ -64,7 +68,8 @@ class SignInThrottleTests {
         String client = "198.51.100.1";
         double before = throttled(a, "account");
         for (int i = 0; i < 10; i++) {
-            assertThat(signIn(a, client, "student7@northwood.demo", "wrong-" + i).statusCode())
+            assertThat(signIn(a, client, "student7@northwood.demo", "wrong-" + i)
+                            .statusCode())
                     .isEqualTo(401);
         }
 
@@ -74,8 +79,8 @@ class SignInThrottleTests {
         for (HttpResponse<String> refused : java.util.List.of(eleventh, right)) {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
             assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            long retryAfter = Long.parseLong(
-                    refused.headers().firstValue("Retry-After").orElseThrow());
+            long retryAfter =
+                    Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
             assertThat(retryAfter).isBetween(1L, (long) WINDOW_SECONDS);
             assertThat(TestApp.json(refused).path("retryAfter").asLong()).isEqualTo(retryAfter);
         }
@@ -130,7 +135,8 @@ class SignInThrottleTests {
             int status = i % 3 == 0
                     ? signIn(server, client, "student10@northwood.demo", DemoAccounts.PASSWORD)
                             .statusCode()
-                    : signIn(server, client, "someone" + i + "@northwood.demo", "x").statusCode();
+                    : signIn(server, client, "someone" + i + "@northwood.demo", "x")
+                            .statusCode();
             assertThat(status).isIn(201, 401);
         }
         HttpResponse<String> refused = signIn(b, client, "student11@northwood.demo", DemoAccounts.PASSWORD);

@@ -121,7 +121,8 @@ class SubmissionControllerTests {
 
         assertThat(first.status()).as(first.response().body()).isEqualTo(201);
         assertThat(second.status()).as(second.response().body()).isEqualTo(201);
-        assertThat(second.json().path("id").asLong()).isNotEqualTo(first.json().path("id").asLong());
+        assertThat(second.json().path("id").asLong())
+                .isNotEqualTo(first.json().path("id").asLong());
         assertThat(second.json().path("body").asString()).isEqualTo("theirs");
         assertThat(rows(school, assignment)).isEqualTo(2);
     }
