@@ -56,6 +56,7 @@ class SignInLimiter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignInLimiter.class);
     private static final String PREFIX = "classbase:sign-in:";
     private static final long LOCAL_ENTRIES = 100_000;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     /** An admitted attempt; {@link #notCounted} gives the account's token back (a right password). */
     interface Attempt {
@@ -107,7 +108,9 @@ class SignInLimiter implements AutoCloseable {
         ProxyManager<String> manager = null;
         if (redisUrl != null) {
             RedisURI uri = RedisURI.create(redisUrl);
-            uri.setTimeout(redisTimeout);
+            // Lettuce bounds the connection's handshake by this timeout too, and the first connection
+            // of a JVM loads Netty; each bucket operation is bounded by redisTimeout (requestTimeout)
+            uri.setTimeout(redisTimeout.compareTo(CONNECT_TIMEOUT) > 0 ? redisTimeout : CONNECT_TIMEOUT);
             client = RedisClient.create(uri);
             // while disconnected a command fails at once (the limiter goes local) instead of waiting
             // in Lettuce's queue for the timeout on every sign-in
