@@ -42,6 +42,23 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, "Conflict", why, null);
     }
 
+    /** Well-formed, but it contradicts what the server already holds (RFC 9110 section 15.5.21). */
+    public static ApiException unprocessable(String field, String why) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("field", field);
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable request", why, props);
+    }
+
+    /**
+     * Too many attempts (RFC 6585 section 4): the advice sends {@code retryAfter} (seconds, at least
+     * 1) as the {@code Retry-After} header too.
+     */
+    public static ApiException tooManyRequests(String why, long retryAfterSeconds) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("retryAfter", Math.max(1, retryAfterSeconds));
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many requests", why, props);
+    }
+
     public static ApiException tooLarge(String field, long limit) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("field", field);

@@ -67,6 +67,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (e.status() == HttpStatus.UNAUTHORIZED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }
+        if (e.status() == HttpStatus.TOO_MANY_REQUESTS && e.properties().get("retryAfter") instanceof Long seconds) {
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        }
         return ProblemResponses.entity(problem, headers);
     }
 

@@ -2,6 +2,7 @@ package dev.classbase.platform.sessions;
 
 import dev.classbase.platform.auth.Bearer;
 import dev.classbase.platform.auth.Caller;
+import dev.classbase.platform.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -14,23 +15,40 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Sign in ({@code POST /api/v1/sessions}) and sign out ({@code DELETE /api/v1/sessions/current}). */
+/**
+ * Sign in ({@code POST /api/v1/sessions}, throttled per account and per client address by {@link
+ * SignInLimiter}) and sign out ({@code DELETE /api/v1/sessions/current}).
+ */
 @RestController
 @RequestMapping("/api/v1/sessions")
 class SessionController {
     private final SessionService sessions;
+    private final SignInLimiter limiter;
 
-    SessionController(SessionService sessions) {
+    SessionController(SessionService sessions, SignInLimiter limiter) {
         this.sessions = sessions;
+        this.limiter = limiter;
     }
 
     record SignIn(
             @NotBlank @Size(max = 320) String email,
             @NotBlank @Size(max = 200) String password) {}
 
+    /** 429 before the password is checked when a budget is spent; only a 401 counts against the account. */
     @PostMapping
-    ResponseEntity<SessionService.SignedIn> signIn(@Valid @RequestBody SignIn body) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(sessions.signIn(body.email(), body.password()));
+    ResponseEntity<SessionService.SignedIn> signIn(@Valid @RequestBody SignIn body, HttpServletRequest request) {
+        SignInLimiter.Attempt attempt = limiter.attempt(body.email(), request);
+        boolean failed = false;
+        try {
+            return ResponseEntity.status(HttpStatus.CREATED).body(sessions.signIn(body.email(), body.password()));
+        } catch (ApiException e) {
+            failed = e.status() == HttpStatus.UNAUTHORIZED;
+            throw e;
+        } finally {
+            if (!failed) {
+                attempt.notCounted(); // signed in, or the server failed: not a wrong password
+            }
+        }
     }
 
     /** The token of this request stops working; the caller parameter makes sure one was given. */

@@ -11,9 +11,9 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/v1/assignments/{id}/submissions} with an {@code Idempotency-Key} header: 201
- * the first time, 200 with the same submission for a retry; {@code POST
- * /api/v1/submissions/{id}/grade}.
+ * {@code POST /api/v1/assignments/{id}/submissions} with an {@code Idempotency-Key} header (the
+ * caller's own): 201 the first time, 200 with the same submission for a retry, 422 when the key
+ * was used for another request; {@code POST /api/v1/submissions/{id}/grade}.
  */
 @RestController
 class SubmissionController {

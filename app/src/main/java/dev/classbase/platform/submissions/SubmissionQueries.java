@@ -16,16 +16,23 @@ class SubmissionQueries {
             returning s.id, s.assignment_id, s.user_id, s.status, s.score, s.body, s.submitted_at, s.graded_at""";
 
     /**
-     * What stopped an insert: the row holding this key, and the row of this (assignment, user),
-     * at most two rows; {@code by_key} marks the first kind. A BitmapOr of the two unique indexes
-     * (submissions_idempotency_key and the (tenant, assignment, user) key).
+     * What stopped an insert: the caller's row holding this key, and the caller's row of this
+     * assignment, at most two rows; {@code by_key} marks the first kind. Two branches, each a probe
+     * of one unique index (submissions_user_idempotency_key, V75, and the (tenant, assignment, user)
+     * key): written as one OR, the planner factors out user_id and reads all of the user's rows
+     * through submissions_user_fk instead.
      */
     static final String EXISTING = """
                         select s.id, s.assignment_id, s.user_id, s.status, s.score, s.body, s.submitted_at,
-                               s.graded_at, s.idempotency_key is not distinct from :key as by_key
+                               s.graded_at, true as by_key
                         from submissions as s
-                        where s.tenant_id = :tenant
-                          and (s.idempotency_key = :key or (s.assignment_id = :assignment and s.user_id = :user))
+                        where s.tenant_id = :tenant and s.user_id = :user and s.idempotency_key = :key
+                        union all
+                        select s.id, s.assignment_id, s.user_id, s.status, s.score, s.body, s.submitted_at,
+                               s.graded_at, false as by_key
+                        from submissions as s
+                        where s.tenant_id = :tenant and s.assignment_id = :assignment and s.user_id = :user
+                          and s.idempotency_key is distinct from :key
                         """;
 
     private final JdbcClient jdbc;
@@ -36,7 +43,7 @@ class SubmissionQueries {
 
     /**
      * Inserts the submission if the student is actively enrolled in the assignment's course.
-     * ON CONFLICT DO NOTHING without a target covers both unique keys: the idempotency key
+     * ON CONFLICT DO NOTHING without a target covers both unique keys: the user's idempotency key
      * (a retry, even one racing the first request: it waits for the first to commit, then does
      * nothing) and (assignment, user) (work already exists: resubmission or conflict).
      */

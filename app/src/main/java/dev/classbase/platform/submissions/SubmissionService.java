@@ -3,12 +3,14 @@ package dev.classbase.platform.submissions;
 import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
+import java.util.Objects;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Submit with an idempotency key (first call: 1 statement; a retry: 2; a resubmission: 3) and
- * grade (2).
+ * grade (2). A key is the user's own: the same key and request again answer the first row, the
+ * same key with another assignment or body is refused (422), and another user's key is no concern.
  */
 @Service
 class SubmissionService {
@@ -47,9 +49,13 @@ class SubmissionService {
             }
         }
         if (sameKey != null) {
-            if (sameKey.userId() != caller.userId() || sameKey.assignmentId() != assignmentId) {
-                // a key names one request; never show another request's (or user's) result
-                throw ApiException.conflict("this Idempotency-Key was used for a different request");
+            if (sameKey.assignmentId() != assignmentId || !Objects.equals(sameKey.body(), request.body())) {
+                // a key names one request of one user: answering with the first result would tell
+                // the client its new request was done when it was not
+                throw ApiException.unprocessable(
+                        "Idempotency-Key",
+                        "this Idempotency-Key was used for another request (another assignment or body); send"
+                                + " a new key for a new request");
             }
             return new Outcome(sameKey, false); // a retry: the first result again
         }

@@ -10,14 +10,22 @@ import dev.classbase.platform.fixtures.Classroom;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Submitting and grading over HTTP: the same requests in a class of 1 and of 50, a retry with the
- * same Idempotency-Key answering the first response again without a second row, and the error
- * contract with nothing half-written.
+ * same Idempotency-Key answering the first response again without a second row (also when the
+ * copies race), a key being the user's own (another student's same key is another request; the
+ * same key for another request is 422), and the error contract with nothing half-written.
  */
 class SubmissionControllerTests {
     private final TestApp app = TestApp.shared();
@@ -100,6 +108,84 @@ class SubmissionControllerTests {
                         .query(String.class)
                         .single())
                 .isEqualTo("submitted");
+    }
+
+    @Test
+    void aKeyIsTheUsersOwn_twoStudentsWithOneKeyGetTwoRows() {
+        Classroom school = Classroom.create(2, 4);
+        long assignment = school.assignmentIds().get(1);
+        Map<String, String> key = Map.of("Idempotency-Key", "essay");
+
+        var first = submit(app.signIn(school.student(0).email()), assignment, "{\"body\": \"mine\"}", key);
+        var second = submit(app.signIn(school.student(1).email()), assignment, "{\"body\": \"theirs\"}", key);
+
+        assertThat(first.status()).as(first.response().body()).isEqualTo(201);
+        assertThat(second.status()).as(second.response().body()).isEqualTo(201);
+        assertThat(second.json().path("id").asLong())
+                .isNotEqualTo(first.json().path("id").asLong());
+        assertThat(second.json().path("body").asString()).isEqualTo("theirs");
+        assertThat(rows(school, assignment)).isEqualTo(2);
+    }
+
+    @Test
+    void theSameKeyForAnotherRequestIs422AndWritesNothing() {
+        Classroom school = Classroom.create(1, 4);
+        long assignment = school.assignmentIds().get(1);
+        long otherAssignment = school.assignmentIds().get(2);
+        String student = app.signIn(school.student(0).email());
+        Map<String, String> key = Map.of("Idempotency-Key", "essay");
+        var first = submit(student, assignment, "{\"body\": \"draft one\"}", key);
+        assertThat(first.status()).as(first.response().body()).isEqualTo(201);
+
+        var otherBody = submit(student, assignment, "{\"body\": \"draft two\"}", key);
+        var otherTarget = submit(student, otherAssignment, "{\"body\": \"draft one\"}", key);
+
+        for (var refused : new ApiCalls.Call[] {otherBody, otherTarget}) {
+            var problem = problem(refused, 422);
+            assertThat(problem.path("field").asString()).isEqualTo("Idempotency-Key");
+            assertThat(problem.path("detail").asString()).contains("another request");
+        }
+        assertThat(rows(school, assignment)).isEqualTo(1);
+        assertThat(rows(school, otherAssignment)).isZero();
+        assertThat(owner.sql("select body from submissions where tenant_id = :t and assignment_id = :a")
+                        .param("t", school.tenantId())
+                        .param("a", assignment)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("draft one");
+        var retry = submit(student, assignment, "{\"body\": \"draft one\"}", key);
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.json()).isEqualTo(first.json());
+    }
+
+    @Test
+    void concurrentIdenticalRequestsMakeOneRowAndAllAnswerWithIt() throws Exception {
+        Classroom school = Classroom.create(1, 4);
+        long assignment = school.assignmentIds().get(3);
+        String student = app.signIn(school.student(0).email());
+        Map<String, String> key = Map.of("Idempotency-Key", "raced");
+        int n = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ApiCalls.Call>> calls = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                calls.add(pool.submit(() -> {
+                    start.await();
+                    return submit(student, assignment, "{\"body\": \"same\"}", key);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            Set<Long> ids = new HashSet<>();
+            for (var call : calls) {
+                ApiCalls.Call c = call.get();
+                statuses.add(c.status());
+                ids.add(c.json().path("id").asLong());
+            }
+            assertThat(statuses).containsOnly(201, 200).containsOnlyOnce(201);
+            assertThat(ids).hasSize(1);
+        }
+        assertThat(rows(school, assignment)).isEqualTo(1);
     }
 
     private ApiCalls.Call submit(String token, long assignment, String json, Map<String, String> headers) {

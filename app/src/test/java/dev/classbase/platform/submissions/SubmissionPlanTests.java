@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A retried submission on scale-S data (1M submissions) finds its first result through the
- * partial unique index submissions_idempotency_key (V1), and the student's work on the assignment
+ * partial unique index submissions_user_idempotency_key (V75: the key is the user's own), and the student's work on the assignment
  * through the (tenant, assignment, user) key: the proof that keeps the idempotency index.
  */
 class SubmissionPlanTests {
@@ -29,7 +29,7 @@ class SubmissionPlanTests {
                 Map.of("tenant", row[0], "assignment", row[1], "user", row[2], "key", "retry-of-a-lost-response"));
         assertThat(Plans.indexNames(plan))
                 .as(plan.toString())
-                .contains("submissions_idempotency_key", "submissions_tenant_id_assignment_id_user_id_key");
+                .contains("submissions_user_idempotency_key", "submissions_tenant_id_assignment_id_user_id_key");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }
 }

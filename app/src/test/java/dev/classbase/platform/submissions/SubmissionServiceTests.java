@@ -84,13 +84,22 @@ class SubmissionServiceTests {
     void aKeyNamesOneRequestAndWorkIsHandedInOnce() {
         Classroom school = Classroom.create(2, 4);
         long assignment = school.assignmentIds().get(1);
-        as(school.student(0), () -> service.submit(school.student(0), assignment, "k", new SubmitRequest("a")));
-        // the same key from another student: conflict, and nothing of the first is shown
+        var mine =
+                as(school.student(0), () -> service.submit(school.student(0), assignment, "k", new SubmitRequest("a")));
+        // the same key from another student is another request: their own row, nothing of the first
+        var theirs =
+                as(school.student(1), () -> service.submit(school.student(1), assignment, "k", new SubmitRequest("b")));
+        assertThat(theirs.created()).isTrue();
+        assertThat(theirs.submission().id()).isNotEqualTo(mine.submission().id());
+        assertThat(theirs.submission().body()).isEqualTo("b");
+        // the same key from the same student for another body: 422, the key names the first request
         assertThatThrownBy(() -> as(
-                        school.student(1),
-                        () -> service.submit(school.student(1), assignment, "k", new SubmitRequest("b"))))
-                .isInstanceOfSatisfying(
-                        ApiException.class, e -> assertThat(e.status().value()).isEqualTo(409));
+                        school.student(0),
+                        () -> service.submit(school.student(0), assignment, "k", new SubmitRequest("a, edited"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status().value()).isEqualTo(422);
+                    assertThat(e.properties()).containsEntry("field", "Idempotency-Key");
+                });
         // a new key for work already submitted: conflict
         assertThatThrownBy(() -> as(
                         school.student(0),
@@ -109,7 +118,7 @@ class SubmissionServiceTests {
                                 school.student(0), other.assignmentIds().getFirst(), "k3", new SubmitRequest("c"))))
                 .isInstanceOfSatisfying(
                         ApiException.class, e -> assertThat(e.status().value()).isEqualTo(404));
-        assertThat(rows(school, assignment)).isEqualTo(1);
+        assertThat(rows(school, assignment)).isEqualTo(2); // one per student
     }
 
     @Test
