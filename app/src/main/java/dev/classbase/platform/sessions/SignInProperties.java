@@ -1,6 +1,6 @@
 package dev.classbase.platform.sessions;
 
-import dev.classbase.data.Settings;
+import dev.classbase.data.SettingBounds;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -30,7 +30,7 @@ public record SignInProperties(
     public SignInProperties {
         accountFailures = clamp("classbase.sign-in.account-failures", accountFailures, 10, 1, 10_000);
         addressAttempts = clamp("classbase.sign-in.address-attempts", addressAttempts, 100, 1, 10_000_000);
-        window = Settings.clamp(
+        window = SettingBounds.clamp(
                 "classbase.sign-in.window", window, Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1));
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         ClientAddress.parse(trustedProxies); // fails the start on a bad entry, naming it
