@@ -1,7 +1,7 @@
 package probe;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;

@@ -2,8 +2,8 @@ package dev.classbase.bench;
 
 import dev.classbase.platform.atrisk.AtRiskReport;
 import dev.classbase.platform.atrisk.AtRiskService;
-import dev.classbase.platform.auth.Caller;
 import dev.classbase.testsupport.TestApp;
+import dev.classbase.web.auth.Caller;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

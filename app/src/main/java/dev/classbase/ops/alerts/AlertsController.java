@@ -1,6 +1,6 @@
 package dev.classbase.ops.alerts;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;

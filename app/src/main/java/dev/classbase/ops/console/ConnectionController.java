@@ -1,8 +1,8 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.pool.Pools;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.platform.errors.ProblemResponses;
+import dev.classbase.web.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.springframework.http.HttpHeaders;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package dev.classbase.ops.console;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

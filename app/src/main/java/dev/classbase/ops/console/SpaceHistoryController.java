@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;

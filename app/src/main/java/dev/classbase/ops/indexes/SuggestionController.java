@@ -1,7 +1,7 @@
 package dev.classbase.ops.indexes;
 
 import dev.classbase.data.pool.Pools;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;

@@ -2,7 +2,7 @@ package dev.classbase.ops.maintenance;
 
 import dev.classbase.ops.console.ConsoleDatabase;
 import dev.classbase.ops.console.ConsoleProperties;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.classbase.platform.atrisk;
 
-import dev.classbase.platform.auth.Caller;
+import dev.classbase.web.auth.Caller;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import org.springframework.format.annotation.DateTimeFormat;

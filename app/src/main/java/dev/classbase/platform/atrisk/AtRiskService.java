@@ -1,8 +1,8 @@
 package dev.classbase.platform.atrisk;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.classbase.platform.catalog;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -1,7 +1,7 @@
 package dev.classbase.platform.catalog;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;

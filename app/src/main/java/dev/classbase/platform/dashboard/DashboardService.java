@@ -1,7 +1,7 @@
 package dev.classbase.platform.dashboard;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

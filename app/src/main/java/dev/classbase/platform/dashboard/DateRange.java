@@ -1,6 +1,6 @@
 package dev.classbase.platform.dashboard;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;

@@ -1,6 +1,6 @@
 package dev.classbase.platform.dashboard;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 
 /** A path's user id: a positive number, else a 400 naming {@code id}. */
 final class UserId {

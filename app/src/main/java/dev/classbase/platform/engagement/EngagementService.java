@@ -1,7 +1,7 @@
 package dev.classbase.platform.engagement;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Service;

@@ -1,8 +1,8 @@
 package dev.classbase.platform.enrollment;
 
 import dev.classbase.data.retry.RetryableTransaction;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.classbase.platform.events;
 
-import dev.classbase.platform.auth.Caller;
+import dev.classbase.web.auth.Caller;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;

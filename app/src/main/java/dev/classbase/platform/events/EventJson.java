@@ -1,7 +1,7 @@
 package dev.classbase.platform.events;
 
 import dev.classbase.platform.UtcText;
-import dev.classbase.platform.errors.NulFreeStrings;
+import dev.classbase.web.NulFreeStrings;
 import java.io.StringWriter;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;

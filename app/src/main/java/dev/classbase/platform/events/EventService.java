@@ -1,8 +1,8 @@
 package dev.classbase.platform.events;
 
 import dev.classbase.data.retry.RetryableTransaction;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

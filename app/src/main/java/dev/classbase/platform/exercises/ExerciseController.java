@@ -1,6 +1,6 @@
 package dev.classbase.platform.exercises;
 
-import dev.classbase.platform.auth.Caller;
+import dev.classbase.web.auth.Caller;
 import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

@@ -1,8 +1,8 @@
 package dev.classbase.platform.exercises;
 
 import dev.classbase.data.retry.RetryableTransaction;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;

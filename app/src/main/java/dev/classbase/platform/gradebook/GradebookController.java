@@ -1,6 +1,6 @@
 package dev.classbase.platform.gradebook;
 
-import dev.classbase.platform.auth.Caller;
+import dev.classbase.web.auth.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;

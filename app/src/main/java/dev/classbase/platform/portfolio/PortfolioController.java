@@ -1,6 +1,6 @@
 package dev.classbase.platform.portfolio;
 
-import dev.classbase.platform.auth.Caller;
+import dev.classbase.web.auth.Caller;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,7 +1,7 @@
 package dev.classbase.platform.progress;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,7 +24,7 @@ public class ProgressService {
     @Transactional(readOnly = true)
     public CourseProgress progress(Caller caller, long courseId, Long userId) {
         long user = userId == null ? caller.userId() : userId;
-        if (caller.role() == dev.classbase.platform.auth.Role.STUDENT && user != caller.userId()) {
+        if (caller.role() == dev.classbase.web.auth.Role.STUDENT && user != caller.userId()) {
             throw ApiException.forbidden("students see their own progress only");
         }
         ProgressQueries.Result result = queries.progress(caller.tenantId(), courseId, user)

@@ -1,8 +1,8 @@
 package dev.classbase.platform.sessions;
 
 import dev.classbase.data.cache.TieredCache;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.time.Instant;
 
 /** A cached session in Redis: {@code tenant|user|role|expiresAtMillis|email} (email last: it is the only free text). */

@@ -1,8 +1,8 @@
 package dev.classbase.platform.sessions;
 
-import dev.classbase.platform.auth.Bearer;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Bearer;
+import dev.classbase.web.auth.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

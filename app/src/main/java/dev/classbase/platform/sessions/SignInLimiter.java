@@ -3,7 +3,7 @@ package dev.classbase.platform.sessions;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.classbase.data.cache.CacheProperties;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.cluster.EmbeddedCluster;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
-import dev.classbase.platform.errors.ApiException;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;

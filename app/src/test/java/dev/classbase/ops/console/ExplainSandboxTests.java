@@ -3,9 +3,9 @@ package dev.classbase.ops.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.classbase.platform.errors.ApiException;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
+import dev.classbase.web.ApiException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.data.DataTier;
 import dev.classbase.data.watch.QueryWatch;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
-import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

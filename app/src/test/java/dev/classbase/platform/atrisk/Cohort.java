@@ -1,10 +1,10 @@
 package dev.classbase.platform.atrisk;
 
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
 import dev.classbase.platform.fixtures.Replicas;
 import dev.classbase.seed.DemoAccounts;
 import dev.classbase.testsupport.TestCluster;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

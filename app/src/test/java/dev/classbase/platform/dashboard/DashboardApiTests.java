@@ -4,9 +4,9 @@ import static dev.classbase.platform.dashboard.DashboardFixture.APP;
 import static dev.classbase.platform.dashboard.DashboardFixture.OWNER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.platform.auth.Caller;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
+import dev.classbase.web.auth.Caller;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Duration;

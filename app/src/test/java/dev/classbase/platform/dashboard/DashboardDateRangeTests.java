@@ -3,7 +3,7 @@ package dev.classbase.platform.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 

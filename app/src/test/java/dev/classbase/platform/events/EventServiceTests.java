@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.data.DataTier;
 import dev.classbase.data.watch.QueryWatch;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.errors.ApiException;
 import dev.classbase.platform.fixtures.Budgets;
 import dev.classbase.platform.fixtures.Classroom;
 import dev.classbase.testsupport.StatementBudget;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Caller;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.classbase.platform.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;

@@ -3,8 +3,8 @@ package dev.classbase.platform.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.classbase.platform.errors.ApiException;
 import dev.classbase.testsupport.LocalPorts;
+import dev.classbase.web.ApiException;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,0 +1,50 @@
+package dev.classbase.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.MethodParameter;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * A single-valued request parameter given more than once ({@code limit=a&limit=b}) is a 400 that
+ * says so: left to the binder, the values are joined or handed over as an array whose text is
+ * {@code [Ljava.lang.String;@...}. Parameters bound to arrays, collections or maps may repeat.
+ */
+final class SingleValueInterceptor implements HandlerInterceptor {
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (!(handler instanceof HandlerMethod method)) {
+            return true;
+        }
+        for (MethodParameter parameter : method.getMethodParameters()) {
+            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+            if (param == null || multiValued(parameter)) {
+                continue;
+            }
+            String name = !param.name().isEmpty() ? param.name() : parameter.getParameterName();
+            if (name == null) {
+                continue;
+            }
+            String[] values = request.getParameterValues(name);
+            if (values != null && values.length > 1) {
+                throw ApiException.badRequest(
+                        name,
+                        "is given " + (values.length == 2 ? "twice" : values.length + " times") + "; send it once");
+            }
+        }
+        return true;
+    }
+
+    private static boolean multiValued(MethodParameter parameter) {
+        Class<?> type = parameter.getParameterType();
+        if (type == Optional.class) {
+            type = parameter.nested().getNestedParameterType();
+        }
+        return type.isArray() || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type);
+    }
+}
