@@ -10,8 +10,11 @@ final class CourseFields {
     static final int MAX_DESCRIPTION = 10_000;
     static final int MAX_CATEGORY = 50;
 
-    /** Not blank, and no NUL character (PostgreSQL text cannot hold it). */
-    static final String TITLE = "(?s)[^\\x00]*\\S[^\\x00]*";
+    /**
+     * Not blank, and no NUL character (PostgreSQL text cannot hold it): one character that is
+     * neither whitespace nor NUL, no NUL anywhere.
+     */
+    static final String TITLE = "(?s)[^\\x00]*[^\\x00\\s][^\\x00]*";
 
     static final String TITLE_MESSAGE = "must not be blank or contain the NUL character";
     static final String TEXT = "(?s)[^\\x00]*";
