@@ -1,10 +1,10 @@
 package dev.classbase.platform.catalog;
 
 import dev.classbase.data.retry.RetryableTransaction;
-import dev.classbase.platform.auth.Access;
-import dev.classbase.platform.auth.Caller;
-import dev.classbase.platform.auth.Role;
-import dev.classbase.platform.errors.ApiException;
+import dev.classbase.web.ApiException;
+import dev.classbase.web.auth.Access;
+import dev.classbase.web.auth.Caller;
+import dev.classbase.web.auth.Role;
 import java.util.List;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
