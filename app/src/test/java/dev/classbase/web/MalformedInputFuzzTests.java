@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Every operation of the OpenAPI document, sent malformed: bytes that are not UTF-8 and NUL in the
  * path, the query and the body, wrong Content-Type, garbage Accept, repeated parameters, oversized
  * body and header, JSON of the wrong types, deeply nested or with huge numbers; anonymous, as a
- * student and as an admin. No answer may be a 5xx, and every 4xx is problem+json whose status is
+ * student, a tenant admin and an operator. No answer may be a 5xx, and every 4xx is problem+json whose status is
  * the HTTP status. The requests are drawn from a fixed random sequence ({@link #SEED}), so a failure
  * repeats. Runs after the other classes (the few well-formed writes it makes stay out of their way),
  * as one tenant's users.
@@ -83,7 +83,9 @@ class MalformedInputFuzzTests {
         JsonNode document = TestApp.json(app.get("/v3/api-docs", null));
         List<Operation> operations = operations(document);
         assertThat(operations).hasSizeGreaterThan(40);
-        String[] tokens = {null, app.signIn("student1@riverside.demo"), app.signIn("admin@riverside.demo")};
+        String[] tokens = {
+            null, app.signIn("student1@riverside.demo"), app.signIn("admin@riverside.demo"), app.signInOperator()
+        };
 
         Random random = new Random(SEED);
         List<String> heads = new ArrayList<>();
@@ -94,8 +96,9 @@ class MalformedInputFuzzTests {
             if (who > 0 && op.method().equals("DELETE") && op.path().equals("/api/v1/sessions/current")) {
                 who = 0; // signed in, it would end the session the rest of the run uses
             }
-            if (who == 2 && startsWork(op)) {
-                who = random.nextInt(2); // nothing in it to malform: as an admin it would run a job
+            if (who == 3 && (startsWork(op) || signalsABackend(op))) {
+                // nothing in it to malform: as the operator it would run a job or end a pooled connection
+                who = random.nextInt(3);
             }
             Request request = request(random, document, op, tokens[who]);
             heads.add(request.head());
@@ -135,7 +138,12 @@ class MalformedInputFuzzTests {
         assertThat(failures).as("answers that break the error contract").isEmpty();
     }
 
-    /** An admin action with neither a path variable nor a body: refresh, maintain, evaluate now. */
+    /** Cancel or terminate of a backend: a valid pid could be one of the shared server's connections. */
+    private static boolean signalsABackend(Operation op) {
+        return op.path().contains("/cancel") || op.path().contains("/terminate");
+    }
+
+    /** A console action with neither a path variable nor a body: refresh, maintain, evaluate now. */
     private static boolean startsWork(Operation op) {
         return op.method().equals("POST")
                 && op.path().startsWith("/api/v1/admin/")
