@@ -2,6 +2,7 @@ package dev.classbase.ops.console;
 
 import dev.classbase.data.Pools;
 import dev.classbase.ops.indexes.IndexAudit;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.ops.space.DataDirectoryDisk;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;

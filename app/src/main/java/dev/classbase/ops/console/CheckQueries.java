@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import static dev.classbase.ops.console.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,16 +1,19 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
 /** The overview: each check green, amber or red, with its threshold and the source of that threshold. */
 @Service
+@EnableConfigurationProperties(ConsoleProperties.class)
 class Checks {
     static final List<String> NAMES = List.of(
             "long_running_queries",

@@ -1,12 +1,13 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.Pools;
+import dev.classbase.ops.kernel.ConsoleDatabase;
+import dev.classbase.ops.kernel.LocalTimeout;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -102,10 +103,7 @@ class ConnectionController {
         try (Connection c = primary.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL statement_timeout = "
-                            + Math.max(1, props.checkTimeout().toMillis()));
-                }
+                LocalTimeout.statement(c, props.checkTimeout());
                 ApiException refusal = null;
                 Action done = null;
                 List<Map<String, Object>> found = ConnectionQueries.backend(c, pid);

@@ -1,11 +1,12 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.Pools;
-import io.micrometer.core.instrument.Gauge;
+import dev.classbase.ops.kernel.ClusterJob;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,7 +28,7 @@ class HistoryJob {
     private final HistorySnapshot snapshot;
     private final HistoryProperties properties;
     private final ConsoleDatabase db;
-    private final AtomicLong lastSuccess = new AtomicLong();
+    private final ClusterJob job;
     private volatile boolean saidUnavailable;
 
     HistoryJob(Pools pools, HistoryProperties properties, ConsoleDatabase db, MeterRegistry registry) {
@@ -35,9 +36,12 @@ class HistoryJob {
         this.snapshot = new HistorySnapshot(pools.analyticsPrimary(), pools.analyticsReplicas(), properties);
         this.properties = properties;
         this.db = db;
-        Gauge.builder("classbase.console.history.last_success", lastSuccess, AtomicLong::get)
-                .description("When this instance last took a query history snapshot, epoch seconds (0: not yet)")
-                .register(registry);
+        this.job = new ClusterJob(
+                "query history snapshot",
+                registry,
+                "classbase.console.history.last_success",
+                "classbase.console.history.duration",
+                Tags.empty());
     }
 
     @Scheduled(
@@ -50,7 +54,7 @@ class HistoryJob {
         try {
             run(false);
         } catch (SQLException | RuntimeException e) {
-            log.warn("query history snapshot failed; the next tick retries: {}", JdbcUrls.mask(e.getMessage()));
+            job.failed(e);
         }
     }
 
@@ -64,9 +68,16 @@ class HistoryJob {
             }
             return null;
         }
+        long started = System.nanoTime();
         HistorySnapshot.Result result = snapshot.run(force);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        switch (result.outcome()) {
+            case SKIPPED_REPLICA -> job.skipped(ClusterJob.Skip.REPLICA, "this server is a replica; no snapshot");
+            case SKIPPED_LOCKED -> job.skipped(ClusterJob.Skip.LOCKED, "another instance takes the snapshot");
+            case NOT_DUE -> job.finished("not_due", took);
+            case TAKEN -> job.succeeded(took);
+        }
         if (result.outcome() == HistorySnapshot.Outcome.TAKEN) {
-            lastSuccess.set(System.currentTimeMillis() / 1000);
             log.debug("query history: snapshot {} with {} statements", result.snapshotId(), result.statements());
             if (!result.restarted().isEmpty()) {
                 log.info(

@@ -1,7 +1,8 @@
 package dev.classbase.ops.console;
 
-import static dev.classbase.ops.console.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
+import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,22 +20,10 @@ import java.util.function.Function;
  * reading the history back. pg_stat_statements is only read, never reset.
  */
 final class HistoryQueries {
-    /** pg_try_advisory_lock class of the snapshot runner: "cbqh" in ASCII. */
-    static final int RUNNER_LOCK_CLASS = 0x63627168;
+    /** The snapshot runner's advisory lock class: "cbqh" in ASCII. */
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(0x63627168);
 
     private HistoryQueries() {}
-
-    static boolean inRecovery(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_is_in_recovery()");
-    }
-
-    static boolean tryRunnerLock(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_try_advisory_lock(?, 0)", RUNNER_LOCK_CLASS);
-    }
-
-    static void runnerUnlock(Connection c) throws SQLException {
-        bool(c, "SELECT pg_advisory_unlock(?, 0)", RUNNER_LOCK_CLASS);
-    }
 
     /** Due when no snapshot was taken within {@code interval} (by any instance). */
     static boolean due(Connection c, Duration interval) throws SQLException {

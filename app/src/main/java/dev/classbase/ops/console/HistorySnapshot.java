@@ -1,9 +1,10 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.JdbcUrls;
+import dev.classbase.ops.kernel.ClusterJob;
+import dev.classbase.ops.kernel.LocalTimeout;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,34 +63,31 @@ final class HistorySnapshot {
     /** {@code force}: take one even when the last is younger than the interval (tests, by hand). */
     Result run(boolean force) throws SQLException {
         try (Connection c = primary.getConnection()) {
-            c.setAutoCommit(true);
-            if (HistoryQueries.inRecovery(c)) {
-                return Result.skipped(Outcome.SKIPPED_REPLICA, 0);
-            }
-            if (!HistoryQueries.tryRunnerLock(c)) {
-                return Result.skipped(Outcome.SKIPPED_LOCKED, 0);
-            }
-            try {
-                // a tick slightly early must not skip a whole interval: due at 90 % of it
-                if (!force
-                        && !HistoryQueries.due(
-                                c, properties.interval().multipliedBy(9).dividedBy(10))) {
-                    return Result.skipped(Outcome.NOT_DUE, prune(c));
-                }
-                Result taken = take(c);
-                return new Result(
-                        taken.outcome(),
-                        taken.snapshotId(),
-                        taken.statements(),
-                        prune(c),
-                        taken.servers(),
-                        taken.missed(),
-                        taken.restarted());
-            } finally {
-                c.setAutoCommit(true);
-                HistoryQueries.runnerUnlock(c);
-            }
+            ClusterJob.Guarded<Result> run =
+                    ClusterJob.once(c, HistoryQueries.RUNNER_LOCK, locked -> taken(locked, force));
+            return run.ran()
+                    ? run.value()
+                    : Result.skipped(
+                            run.skipped() == ClusterJob.Skip.REPLICA ? Outcome.SKIPPED_REPLICA : Outcome.SKIPPED_LOCKED,
+                            0);
         }
+    }
+
+    private Result taken(Connection c, boolean force) throws SQLException {
+        // a tick slightly early must not skip a whole interval: due at 90 % of it
+        if (!force
+                && !HistoryQueries.due(c, properties.interval().multipliedBy(9).dividedBy(10))) {
+            return Result.skipped(Outcome.NOT_DUE, prune(c));
+        }
+        Result taken = take(c);
+        return new Result(
+                taken.outcome(),
+                taken.snapshotId(),
+                taken.statements(),
+                prune(c),
+                taken.servers(),
+                taken.missed(),
+                taken.restarted());
     }
 
     private record Read(OffsetDateTime statsReset, List<HistoryQueries.Entry> entries) {}
@@ -113,10 +111,7 @@ final class HistorySnapshot {
         }
         c.setAutoCommit(false);
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = "
-                        + properties.snapshotTimeout().toMillis());
-            }
+            LocalTimeout.statement(c, properties.snapshotTimeout());
             long id = HistoryQueries.insertSnapshot(c);
             int statements = 0;
             List<String> restarted = new ArrayList<>();
@@ -152,10 +147,7 @@ final class HistorySnapshot {
         boolean auto = server.getAutoCommit();
         server.setAutoCommit(false);
         try {
-            try (Statement s = server.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = "
-                        + properties.snapshotTimeout().toMillis());
-            }
+            LocalTimeout.statement(server, properties.snapshotTimeout());
             Read read = new Read(HistoryQueries.statsReset(server), HistoryQueries.entries(server));
             server.commit();
             return read;

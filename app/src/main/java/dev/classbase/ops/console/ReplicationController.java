@@ -1,6 +1,8 @@
 package dev.classbase.ops.console;
 
 import dev.classbase.data.ReplicaMonitor;
+import dev.classbase.ops.kernel.ConsoleDatabase;
+import dev.classbase.ops.kernel.Primary;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ class ReplicationController {
     Replication replication() throws SQLException {
         List<ReplicaMonitor.Status> monitored = monitor.statuses();
         return db.readOnly(props.checkTimeout(), c -> {
-            if (ReplicationStatusQueries.inRecovery(c)) {
+            if (Primary.inRecovery(c)) {
                 return new Replication(
                         "the console's server is in recovery (a replica): ask the primary",
                         List.of(),

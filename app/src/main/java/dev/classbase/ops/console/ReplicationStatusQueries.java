@@ -1,6 +1,6 @@
 package dev.classbase.ops.console;
 
-import static dev.classbase.ops.console.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,11 +13,6 @@ import java.util.Map;
  */
 final class ReplicationStatusQueries {
     private ReplicationStatusQueries() {}
-
-    static boolean inRecovery(Connection c) throws SQLException {
-        return Boolean.TRUE.equals(
-                rows(c, "SELECT pg_is_in_recovery() AS r").getFirst().get("r"));
-    }
 
     /**
      * Per standby: positions, lag in bytes behind the primary's current WAL (sent, flushed,
@@ -42,13 +37,13 @@ final class ReplicationStatusQueries {
     }
 
     /**
-     * Slots and the WAL each holds back: an inactive slot keeps WAL forever (PgHero's inactive-slot
+     * Slots and the WAL each holds back (asked on the primary only: pg_current_wal_lsn() fails in recovery): an inactive slot keeps WAL forever (PgHero's inactive-slot
      * check); {@code wal_status} says whether it is still within max_slot_wal_keep_size.
      */
     static List<Map<String, Object>> slots(Connection c) throws SQLException {
         return rows(c, """
                 SELECT slot_name, slot_type, database, active, active_pid, wal_status, restart_lsn::text,
-                       CASE WHEN pg_is_in_recovery() OR restart_lsn IS NULL THEN NULL
+                       CASE WHEN restart_lsn IS NULL THEN NULL
                             ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint END AS retained_bytes,
                        safe_wal_size
                 FROM pg_replication_slots

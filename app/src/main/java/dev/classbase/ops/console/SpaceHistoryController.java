@@ -1,5 +1,6 @@
 package dev.classbase.ops.console;
 
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.platform.errors.ApiException;
 import java.sql.SQLException;
 import java.util.List;

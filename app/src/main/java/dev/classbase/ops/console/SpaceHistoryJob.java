@@ -1,10 +1,13 @@
 package dev.classbase.ops.console;
 
-import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.Pools;
+import dev.classbase.ops.kernel.ClusterJob;
+import dev.classbase.ops.kernel.LocalTimeout;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +37,17 @@ class SpaceHistoryJob {
 
     private final DataSource dataSource;
     private final SpaceHistoryProperties properties;
+    private final ClusterJob job;
 
-    SpaceHistoryJob(Pools pools, SpaceHistoryProperties properties) {
+    SpaceHistoryJob(Pools pools, SpaceHistoryProperties properties, MeterRegistry registry) {
         this.dataSource = pools.analyticsPrimary();
         this.properties = properties;
+        this.job = new ClusterJob(
+                "space history",
+                registry,
+                "classbase.console.space_history.last_success",
+                "classbase.console.space_history.duration",
+                Tags.empty());
     }
 
     @Scheduled(
@@ -48,54 +58,59 @@ class SpaceHistoryJob {
             return;
         }
         try {
+            long started = System.nanoTime();
             Result r = run(false);
-            if (r.outcome() == Outcome.TAKEN) {
-                log.info("space history: {} relations recorded, {} old rows deleted", r.relations(), r.pruned());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            switch (r.outcome()) {
+                case TAKEN -> {
+                    job.succeeded(took);
+                    log.info("space history: {} relations recorded, {} old rows deleted", r.relations(), r.pruned());
+                }
+                case NOT_DUE -> job.finished("not_due", took);
+                case SKIPPED_REPLICA -> job.skipped(ClusterJob.Skip.REPLICA, "this server is a replica; no snapshot");
+                case SKIPPED_LOCKED -> job.skipped(ClusterJob.Skip.LOCKED, "another instance takes the snapshot");
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("space history snapshot failed; the next tick retries: {}", JdbcUrls.mask(e.getMessage()));
+            job.failed(e);
         }
     }
 
     /** {@code force}: snapshot even if today's exists (it is replaced). */
     Result run(boolean force) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            if (SpaceHistoryQueries.inRecovery(c)) {
-                return new Result(Outcome.SKIPPED_REPLICA, 0, 0);
-            }
-            if (!SpaceHistoryQueries.tryRunnerLock(c)) {
-                return new Result(Outcome.SKIPPED_LOCKED, 0, 0);
-            }
+            ClusterJob.Guarded<Result> run =
+                    ClusterJob.once(c, SpaceHistoryQueries.RUNNER_LOCK, locked -> snapshot(locked, force));
+            return run.ran()
+                    ? run.value()
+                    : new Result(
+                            run.skipped() == ClusterJob.Skip.REPLICA ? Outcome.SKIPPED_REPLICA : Outcome.SKIPPED_LOCKED,
+                            0,
+                            0);
+        }
+    }
+
+    private Result snapshot(Connection c, boolean force) throws SQLException {
+        int relations = 0;
+        boolean due = force || !SpaceHistoryQueries.takenToday(c);
+        if (due) {
+            c.setAutoCommit(false);
             try {
-                int relations = 0;
-                boolean due = force || !SpaceHistoryQueries.takenToday(c);
-                if (due) {
-                    c.setAutoCommit(false);
-                    try {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("SET LOCAL statement_timeout = "
-                                    + properties.snapshotTimeout().toMillis());
-                        }
-                        relations = SpaceHistoryQueries.snapshot(c);
-                        c.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
-                    } finally {
-                        c.setAutoCommit(true);
-                    }
-                }
-                int pruned = 0;
-                int n;
-                do {
-                    n = SpaceHistoryQueries.deleteOld(c, properties.retention(), properties.deleteBatch());
-                    pruned += n;
-                } while (n == properties.deleteBatch());
-                return new Result(due ? Outcome.TAKEN : Outcome.NOT_DUE, relations, pruned);
+                LocalTimeout.statement(c, properties.snapshotTimeout());
+                relations = SpaceHistoryQueries.snapshot(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             } finally {
-                SpaceHistoryQueries.runnerUnlock(c);
+                c.setAutoCommit(true);
             }
         }
+        int pruned = 0;
+        int n;
+        do {
+            n = SpaceHistoryQueries.deleteOld(c, properties.retention(), properties.deleteBatch());
+            pruned += n;
+        } while (n == properties.deleteBatch());
+        return new Result(due ? Outcome.TAKEN : Outcome.NOT_DUE, relations, pruned);
     }
 }

@@ -1,7 +1,8 @@
 package dev.classbase.ops.console;
 
-import static dev.classbase.ops.console.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
+import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,22 +13,10 @@ import java.util.Map;
 
 /** The SQL of the daily space snapshots (V61's space_history) and of reading growth back. */
 final class SpaceHistoryQueries {
-    /** pg_try_advisory_lock class of the snapshot runner: "cbsh" in ASCII. */
-    static final int RUNNER_LOCK_CLASS = 0x63627368;
+    /** The snapshot runner's advisory lock class: "cbsh" in ASCII. */
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(0x63627368);
 
     private SpaceHistoryQueries() {}
-
-    static boolean inRecovery(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_is_in_recovery()");
-    }
-
-    static boolean tryRunnerLock(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_try_advisory_lock(?, 0)", RUNNER_LOCK_CLASS);
-    }
-
-    static void runnerUnlock(Connection c) throws SQLException {
-        bool(c, "SELECT pg_advisory_unlock(?, 0)", RUNNER_LOCK_CLASS);
-    }
 
     static boolean takenToday(Connection c) throws SQLException {
         return bool(c, "SELECT EXISTS (SELECT 1 FROM space_history WHERE taken_on = current_date)");

@@ -1,6 +1,6 @@
 package dev.classbase.ops.indexes;
 
-import java.sql.Connection;
+import dev.classbase.ops.kernel.BoundedRead;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -160,29 +160,19 @@ public final class IndexAudit {
     }
 
     private <T> List<T> query(String sql, Long bind, Row<T> row) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                try (PreparedStatement timeout = c.prepareStatement(IndexQueries.setLocalStatementTimeout())) {
-                    timeout.setString(1, thresholds.statementTimeout().toMillis() + "ms");
-                    timeout.execute();
+        return BoundedRead.run(dataSource, thresholds.statementTimeout(), c -> {
+            List<T> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (bind != null) {
+                    ps.setLong(1, bind);
                 }
-                List<T> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    if (bind != null) {
-                        ps.setLong(1, bind);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(row.map(rs));
-                        }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row.map(rs));
                     }
                 }
-                return out;
-            } finally {
-                c.rollback();
             }
-        }
+            return out;
+        });
     }
 }

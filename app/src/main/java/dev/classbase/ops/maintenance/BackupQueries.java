@@ -101,10 +101,4 @@ final class BackupQueries {
     static String walFileName() {
         return "select pg_walfile_name(?::pg_lsn)";
     }
-
-    // ---- scratch database ----
-
-    static String inRecovery() {
-        return "select pg_is_in_recovery()";
-    }
 }

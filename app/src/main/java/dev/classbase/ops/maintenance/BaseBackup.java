@@ -1,6 +1,7 @@
 package dev.classbase.ops.maintenance;
 
 import dev.classbase.cluster.DataDirectoryCopy;
+import dev.classbase.ops.kernel.Primary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ final class BaseBackup {
             Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
             try (ScratchServer server = ScratchServer.start(scratch, login, database, timeout);
                     Connection c = login.connect(server.url(database))) {
-                if (bool(c, BackupQueries.inRecovery())) {
+                if (Primary.inRecovery(c)) {
                     return "failed: the restored copy is still in recovery";
                 }
                 Map<String, Long> restored = RowCounts.snapshot(c, tables);

@@ -1,5 +1,6 @@
 package dev.classbase.ops.maintenance;
 
+import dev.classbase.ops.kernel.ClusterJob;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,12 +116,12 @@ public final class Maintenance {
     public Session begin(String triggeredBy) throws SQLException, Busy {
         Connection c = dataSource.getConnection();
         try {
-            c.setAutoCommit(true);
-            if (bool(c, MaintenanceQueries.inRecovery())) {
+            ClusterJob.Skip skip = ClusterJob.acquire(c, MaintenanceQueries.RUNNER_LOCK);
+            if (skip == ClusterJob.Skip.REPLICA) {
                 throw new IllegalStateException(
                         "this server is a replica (pg_is_in_recovery()); maintenance runs on the primary");
             }
-            if (!bool(c, MaintenanceQueries.tryRunnerLock(), MaintenanceQueries.RUNNER_LOCK_CLASS)) {
+            if (skip == ClusterJob.Skip.LOCKED) {
                 throw new Busy(running(c));
             }
             try (Statement s = c.createStatement()) {
@@ -267,7 +268,7 @@ public final class Maintenance {
                 try (Statement s = c.createStatement()) {
                     s.execute(MaintenanceQueries.resetStatementTimeout());
                 }
-                bool(c, MaintenanceQueries.runnerUnlock(), MaintenanceQueries.RUNNER_LOCK_CLASS);
+                ClusterJob.release(c, MaintenanceQueries.RUNNER_LOCK);
             } catch (SQLException e) {
                 c.abort(Runnable::run);
                 throw e;

@@ -1,6 +1,6 @@
 package dev.classbase.ops.space;
 
-import java.sql.Connection;
+import dev.classbase.ops.kernel.BoundedRead;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -108,25 +108,15 @@ public final class Space {
     }
 
     private <T> List<T> query(String sql, Row<T> row) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                try (PreparedStatement timeout = c.prepareStatement(SpaceQueries.setLocalStatementTimeout())) {
-                    timeout.setString(1, statementTimeout.toMillis() + "ms");
-                    timeout.execute();
+        return BoundedRead.run(dataSource, statementTimeout, c -> {
+            List<T> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql);
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
                 }
-                List<T> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql);
-                        ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row.map(rs));
-                    }
-                }
-                return out;
-            } finally {
-                c.rollback();
             }
-        }
+            return out;
+        });
     }
 }

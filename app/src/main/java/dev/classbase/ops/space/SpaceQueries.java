@@ -7,10 +7,6 @@ package dev.classbase.ops.space;
 final class SpaceQueries {
     private SpaceQueries() {}
 
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
-    }
-
     /** Tables, biggest first: heap plus TOAST, indexes, total, estimated rows, partition count. */
     static String tableSizes() {
         return """

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.platform.auth.Caller;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.testsupport.Await;

@@ -2,6 +2,7 @@ package dev.classbase.ops.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.net.http.HttpResponse;

@@ -3,6 +3,7 @@ package dev.classbase.ops.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.platform.errors.ApiException;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;

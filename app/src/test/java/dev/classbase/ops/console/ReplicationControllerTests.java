@@ -6,6 +6,7 @@ import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.cluster.Endpoint;
 import dev.classbase.data.ReplicaMonitor;
 import dev.classbase.data.RoutingProperties;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;

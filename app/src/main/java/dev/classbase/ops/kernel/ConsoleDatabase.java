@@ -1,14 +1,8 @@
-package dev.classbase.ops.console;
+package dev.classbase.ops.kernel;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -21,17 +15,17 @@ import org.slf4j.LoggerFactory;
  * transaction with {@code SET LOCAL statement_timeout} and is rolled back. What the server lacks
  * (pg_stat_statements, the right to read other sessions) is detected once, said once and cached.
  */
-final class ConsoleDatabase implements AutoCloseable {
+public final class ConsoleDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleDatabase.class);
 
     /** One piece of work on a connection inside the bounded transaction. */
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection connection) throws SQLException;
     }
 
     /** A feature the console depends on: available, or why not and how to enable it. */
-    record Feature(boolean available, String note) {}
+    public record Feature(boolean available, String note) {}
 
     private final DataSource dataSource;
     private volatile Feature statements;
@@ -39,7 +33,7 @@ final class ConsoleDatabase implements AutoCloseable {
 
     private final Runnable onClose;
 
-    ConsoleDatabase(DataSource dataSource, Runnable onClose) {
+    public ConsoleDatabase(DataSource dataSource, Runnable onClose) {
         this.dataSource = dataSource;
         this.onClose = onClose;
     }
@@ -50,37 +44,12 @@ final class ConsoleDatabase implements AutoCloseable {
     }
 
     /** Runs the work read-only, bounded by the timeout, and rolls back whatever happened. */
-    <T> T readOnly(Duration timeout, Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    // first statement of the transaction, so nothing before it can write
-                    s.execute("SET TRANSACTION READ ONLY");
-                    // SET LOCAL takes no bind parameter; the value is a number we computed
-                    s.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
-                    s.execute("SET LOCAL lock_timeout = " + Math.max(1, timeout.toMillis()));
-                }
-                T result = work.run(c);
-                c.rollback();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException closed) {
-                    e.addSuppressed(closed); // the pool retires a broken connection; the first error is the one to tell
-                }
-                throw e;
-            } finally {
-                if (!c.isClosed()) {
-                    c.setAutoCommit(true);
-                }
-            }
-        }
+    public <T> T readOnly(Duration timeout, Work<T> work) throws SQLException {
+        return BoundedRead.run(dataSource, timeout, work::run);
     }
 
     /** pg_stat_statements, asked once. */
-    Feature statements() {
+    public Feature statements() {
         Feature f = statements;
         if (f == null) {
             f = detectStatements();
@@ -93,7 +62,7 @@ final class ConsoleDatabase implements AutoCloseable {
     }
 
     /** Whether this role sees other roles' query text in pg_stat_activity and pg_stat_statements. */
-    Feature allStats() {
+    public Feature allStats() {
         Feature f = allStats;
         if (f == null) {
             f = detectAllStats();
@@ -153,24 +122,7 @@ final class ConsoleDatabase implements AutoCloseable {
     }
 
     /** Every row of a statement as column → value, in column order; values are bound, never joined in. */
-    static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                ResultSetMetaData md = rs.getMetaData();
-                List<Map<String, Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= md.getColumnCount(); i++) {
-                        Object value = rs.getObject(i);
-                        row.put(md.getColumnLabel(i), value instanceof java.sql.Array a ? a.getArray() : value);
-                    }
-                    rows.add(row);
-                }
-                return rows;
-            }
-        }
+    public static List<Map<String, Object>> rows(Connection c, String sql, Object... params) throws SQLException {
+        return Rows.rows(c, sql, params);
     }
 }
