@@ -3,11 +3,13 @@ package dev.classbase.ops.kernel;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.DatabaseProperties;
 import dev.classbase.data.Pools;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The console's connection source: two connections to the primary, its own, closed with the app. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsoleProperties.class)
 class ConsoleConfig {
 
     /**
