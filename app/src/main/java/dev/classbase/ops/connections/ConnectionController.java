@@ -55,10 +55,10 @@ class ConnectionController {
     record Connections(
             String note,
             boolean actionsEnabled,
-            List<Map<String, Object>> byState,
-            List<Map<String, Object>> byUser,
-            List<Map<String, Object>> byApplication,
-            List<Map<String, Object>> byClient,
+            List<ConnectionCount.ByState> byState,
+            List<ConnectionCount.ByUser> byUser,
+            List<ConnectionCount.ByApplication> byApplication,
+            List<ConnectionCount.ByClient> byClient,
             List<Map<String, Object>> live) {}
 
     record Action(int pid, String action, boolean signalled, Map<String, Object> backend) {}

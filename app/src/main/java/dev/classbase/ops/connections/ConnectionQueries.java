@@ -2,6 +2,7 @@ package dev.classbase.ops.connections;
 
 import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
+import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,24 +16,24 @@ import java.util.Map;
 final class ConnectionQueries {
     private ConnectionQueries() {}
 
-    static List<Map<String, Object>> byState(Connection c) throws SQLException {
-        return rows(c, """
+    static List<ConnectionCount.ByState> byState(Connection c) throws SQLException {
+        return Rows.rows(c, ConnectionCount.ByState.class, """
                 SELECT coalesce(state, 'unknown') AS state, count(*)::int AS connections
                 FROM pg_stat_activity WHERE backend_type = 'client backend'
                 GROUP BY 1 ORDER BY connections DESC, state
                 """);
     }
 
-    static List<Map<String, Object>> byUser(Connection c) throws SQLException {
-        return rows(c, """
+    static List<ConnectionCount.ByUser> byUser(Connection c) throws SQLException {
+        return Rows.rows(c, ConnectionCount.ByUser.class, """
                 SELECT coalesce(usename, 'unknown') AS "user", count(*)::int AS connections
                 FROM pg_stat_activity WHERE backend_type = 'client backend'
                 GROUP BY 1 ORDER BY connections DESC, "user"
                 """);
     }
 
-    static List<Map<String, Object>> byApplication(Connection c) throws SQLException {
-        return rows(c, """
+    static List<ConnectionCount.ByApplication> byApplication(Connection c) throws SQLException {
+        return Rows.rows(c, ConnectionCount.ByApplication.class, """
                 SELECT coalesce(nullif(application_name, ''), 'unknown') AS application, count(*)::int AS connections
                 FROM pg_stat_activity WHERE backend_type = 'client backend'
                 GROUP BY 1 ORDER BY connections DESC, application
@@ -40,8 +41,8 @@ final class ConnectionQueries {
     }
 
     /** A Unix-socket client has no address: "local". */
-    static List<Map<String, Object>> byClient(Connection c) throws SQLException {
-        return rows(c, """
+    static List<ConnectionCount.ByClient> byClient(Connection c) throws SQLException {
+        return Rows.rows(c, ConnectionCount.ByClient.class, """
                 SELECT coalesce(host(client_addr), 'local') AS client, count(*)::int AS connections
                 FROM pg_stat_activity WHERE backend_type = 'client backend'
                 GROUP BY 1 ORDER BY connections DESC, client

@@ -28,7 +28,7 @@ class QueriesController {
         this.props = props;
     }
 
-    record Statements(boolean available, String note, String order, List<Map<String, Object>> statements) {}
+    record Statements(boolean available, String note, String order, List<SlowQuery> statements) {}
 
     @GetMapping("/api/v1/admin/database/queries")
     Statements top(@RequestParam(defaultValue = "total") String order, @RequestParam(defaultValue = "20") int limit)
@@ -45,7 +45,7 @@ class QueriesController {
         if (!feature.available()) {
             return new Statements(false, feature.note(), order, List.of());
         }
-        List<Map<String, Object>> rows = db.readOnly(props.checkTimeout(), c -> switch (order) {
+        List<SlowQuery> rows = db.readOnly(props.checkTimeout(), c -> switch (order) {
             case "mean" -> StatementQueries.byMeanTime(c, n);
             case "calls" -> StatementQueries.byCalls(c, n);
             default -> StatementQueries.byTotalTime(c, n);
@@ -65,7 +65,7 @@ class QueriesController {
         if (!feature.available()) {
             return new Statements(false, feature.note(), "mean", List.of());
         }
-        List<Map<String, Object>> rows = db.readOnly(props.checkTimeout(), c -> StatementQueries.slowerThan(c, min, n));
+        List<SlowQuery> rows = db.readOnly(props.checkTimeout(), c -> StatementQueries.slowerThan(c, min, n));
         return new Statements(true, db.allStats().note(), "mean", rows);
     }
 

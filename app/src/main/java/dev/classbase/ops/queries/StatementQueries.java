@@ -1,11 +1,10 @@
 package dev.classbase.ops.queries;
 
-import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.Rows.rows;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Top statements of this database from pg_stat_statements, one ordering per method (the ORDER BY is
@@ -14,26 +13,25 @@ import java.util.Map;
 final class StatementQueries {
     private StatementQueries() {}
 
-    static List<Map<String, Object>> byTotalTime(Connection c, int limit) throws SQLException {
+    static List<SlowQuery> byTotalTime(Connection c, int limit) throws SQLException {
         return top(c, "total", 0, limit);
     }
 
-    static List<Map<String, Object>> byMeanTime(Connection c, int limit) throws SQLException {
+    static List<SlowQuery> byMeanTime(Connection c, int limit) throws SQLException {
         return top(c, "mean", 0, limit);
     }
 
-    static List<Map<String, Object>> byCalls(Connection c, int limit) throws SQLException {
+    static List<SlowQuery> byCalls(Connection c, int limit) throws SQLException {
         return top(c, "calls", 0, limit);
     }
 
-    static List<Map<String, Object>> slowerThan(Connection c, double minMeanMs, int limit) throws SQLException {
+    static List<SlowQuery> slowerThan(Connection c, double minMeanMs, int limit) throws SQLException {
         return top(c, "mean", minMeanMs, limit);
     }
 
     /** The ordering is a bound value chosen among fixed names by the methods above, never input. */
-    private static List<Map<String, Object>> top(Connection c, String order, double minMeanMs, int limit)
-            throws SQLException {
-        return rows(c, """
+    private static List<SlowQuery> top(Connection c, String order, double minMeanMs, int limit) throws SQLException {
+        return rows(c, SlowQuery.class, """
                 SELECT queryid::text AS queryid, calls, rows,
                        round(total_exec_time::numeric, 2)::float8 AS total_ms,
                        round(mean_exec_time::numeric, 2)::float8 AS mean_ms,

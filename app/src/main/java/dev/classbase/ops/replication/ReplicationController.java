@@ -36,7 +36,7 @@ class ReplicationController {
             String note,
             List<Map<String, Object>> standbys,
             List<ReplicaMonitor.Status> monitored,
-            List<Map<String, Object>> slots,
+            List<ReplicationSlot> slots,
             Map<String, Object> wal) {}
 
     @GetMapping("/api/v1/admin/database/replication")

@@ -2,6 +2,7 @@ package dev.classbase.ops.replication;
 
 import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 
+import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -37,11 +38,11 @@ final class ReplicationStatusQueries {
     }
 
     /**
-     * Slots and the WAL each holds back (asked on the primary only: pg_current_wal_lsn() fails in recovery): an inactive slot keeps WAL forever (PgHero's inactive-slot
-     * check); {@code wal_status} says whether it is still within max_slot_wal_keep_size.
+     * Slots and the WAL each holds back (asked on the primary only: pg_current_wal_lsn() fails in
+     * recovery): an inactive slot keeps WAL forever (PgHero's inactive-slot check); {@code wal_status} says whether it is still within max_slot_wal_keep_size.
      */
-    static List<Map<String, Object>> slots(Connection c) throws SQLException {
-        return rows(c, """
+    static List<ReplicationSlot> slots(Connection c) throws SQLException {
+        return Rows.rows(c, ReplicationSlot.class, """
                 SELECT slot_name, slot_type, database, active, active_pid, wal_status, restart_lsn::text,
                        CASE WHEN restart_lsn IS NULL THEN NULL
                             ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint END AS retained_bytes,
