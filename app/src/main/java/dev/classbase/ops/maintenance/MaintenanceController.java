@@ -32,7 +32,7 @@ class MaintenanceController {
     }
 
     record CandidateView(String task, String target, String kind, String reason, boolean runs, String skip) {
-        static CandidateView of(Candidate c) {
+        static CandidateView of(MaintenanceTarget c) {
             return new CandidateView(c.task().label(), c.qualified(), c.kind(), c.reason(), c.runs(), c.skip());
         }
     }

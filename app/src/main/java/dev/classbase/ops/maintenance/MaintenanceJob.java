@@ -148,7 +148,7 @@ class MaintenanceJob implements AutoCloseable {
     private static Maintenance.Progress logging() {
         return new Maintenance.Progress() {
             @Override
-            public void begin(Candidate item) {}
+            public void begin(MaintenanceTarget item) {}
 
             @Override
             public void end(Maintenance.Item item) {

@@ -125,7 +125,7 @@ final class MaintenanceQueries {
 
     /**
      * The maintenance statements. Identifiers cannot be bound: {@code name} is a catalog name quoted
-     * by {@link Candidate#sqlName()}. SKIP_LOCKED: a table someone holds a conflicting lock on is
+     * by {@link MaintenanceTarget#sqlName()}. SKIP_LOCKED: a table someone holds a conflicting lock on is
      * skipped with a warning rather than waited for.
      */
     static String vacuum(String name) {

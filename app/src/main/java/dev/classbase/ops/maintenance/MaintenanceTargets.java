@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  * partitioned parents autovacuum never analyzes, and the invalid or bloated indexes of the index
  * audit (ops/indexes). Read-only: the same answer serves a run, a dry run and the console.
  */
-final class Candidates {
+final class MaintenanceTargets {
     private static final String NO_RIGHT = "no right to maintain it as %s: on PostgreSQL 17+ GRANT pg_maintain TO %s"
             + " WITH INHERIT TRUE, or run ./classbase maintain as the owner";
 
@@ -30,7 +30,7 @@ final class Candidates {
     private final MaintenanceProperties properties;
     private final IndexAudit audit;
 
-    Candidates(DataSource dataSource, MaintenanceProperties properties) {
+    MaintenanceTargets(DataSource dataSource, MaintenanceProperties properties) {
         this.dataSource = dataSource;
         this.properties = properties;
         long minBytes = properties.reindexMinSize().toBytes();
@@ -39,7 +39,7 @@ final class Candidates {
                 new IndexAudit.Thresholds(Long.MAX_VALUE, Long.MAX_VALUE, minBytes, Duration.ofSeconds(30)));
     }
 
-    List<Candidate> of(Task task) throws SQLException {
+    List<MaintenanceTarget> of(Task task) throws SQLException {
         return switch (task) {
             case VACUUM -> vacuum();
             case ANALYZE -> analyze();
@@ -48,8 +48,8 @@ final class Candidates {
         };
     }
 
-    List<Candidate> vacuum() throws SQLException {
-        List<Candidate> out = new ArrayList<>();
+    List<MaintenanceTarget> vacuum() throws SQLException {
+        List<MaintenanceTarget> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(MaintenanceQueries.vacuumCandidates())) {
             ps.setLong(1, properties.vacuumThreshold());
@@ -73,8 +73,8 @@ final class Candidates {
     }
 
     /** Partitioned parents first; a partition whose parent is analyzed in the same run is covered by it. */
-    List<Candidate> analyze() throws SQLException {
-        List<Candidate> out = new ArrayList<>();
+    List<MaintenanceTarget> analyze() throws SQLException {
+        List<MaintenanceTarget> out = new ArrayList<>();
         Set<String> parents = new HashSet<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.partitionedParentCandidates())) {
@@ -100,7 +100,7 @@ final class Candidates {
                                                 + when(last) + ")";
                         String reason = "partitioned table, which autovacuum never analyzes: " + why
                                 + "; analyzes its partitions too";
-                        Candidate candidate =
+                        MaintenanceTarget candidate =
                                 candidate(c, Task.ANALYZE, rs, "partitioned table", reason, rs.getBoolean(9));
                         if (candidate.runs()) {
                             parents.add(rs.getString(7));
@@ -123,7 +123,8 @@ final class Candidates {
                                 rs.getLong(3),
                                 when(rs.getObject(5, OffsetDateTime.class)));
                         String root = rs.getString(6);
-                        Candidate candidate = candidate(c, Task.ANALYZE, rs, kind(root), reason, rs.getBoolean(7));
+                        MaintenanceTarget candidate =
+                                candidate(c, Task.ANALYZE, rs, kind(root), reason, rs.getBoolean(7));
                         if (candidate.runs() && parents.contains(root)) {
                             candidate = candidate.skipped("covered by the ANALYZE of " + root);
                         }
@@ -135,13 +136,13 @@ final class Candidates {
         return out;
     }
 
-    List<Candidate> reindex() throws SQLException {
-        List<Candidate> out = new ArrayList<>();
+    List<MaintenanceTarget> reindex() throws SQLException {
+        List<MaintenanceTarget> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         try (Connection c = dataSource.getConnection()) {
             for (IndexAudit.InvalidIndex i : audit.invalid()) {
                 seen.add(i.schema() + "." + i.index());
-                Candidate candidate = new Candidate(
+                MaintenanceTarget candidate = new MaintenanceTarget(
                         Task.REINDEX,
                         i.schema(),
                         i.index(),
@@ -165,7 +166,7 @@ final class Candidates {
                 }
                 out.add(mayReindex(
                         c,
-                        new Candidate(
+                        new MaintenanceTarget(
                                 Task.REINDEX,
                                 b.schema(),
                                 b.index(),
@@ -183,13 +184,13 @@ final class Candidates {
         return out;
     }
 
-    private static Candidate candidate(Connection c, Task task, ResultSet rs, String kind, String reason, boolean may)
-            throws SQLException {
-        Candidate candidate = new Candidate(task, rs.getString(1), rs.getString(2), kind, reason, null);
+    private static MaintenanceTarget candidate(
+            Connection c, Task task, ResultSet rs, String kind, String reason, boolean may) throws SQLException {
+        MaintenanceTarget candidate = new MaintenanceTarget(task, rs.getString(1), rs.getString(2), kind, reason, null);
         return may ? candidate : candidate.skipped(noRight(c));
     }
 
-    private static Candidate mayReindex(Connection c, Candidate candidate) throws SQLException {
+    private static MaintenanceTarget mayReindex(Connection c, MaintenanceTarget candidate) throws SQLException {
         if (!candidate.runs()) {
             return candidate;
         }

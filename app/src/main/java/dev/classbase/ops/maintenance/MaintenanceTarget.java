@@ -5,7 +5,7 @@ package dev.classbase.ops.maintenance;
  * ({@code skip} is then the reason: no right to it, covered by its parent's ANALYZE, an index to
  * drop rather than rebuild).
  */
-public record Candidate(Task task, String schema, String name, String kind, String reason, String skip) {
+public record MaintenanceTarget(Task task, String schema, String name, String kind, String reason, String skip) {
     public boolean runs() {
         return skip == null;
     }
@@ -23,7 +23,7 @@ public record Candidate(Task task, String schema, String name, String kind, Stri
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
-    Candidate skipped(String why) {
-        return new Candidate(task, schema, name, kind, reason, why);
+    MaintenanceTarget skipped(String why) {
+        return new MaintenanceTarget(task, schema, name, kind, reason, why);
     }
 }
