@@ -1,11 +1,9 @@
 package dev.classbase.ops.indexes;
 
 import dev.classbase.ops.kernel.BoundedRead;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.classbase.ops.kernel.Rows;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -155,24 +153,8 @@ public final class IndexAudit {
         return known;
     }
 
-    private interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Long bind, Row<T> row) throws SQLException {
-        return BoundedRead.run(dataSource, thresholds.statementTimeout(), c -> {
-            List<T> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (bind != null) {
-                    ps.setLong(1, bind);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row.map(rs));
-                    }
-                }
-            }
-            return out;
-        });
+    private <T> List<T> query(String sql, Long bind, Rows.Mapper<T> row) throws SQLException {
+        Object[] params = bind == null ? new Object[0] : new Object[] {bind};
+        return BoundedRead.run(dataSource, thresholds.statementTimeout(), c -> Rows.list(c, sql, row, params));
     }
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (snake_case to camelCase), so the SQL says the shape and the record says the type.
  */
 public final class Rows {
-    private static final Map<Class<?>, Mapper<?>> MAPPERS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, RecordMapper<?>> MAPPERS = new ConcurrentHashMap<>();
 
     private Rows() {}
 
@@ -49,13 +49,31 @@ public final class Rows {
     /** Every row as a {@code type} record, filled by column label. */
     public static <R extends Record> List<R> rows(Connection c, Class<R> type, String sql, Object... params)
             throws SQLException {
-        Mapper<R> mapper = mapper(type);
+        RecordMapper<R> mapper = mapper(type);
         try (PreparedStatement ps = prepare(c, sql, params);
                 ResultSet rs = ps.executeQuery()) {
             int[] columns = mapper.columns(rs.getMetaData());
             List<R> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(mapper.map(rs, columns));
+            }
+            return rows;
+        }
+    }
+
+    /** How one row becomes a value when its columns are read by position. */
+    @FunctionalInterface
+    public interface Mapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Every row through {@code mapper}. */
+    public static <T> List<T> list(Connection c, String sql, Mapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(mapper.map(rs));
             }
             return rows;
         }
@@ -121,8 +139,8 @@ public final class Rows {
     }
 
     @SuppressWarnings("unchecked")
-    private static <R extends Record> Mapper<R> mapper(Class<R> type) {
-        return (Mapper<R>) MAPPERS.computeIfAbsent(type, t -> new Mapper<>((Class<R>) t));
+    private static <R extends Record> RecordMapper<R> mapper(Class<R> type) {
+        return (RecordMapper<R>) MAPPERS.computeIfAbsent(type, t -> new RecordMapper<>((Class<R>) t));
     }
 
     /** What PgJDBC hands back for a column, in the component's type: numbers widened or narrowed, times as read. */
@@ -179,11 +197,11 @@ public final class Rows {
         throw new IllegalArgumentException("unsupported primitive " + type);
     }
 
-    private static final class Mapper<R extends Record> {
+    private static final class RecordMapper<R extends Record> {
         private final RecordComponent[] components;
         private final Constructor<R> constructor;
 
-        Mapper(Class<R> type) {
+        RecordMapper(Class<R> type) {
             components = type.getRecordComponents();
             Class<?>[] types = new Class<?>[components.length];
             for (int i = 0; i < components.length; i++) {

@@ -1,5 +1,7 @@
 package dev.classbase.ops.maintenance;
 
+import static dev.classbase.ops.kernel.Rows.bool;
+
 import dev.classbase.cluster.DataDirectoryCopy;
 import dev.classbase.ops.kernel.Primary;
 import java.io.IOException;
@@ -201,14 +203,6 @@ final class BaseBackup {
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static boolean bool(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getBoolean(1);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.classbase.ops.partitions;
 
+import static dev.classbase.ops.kernel.Rows.bool;
+
 import dev.classbase.ops.kernel.BoundedRead;
 import dev.classbase.ops.kernel.ClusterJob;
 import dev.classbase.ops.partitions.MaintenanceReport.Outcome;
@@ -87,7 +89,7 @@ public final class PartitionManager {
     }
 
     private MaintenanceReport run(Connection c, long started) throws SQLException {
-        if (!queryBoolean(c, PartitionQueries.mayMaintain())) {
+        if (!bool(c, PartitionQueries.mayMaintain())) {
             return skipped(
                     Outcome.SKIPPED_NOT_OWNER,
                     "role " + c.getMetaData().getUserName()
@@ -249,7 +251,7 @@ public final class PartitionManager {
     /** As {@link #status()}, bounded by {@code timeout}. */
     public List<PartitionStatus> status(Duration timeout) throws SQLException {
         return BoundedRead.run(dataSource, timeout, c -> {
-            List<String> managed = queryBoolean(c, PartitionQueries.mayMaintain()) ? managed(c) : List.of();
+            List<String> managed = bool(c, PartitionQueries.mayMaintain()) ? managed(c) : List.of();
             Map<String, String> strategies = new LinkedHashMap<>();
             Map<String, List<PartitionStatus.Partition>> byTable = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(PartitionQueries.partitions());
@@ -383,10 +385,6 @@ public final class PartitionManager {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    private static boolean queryBoolean(Connection c, String sql, Object... params) throws SQLException {
-        return query(c, sql, params) instanceof Boolean b && b;
     }
 
     /** The first column of a one-row statement. */

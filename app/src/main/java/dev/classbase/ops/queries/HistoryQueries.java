@@ -1,6 +1,7 @@
 package dev.classbase.ops.queries;
 
 import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.Rows.bool;
 
 import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Array;
@@ -325,10 +326,6 @@ final class HistoryQueries {
                 SELECT count(*)::int FROM query_history_snapshots
                 WHERE taken_at >= now() - make_interval(hours => ?)
                 """, Integer.class, hours);
-    }
-
-    private static boolean bool(Connection c, String sql, Object... params) throws SQLException {
-        return Boolean.TRUE.equals(one(c, sql, Boolean.class, params));
     }
 
     private static <T> T one(Connection c, String sql, Class<T> type, Object... params) throws SQLException {

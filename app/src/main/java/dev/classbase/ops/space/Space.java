@@ -1,12 +1,10 @@
 package dev.classbase.ops.space;
 
 import dev.classbase.ops.kernel.BoundedRead;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.classbase.ops.kernel.Rows;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -103,20 +101,7 @@ public final class Space {
                         rs.getObject(8, OffsetDateTime.class)));
     }
 
-    private interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Row<T> row) throws SQLException {
-        return BoundedRead.run(dataSource, statementTimeout, c -> {
-            List<T> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql);
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.map(rs));
-                }
-            }
-            return out;
-        });
+    private <T> List<T> query(String sql, Rows.Mapper<T> row) throws SQLException {
+        return BoundedRead.run(dataSource, statementTimeout, c -> Rows.list(c, sql, row));
     }
 }

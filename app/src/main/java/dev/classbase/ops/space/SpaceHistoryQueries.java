@@ -1,11 +1,11 @@
 package dev.classbase.ops.space;
 
 import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.Rows.bool;
 
 import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -104,16 +104,5 @@ final class SpaceHistoryQueries {
                 ORDER BY growth_bytes DESC, last_bytes DESC, schema, name
                 LIMIT ?
                 """, days, limit);
-    }
-
-    private static boolean bool(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
     }
 }
