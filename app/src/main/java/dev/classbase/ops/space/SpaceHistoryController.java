@@ -5,7 +5,6 @@ import dev.classbase.ops.kernel.ConsoleProperties;
 import dev.classbase.platform.errors.ApiException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,7 +26,7 @@ class SpaceHistoryController {
         this.props = props;
     }
 
-    record SpaceHistory(int days, List<Map<String, Object>> totals, List<Map<String, Object>> relations) {}
+    record SpaceHistory(int days, List<SpaceGrowth.DayTotal> totals, List<SpaceGrowth.Relation> relations) {}
 
     @GetMapping("/api/v1/admin/database/space/history")
     SpaceHistory history(@RequestParam(defaultValue = "30") int days, @RequestParam(defaultValue = "50") int limit)

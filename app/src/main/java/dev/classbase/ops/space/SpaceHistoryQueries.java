@@ -1,7 +1,7 @@
 package dev.classbase.ops.space;
 
-import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 import static dev.classbase.ops.kernel.Rows.bool;
+import static dev.classbase.ops.kernel.Rows.rows;
 
 import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The SQL of the daily space snapshots (V61's space_history) and of reading growth back. */
 final class SpaceHistoryQueries {
@@ -71,8 +70,8 @@ final class SpaceHistoryQueries {
     }
 
     /** Per day of the window: bytes of tables, indexes and materialized views. */
-    static List<Map<String, Object>> totals(Connection c, int days) throws SQLException {
-        return rows(c, """
+    static List<SpaceGrowth.DayTotal> totals(Connection c, int days) throws SQLException {
+        return rows(c, SpaceGrowth.DayTotal.class, """
                 SELECT taken_on::text AS day,
                        sum(bytes) FILTER (WHERE kind = 'table')::bigint AS table_bytes,
                        sum(bytes) FILTER (WHERE kind = 'index')::bigint AS index_bytes,
@@ -89,8 +88,8 @@ final class SpaceHistoryQueries {
      * Per relation over the window, fastest growing first: its first and last size and the
      * growth between them (tables include their indexes and TOAST, as pg_total_relation_size).
      */
-    static List<Map<String, Object>> growth(Connection c, int days, int limit) throws SQLException {
-        return rows(c, """
+    static List<SpaceGrowth.Relation> growth(Connection c, int days, int limit) throws SQLException {
+        return rows(c, SpaceGrowth.Relation.class, """
                 SELECT kind, schema_name AS schema, name, table_name, first_day, last_day, days,
                        first_bytes, last_bytes, last_bytes - first_bytes AS growth_bytes
                 FROM (SELECT kind, schema_name, name, max(table_name) AS table_name,
