@@ -1,6 +1,6 @@
 package dev.classbase.ops.checks;
 
-import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.Rows.rows;
 
 import java.sql.Connection;
 import java.sql.SQLException;

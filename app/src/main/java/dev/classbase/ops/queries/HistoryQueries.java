@@ -1,7 +1,7 @@
 package dev.classbase.ops.queries;
 
-import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
 import static dev.classbase.ops.kernel.Rows.bool;
+import static dev.classbase.ops.kernel.Rows.rows;
 
 import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Array;

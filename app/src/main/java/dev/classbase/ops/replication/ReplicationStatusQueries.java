@@ -1,6 +1,6 @@
 package dev.classbase.ops.replication;
 
-import static dev.classbase.ops.kernel.ConsoleDatabase.rows;
+import static dev.classbase.ops.kernel.Rows.rows;
 
 import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
