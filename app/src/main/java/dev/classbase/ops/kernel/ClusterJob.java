@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -168,10 +167,5 @@ public final class ClusterJob {
             failing = true;
             log.warn("{} failed; the next run retries: {}", name, JdbcUrls.mask(String.valueOf(e.getMessage())));
         }
-    }
-
-    /** The reasons said so far. */
-    Set<Skip> said() {
-        return said.isEmpty() ? Set.of() : EnumSet.copyOf(said);
     }
 }
