@@ -2,10 +2,10 @@ package dev.classbase.cli;
 
 import dev.classbase.cluster.Endpoint;
 import dev.classbase.data.Migrations;
-import dev.classbase.ops.maintenance.Candidate;
 import dev.classbase.ops.maintenance.Login;
 import dev.classbase.ops.maintenance.Maintenance;
 import dev.classbase.ops.maintenance.MaintenanceProperties;
+import dev.classbase.ops.maintenance.MaintenanceTarget;
 import dev.classbase.ops.maintenance.Task;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -101,7 +101,7 @@ final class MaintainCommand implements Callable<Integer> {
     /** One line per item: what and why when it starts, its outcome and duration when it ends. */
     private static final Maintenance.Progress PRINTING = new Maintenance.Progress() {
         @Override
-        public void begin(Candidate c) {
+        public void begin(MaintenanceTarget c) {
             System.out.printf("%-8s %s (%s): %s ... ", c.task().label(), c.qualified(), c.kind(), c.reason());
             System.out.flush();
         }

@@ -1,6 +1,7 @@
 package dev.classbase.cli;
 
 import dev.classbase.data.Migrations;
+import dev.classbase.ops.kernel.Primary;
 import dev.classbase.ops.partitions.MaintenanceReport;
 import dev.classbase.ops.partitions.PartitionManager;
 import dev.classbase.ops.partitions.PartitionProperties;
@@ -111,11 +112,8 @@ final class PartitionsCommand implements Runnable {
 
         /** The partition function comes with the migrations; a replica cannot (and need not) be migrated. */
         private static void migrateUnlessReplica(DatabaseTarget target) throws SQLException {
-            try (var c = target.primaryDataSource().getConnection();
-                    var s = c.createStatement();
-                    var rs = s.executeQuery("select pg_is_in_recovery()")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
+            try (var c = target.primaryDataSource().getConnection()) {
+                if (Primary.is(c)) {
                     Migrations.apply(target.primaryDataSource());
                 }
             }

@@ -1,6 +1,7 @@
 package dev.classbase.cli;
 
 import dev.classbase.data.Migrations;
+import dev.classbase.ops.kernel.Primary;
 import dev.classbase.ops.rollups.RollupProperties;
 import dev.classbase.ops.rollups.RollupRun;
 import dev.classbase.ops.rollups.RollupStatus;
@@ -91,11 +92,8 @@ final class RollupsCommand implements Runnable {
     }
 
     private static boolean inRecovery(DatabaseTarget target) throws SQLException {
-        try (var c = target.primaryDataSource().getConnection();
-                var s = c.createStatement();
-                var rs = s.executeQuery("select pg_is_in_recovery()")) {
-            rs.next();
-            return rs.getBoolean(1);
+        try (var c = target.primaryDataSource().getConnection()) {
+            return Primary.inRecovery(c);
         }
     }
 

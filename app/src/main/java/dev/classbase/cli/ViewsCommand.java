@@ -1,6 +1,7 @@
 package dev.classbase.cli;
 
 import dev.classbase.data.Migrations;
+import dev.classbase.ops.kernel.Primary;
 import dev.classbase.ops.views.RefreshResult;
 import dev.classbase.ops.views.ViewProperties;
 import dev.classbase.ops.views.ViewRefresher;
@@ -110,11 +111,8 @@ final class ViewsCommand implements Runnable {
         }
 
         private static boolean inRecovery(DatabaseTarget target) throws SQLException {
-            try (var c = target.primaryDataSource().getConnection();
-                    var s = c.createStatement();
-                    var rs = s.executeQuery("select pg_is_in_recovery()")) {
-                rs.next();
-                return rs.getBoolean(1);
+            try (var c = target.primaryDataSource().getConnection()) {
+                return Primary.inRecovery(c);
             }
         }
     }

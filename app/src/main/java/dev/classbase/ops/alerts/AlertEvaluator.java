@@ -1,5 +1,6 @@
 package dev.classbase.ops.alerts;
 
+import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -68,28 +69,20 @@ final class AlertEvaluator {
         Evaluation.Outcome outcome;
         List<Alert> firing;
         try (Connection c = primary.getConnection()) {
-            c.setAutoCommit(true);
-            if (SignalQueries.inRecovery(c)) {
-                outcome = Evaluation.Outcome.SKIPPED_REPLICA;
-            } else if (!AlertQueries.tryRunnerLock(c)) {
-                outcome = Evaluation.Outcome.SKIPPED_LOCKED;
-            } else {
+            ClusterJob.Guarded<List<Evaluation.Change>> run = ClusterJob.once(c, AlertQueries.RUNNER_LOCK, locked -> {
+                locked.setAutoCommit(false);
+                List<Evaluation.Change> applied = apply(locked, readings, now, out);
+                purge(locked, now);
+                locked.commit();
+                return applied;
+            });
+            if (run.ran()) {
                 outcome = Evaluation.Outcome.RAN;
-                try {
-                    c.setAutoCommit(false);
-                    try {
-                        changes = apply(c, readings, now, out);
-                        purge(c, now);
-                        c.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
-                    } finally {
-                        c.setAutoCommit(true);
-                    }
-                } finally {
-                    AlertQueries.runnerUnlock(c);
-                }
+                changes = run.value();
+            } else {
+                outcome = run.skipped() == ClusterJob.Skip.REPLICA
+                        ? Evaluation.Outcome.SKIPPED_REPLICA
+                        : Evaluation.Outcome.SKIPPED_LOCKED;
             }
             firing = AlertQueries.firing(c);
         }

@@ -1,8 +1,9 @@
 package dev.classbase.ops.alerts;
 
-import dev.classbase.data.JdbcUrls;
+import dev.classbase.ops.kernel.ClusterJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class AlertJob {
 
     private final AlertEvaluator evaluator;
     private final Clock clock;
-    private volatile boolean failing;
+    private final ClusterJob job;
 
     @Autowired
     AlertJob(AlertEvaluator evaluator, MeterRegistry registry) {
@@ -40,6 +41,12 @@ class AlertJob {
     AlertJob(AlertEvaluator evaluator, MeterRegistry registry, Clock clock) {
         this.evaluator = evaluator;
         this.clock = clock;
+        this.job = new ClusterJob(
+                "alert evaluation",
+                registry,
+                "classbase.alerts.last_success",
+                "classbase.alerts.duration",
+                Tags.empty());
         gauge(registry, "classbase.db.longest_query_seconds", Rule.SLOW_QUERY, 1, "Longest statement running now");
         gauge(registry, "classbase.db.connections_used_ratio", Rule.CONNECTIONS, 100, "Connections / max_connections");
         gauge(registry, "classbase.db.cache_hit_ratio", Rule.CACHE_HIT, 100, "Worse of table and index cache hit");
@@ -59,18 +66,19 @@ class AlertJob {
         if (!evaluator.properties().schedulerEnabled()) {
             return;
         }
+        long started = System.nanoTime();
         try {
-            evaluator.evaluate();
-            if (failing) {
-                failing = false;
-                log.info("alert evaluation works again");
+            Evaluation e = evaluator.evaluate();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            switch (e.outcome()) {
+                case RAN -> job.succeeded(took);
+                case SKIPPED_REPLICA ->
+                    job.skipped(ClusterJob.Skip.REPLICA, "this server is a replica; alerts are kept on the primary");
+                case SKIPPED_LOCKED -> job.finished("skipped_locked", took);
             }
         } catch (SQLException | RuntimeException e) {
             // said once, not every 30 s; the next tick retries
-            if (!failing) {
-                failing = true;
-                log.warn("alert evaluation failed; retrying every tick: {}", JdbcUrls.mask(e.getMessage()));
-            }
+            job.failed(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.classbase.ops.alerts;
 
+import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,18 +21,12 @@ final class AlertQueries {
     /** The evaluator's runner lock (session-level, two-int key space): "cbal" in ASCII, objid 0. */
     static final int RUNNER_LOCK_CLASS = 0x6362616C;
 
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(RUNNER_LOCK_CLASS);
+
     private static final String COLUMNS = """
             id, rule, severity, state, value, threshold, unit, summary, source, since, evaluated_at,
             resolved_at, notified_at, notified_severity, resolve_notified_at, delivery
             """;
-
-    static boolean tryRunnerLock(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_try_advisory_lock(?, 0)", RUNNER_LOCK_CLASS);
-    }
-
-    static boolean runnerUnlock(Connection c) throws SQLException {
-        return bool(c, "SELECT pg_advisory_unlock(?, 0)", RUNNER_LOCK_CLASS);
-    }
 
     /** Firing alerts by rule, locked for this evaluation's transaction. */
     static Map<String, Alert> firingForUpdate(Connection c) throws SQLException {

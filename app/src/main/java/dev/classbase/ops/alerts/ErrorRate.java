@@ -1,6 +1,7 @@
 package dev.classbase.ops.alerts;
 
 import dev.classbase.data.JdbcUrls;
+import dev.classbase.ops.kernel.Primary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
@@ -44,7 +45,7 @@ final class ErrorRate {
         AlertQueries.Requests own = window(now);
         try (Connection c = primary.getConnection()) {
             c.setAutoCommit(true);
-            if (own != null && !SignalQueries.inRecovery(c)) {
+            if (own != null && !Primary.inRecovery(c)) {
                 AlertQueries.publishRequests(c, instance, own, now);
             }
             AlertQueries.Requests all = AlertQueries.clusterRequests(

@@ -101,13 +101,4 @@ final class SignalQueries {
             return new DataDirectory(rs.getString(1), rs.getInt(2), rs.getLong(3));
         }
     }
-
-    /** Whether this server is a replica (then nothing is written). */
-    static boolean inRecovery(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
 }

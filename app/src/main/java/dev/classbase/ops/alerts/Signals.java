@@ -2,9 +2,9 @@ package dev.classbase.ops.alerts;
 
 import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.replicas.ReplicaMonitor;
+import dev.classbase.ops.kernel.BoundedRead;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,15 +45,8 @@ final class Signals {
     }
 
     private List<Reading> database() {
-        try (Connection c = primary.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET TRANSACTION READ ONLY");
-                    // SET LOCAL takes no bind parameter; the value is a number computed here
-                    s.execute("SET LOCAL statement_timeout = "
-                            + Math.max(1, properties.checkTimeout().toMillis()));
-                }
+        try {
+            return BoundedRead.run(primary, properties.checkTimeout(), c -> {
                 List<Reading> readings = new ArrayList<>();
                 readings.add(slowQuery(c));
                 SignalQueries.Connections conn = SignalQueries.connections(c);
@@ -64,10 +57,7 @@ final class Signals {
                 readings.add(cacheHit(SignalQueries.cacheHit(c)));
                 readings.add(DiskUsage.of(SignalQueries.dataDirectory(c)));
                 return readings;
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             String note = "not available: the primary did not answer (" + JdbcUrls.mask(e.getMessage()) + ")";
             return List.of(

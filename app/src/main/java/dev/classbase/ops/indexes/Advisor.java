@@ -3,6 +3,7 @@ package dev.classbase.ops.indexes;
 import dev.classbase.ops.indexes.CandidateParser.ColumnUse;
 import dev.classbase.ops.indexes.CandidateParser.Parsed;
 import dev.classbase.ops.indexes.CandidateParser.TableRef;
+import dev.classbase.ops.kernel.BoundedRead;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -120,16 +121,7 @@ public final class Advisor {
     }
 
     private void begin(Connection c) throws SQLException {
-        try (var s = c.createStatement()) {
-            // first statement of the transaction, so nothing before it can write
-            s.execute("SET TRANSACTION READ ONLY");
-        }
-        try (PreparedStatement ps = c.prepareStatement(AdvisorQueries.setLocalStatementTimeout())) {
-            String ms = Math.max(1, settings.statementTimeout().toMillis()) + "ms";
-            ps.setString(1, ms);
-            ps.setString(2, ms);
-            ps.execute();
-        }
+        BoundedRead.begin(c, settings.statementTimeout());
     }
 
     /** Roll back, then drop what outlives a rollback: the prepared statement and hypothetical indexes. */

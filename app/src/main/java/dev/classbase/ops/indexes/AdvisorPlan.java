@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The generic plan of a statement with {@code $n} placeholders, as ops/console/ExplainQueries makes
+ * The generic plan of a statement with {@code $n} placeholders, as ops/explain/ExplainQueries makes
  * it: PREPARE, {@code plan_cache_mode = force_generic_plan}, EXPLAIN EXECUTE with NULLs (ignored by
  * a generic plan), DEALLOCATE. Prepared afresh for every plan: a cached generic plan would not see
  * a hypothetical index created after it (HypoPG sends no invalidation).

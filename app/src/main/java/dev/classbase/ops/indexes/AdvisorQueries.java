@@ -4,11 +4,6 @@ package dev.classbase.ops.indexes;
 final class AdvisorQueries {
     private AdvisorQueries() {}
 
-    /** Bounds every statement of the advisor's transaction. Bind: a duration such as '5s'. */
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)";
-    }
-
     static String statementsInstalled() {
         return "select exists (select 1 from pg_extension where extname = 'pg_stat_statements')";
     }

@@ -1,11 +1,10 @@
 package dev.classbase.ops.indexes;
 
+import dev.classbase.ops.kernel.BoundedRead;
+import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -176,47 +175,17 @@ public final class IndexAudit {
         return known;
     }
 
-    private interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private interface Read<T> {
-        T on(Connection c) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Long bind, Row<T> row) throws SQLException {
+    private <T> List<T> query(String sql, Long bind, Rows.Mapper<T> row) throws SQLException {
         return bounded(c -> query(c, sql, bind, row));
     }
 
-    /** A read in its own read-only transaction with the audit's statement timeout, rolled back. */
-    private <T> T bounded(Read<T> read) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                try (PreparedStatement timeout = c.prepareStatement(IndexQueries.setLocalStatementTimeout())) {
-                    timeout.setString(1, thresholds.statementTimeout().toMillis() + "ms");
-                    timeout.execute();
-                }
-                return read.on(c);
-            } finally {
-                c.rollback();
-            }
-        }
+    /** A read in its own bounded read-only transaction with the audit's statement timeout. */
+    private <T> T bounded(BoundedRead.Work<T> read) throws SQLException {
+        return BoundedRead.run(dataSource, thresholds.statementTimeout(), read);
     }
 
-    private static <T> List<T> query(Connection c, String sql, Long bind, Row<T> row) throws SQLException {
-        List<T> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (bind != null) {
-                ps.setLong(1, bind);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.map(rs));
-                }
-            }
-        }
-        return out;
+    private static <T> List<T> query(Connection c, String sql, Long bind, Rows.Mapper<T> row) throws SQLException {
+        Object[] params = bind == null ? new Object[0] : new Object[] {bind};
+        return Rows.list(c, sql, row, params);
     }
 }

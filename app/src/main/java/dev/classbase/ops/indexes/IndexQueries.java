@@ -8,11 +8,6 @@ package dev.classbase.ops.indexes;
 final class IndexQueries {
     private IndexQueries() {}
 
-    /** Bounds every statement of the audit's transaction. Bind: a duration such as '10s'. */
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
-    }
-
     /** Installed, and this role may call it (pg_stat_scan_tables since PostgreSQL 14). */
     static String pgstattupleUsable() {
         return """

@@ -54,11 +54,11 @@ final class BackupQueries {
 
     /** The restore check's scratch database; the name is classbase's own (a prefix and a pid). */
     static String createDatabase(String name) {
-        return "create database " + Candidate.quote(name);
+        return "create database " + MaintenanceTarget.quote(name);
     }
 
     static String dropDatabase(String name) {
-        return "drop database if exists " + Candidate.quote(name) + " with (force)";
+        return "drop database if exists " + MaintenanceTarget.quote(name) + " with (force)";
     }
 
     // ---- base backup ----
@@ -100,11 +100,5 @@ final class BackupQueries {
     /** Bind: an LSN. */
     static String walFileName() {
         return "select pg_walfile_name(?::pg_lsn)";
-    }
-
-    // ---- scratch database ----
-
-    static String inRecovery() {
-        return "select pg_is_in_recovery()";
     }
 }

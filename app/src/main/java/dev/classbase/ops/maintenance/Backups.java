@@ -1,5 +1,7 @@
 package dev.classbase.ops.maintenance;
 
+import static dev.classbase.ops.kernel.Rows.bool;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,14 +128,6 @@ final class Backups {
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static boolean bool(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getBoolean(1);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.classbase.ops.maintenance;
 
+import static dev.classbase.ops.kernel.Rows.bool;
+
 import dev.classbase.cluster.DataDirectoryCopy;
+import dev.classbase.ops.kernel.Primary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +134,7 @@ final class BaseBackup {
             Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
             try (ScratchServer server = ScratchServer.start(scratch, login, database, timeout);
                     Connection c = login.connect(server.url(database))) {
-                if (bool(c, BackupQueries.inRecovery())) {
+                if (Primary.inRecovery(c)) {
                     return "failed: the restored copy is still in recovery";
                 }
                 Map<String, Long> restored = RowCounts.snapshot(c, tables);
@@ -200,14 +203,6 @@ final class BaseBackup {
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
-        }
-    }
-
-    private static boolean bool(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getBoolean(1);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.classbase.ops.maintenance;
 
-import java.io.IOException;
+import dev.classbase.ops.kernel.ClusterJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,8 +29,9 @@ import javax.sql.DataSource;
 public final class Maintenance {
     private final DataSource dataSource;
     private final MaintenanceProperties properties;
-    private final Candidates candidates;
+    private final MaintenanceTargets candidates;
     private final Backups backups;
+    private final BackupStep backup;
 
     /**
      * {@code dataSource}: the primary, for the lock, the runs and the statements; {@code backupLogin}:
@@ -39,19 +40,20 @@ public final class Maintenance {
     public Maintenance(DataSource dataSource, Login backupLogin, MaintenanceProperties properties, Clock clock) {
         this.dataSource = dataSource;
         this.properties = properties;
-        this.candidates = new Candidates(dataSource, properties);
+        this.candidates = new MaintenanceTargets(dataSource, properties);
         this.backups = new Backups(properties, backupLogin, clock);
+        this.backup = new BackupStep(backups);
     }
 
     /** Reports progress: each item when it starts (what and why) and when it ends (outcome, time). */
     public interface Progress {
-        void begin(Candidate item);
+        void begin(MaintenanceTarget item);
 
         void end(Item item);
 
         Progress NONE = new Progress() {
             @Override
-            public void begin(Candidate item) {}
+            public void begin(MaintenanceTarget item) {}
 
             @Override
             public void end(Item item) {}
@@ -59,7 +61,7 @@ public final class Maintenance {
     }
 
     /** {@code outcome}: done, failed, skipped, or "would run" in a dry run. */
-    public record Item(Candidate candidate, String outcome, String detail, Duration took) {}
+    public record Item(MaintenanceTarget candidate, TargetOutcome outcome, String detail, Duration took) {}
 
     /** One task of a run; {@code outcome}: succeeded, failed, or "dry run". */
     public record TaskRun(
@@ -81,12 +83,12 @@ public final class Maintenance {
     }
 
     /** What each task would process now, and why (read-only). */
-    public List<Candidate> candidates(Task task) throws SQLException {
+    public List<MaintenanceTarget> candidates(Task task) throws SQLException {
         return candidates.of(task);
     }
 
     /** As {@link #candidates(Task)}, on the caller's connection (the console's bounded read). */
-    public List<Candidate> candidates(Connection c, Task task) throws SQLException {
+    public List<MaintenanceTarget> candidates(Connection c, Task task) throws SQLException {
         return candidates.of(c, task);
     }
 
@@ -110,10 +112,14 @@ public final class Maintenance {
             List<Item> items = new ArrayList<>();
             Backups.Plan plan = t == Task.BACKUP ? backups.plan() : null;
             String method = plan == null ? null : plan.method();
-            List<Candidate> list = plan != null ? List.of(backupItem(plan)) : candidates.of(t);
-            for (Candidate c : list) {
+            List<MaintenanceTarget> list = plan != null ? List.of(BackupStep.target(plan)) : candidates.of(t);
+            for (MaintenanceTarget c : list) {
                 progress.begin(c);
-                Item item = new Item(c, c.runs() ? "would run" : "skipped", c.runs() ? null : c.skip(), Duration.ZERO);
+                Item item = new Item(
+                        c,
+                        c.runs() ? TargetOutcome.WOULD_RUN : TargetOutcome.SKIPPED,
+                        c.runs() ? null : c.skip(),
+                        Duration.ZERO);
                 progress.end(item);
                 items.add(item);
             }
@@ -126,12 +132,12 @@ public final class Maintenance {
     public Session begin(String triggeredBy) throws SQLException, Busy {
         Connection c = dataSource.getConnection();
         try {
-            c.setAutoCommit(true);
-            if (bool(c, MaintenanceQueries.inRecovery())) {
+            ClusterJob.Skip skip = ClusterJob.acquire(c, MaintenanceQueries.RUNNER_LOCK);
+            if (skip == ClusterJob.Skip.REPLICA) {
                 throw new IllegalStateException(
                         "this server is a replica (pg_is_in_recovery()); maintenance runs on the primary");
             }
-            if (!bool(c, MaintenanceQueries.tryRunnerLock(), MaintenanceQueries.RUNNER_LOCK_CLASS)) {
+            if (skip == ClusterJob.Skip.LOCKED) {
                 throw new Busy(running(c));
             }
             try (Statement s = c.createStatement()) {
@@ -210,11 +216,11 @@ public final class Maintenance {
 
         private TaskRun statements(Task task, Progress progress, long started) throws SQLException {
             List<Item> items = new ArrayList<>();
-            for (Candidate candidate : candidates.of(c, task)) {
+            for (MaintenanceTarget candidate : candidates.of(c, task)) {
                 progress.begin(candidate);
                 Item item = candidate.runs()
                         ? execute(candidate)
-                        : new Item(candidate, "skipped", candidate.skip(), Duration.ZERO);
+                        : new Item(candidate, TargetOutcome.SKIPPED, candidate.skip(), Duration.ZERO);
                 progress.end(item);
                 items.add(item);
             }
@@ -222,7 +228,7 @@ public final class Maintenance {
             return summary;
         }
 
-        private Item execute(Candidate candidate) {
+        private Item execute(MaintenanceTarget candidate) {
             long started = System.nanoTime();
             String sql = switch (candidate.task()) {
                 case VACUUM -> MaintenanceQueries.vacuum(candidate.sqlName());
@@ -234,39 +240,26 @@ public final class Maintenance {
                 s.execute(sql);
                 for (SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
                     if (w.getMessage() != null && w.getMessage().startsWith("skipping")) {
-                        return new Item(candidate, "skipped", w.getMessage(), since(started));
+                        return new Item(candidate, TargetOutcome.SKIPPED, w.getMessage(), since(started));
                     }
                 }
-                return new Item(candidate, "done", null, since(started));
+                return new Item(candidate, TargetOutcome.DONE, null, since(started));
             } catch (SQLException e) {
-                return new Item(candidate, "failed", e.getMessage(), since(started));
+                return new Item(candidate, TargetOutcome.FAILED, e.getMessage(), since(started));
             }
         }
 
         private TaskRun backup(Progress progress, long started) throws SQLException {
-            Backups.Plan plan = backups.plan();
-            Candidate candidate = backupItem(plan);
-            progress.begin(candidate);
-            Item item;
-            String detail;
-            try {
-                BackupResult r = backups.run(plan);
-                detail = r.path() + " (" + mb(r.bytes()) + "); restore check " + r.check();
-                item = new Item(candidate, r.checkPassed() ? "done" : "failed", detail, since(started));
-            } catch (IOException | SQLException | IllegalStateException e) {
-                detail = e.getMessage();
-                item = new Item(candidate, "failed", detail, since(started));
-            }
-            progress.end(item);
-            TaskRun s = summary(Task.BACKUP, null, plan.method(), List.of(item), since(started));
+            BackupStep.Done done = backup.run(progress, started);
+            TaskRun s = summary(Task.BACKUP, null, done.method(), List.of(done.item()), since(started));
             return new TaskRun(
                     s.task(),
                     s.outcome(),
                     s.processed(),
                     s.failed(),
                     s.skipped(),
-                    plan.method(),
-                    detail,
+                    done.method(),
+                    done.detail(),
                     s.took(),
                     s.items());
         }
@@ -278,7 +271,7 @@ public final class Maintenance {
                 try (Statement s = c.createStatement()) {
                     s.execute(MaintenanceQueries.resetStatementTimeout());
                 }
-                bool(c, MaintenanceQueries.runnerUnlock(), MaintenanceQueries.RUNNER_LOCK_CLASS);
+                ClusterJob.release(c, MaintenanceQueries.RUNNER_LOCK);
             } catch (SQLException e) {
                 c.abort(Runnable::run);
                 throw e;
@@ -288,10 +281,6 @@ public final class Maintenance {
         }
     }
 
-    private static Candidate backupItem(Backups.Plan plan) {
-        return new Candidate(Task.BACKUP, "", "backup", plan.method(), plan.why(), plan.possible() ? null : plan.why());
-    }
-
     private static TaskRun summary(Task task, String outcome, String method, List<Item> items, Duration took) {
         int done = 0;
         int failed = 0;
@@ -299,18 +288,19 @@ public final class Maintenance {
         String firstFailure = null;
         for (Item i : items) {
             switch (i.outcome()) {
-                case "done" -> done++;
-                case "failed" -> {
+                case DONE -> done++;
+                case FAILED -> {
                     failed++;
                     firstFailure = firstFailure == null ? i.candidate().qualified() + ": " + i.detail() : firstFailure;
                 }
-                case "skipped" -> skipped++;
-                default -> {}
+                case SKIPPED -> skipped++;
+                case WOULD_RUN -> {}
             }
         }
         String detail = outcome != null
-                ? items.stream().filter(i -> i.outcome().equals("would run")).count() + " would run, " + skipped
-                        + " skipped"
+                ? items.stream()
+                                .filter(i -> i.outcome() == TargetOutcome.WOULD_RUN)
+                                .count() + " would run, " + skipped + " skipped"
                 : done + " done, " + failed + " failed, " + skipped + " skipped"
                         + (firstFailure == null ? "" : "; first failure: " + firstFailure);
         return new TaskRun(
@@ -325,24 +315,8 @@ public final class Maintenance {
                 items);
     }
 
-    private static boolean bool(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
     private static Duration since(long startedNanos) {
         return Duration.ofNanos(System.nanoTime() - startedNanos);
-    }
-
-    private static String mb(long bytes) {
-        return String.format("%.1f MB", bytes / 1048576.0);
     }
 
     /** A recorded run; {@code lastSuccess} is the task's last success, on the rows of {@link #lastRuns}. */

@@ -1,7 +1,7 @@
 package dev.classbase.ops.maintenance;
 
-import dev.classbase.ops.console.ConsoleDatabase;
-import dev.classbase.ops.console.ConsoleProperties;
+import dev.classbase.ops.kernel.ConsoleDatabase;
+import dev.classbase.ops.kernel.ConsoleProperties;
 import dev.classbase.web.ApiException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,7 +44,7 @@ class MaintenanceController {
     }
 
     record CandidateView(String task, String target, String kind, String reason, boolean runs, String skip) {
-        static CandidateView of(Candidate c) {
+        static CandidateView of(MaintenanceTarget c) {
             return new CandidateView(c.task().label(), c.qualified(), c.kind(), c.reason(), c.runs(), c.skip());
         }
     }

@@ -1,9 +1,12 @@
 package dev.classbase.ops.maintenance;
 
 import dev.classbase.data.JdbcUrls;
+import dev.classbase.ops.kernel.ClusterJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -40,11 +43,13 @@ class MaintenanceJob implements AutoCloseable {
     private final Map<String, OffsetDateTime> lastSuccess = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("maintenance-run").factory());
-    private volatile boolean saidReplica;
+    private final ClusterJob job;
 
     MaintenanceJob(Maintenance maintenance, MaintenanceProperties properties, MeterRegistry registry) {
         this.maintenance = maintenance;
         this.properties = properties;
+        // the last success per task is the cluster's, read from maintenance_runs below
+        this.job = new ClusterJob("maintenance", registry, null, "classbase.maintenance.duration", Tags.empty());
         for (Task task : Task.ALL.expand()) {
             Gauge.builder("classbase.maintenance.last_success", lastSuccess, m -> epochSeconds(m.get(task.label())))
                     .tag("task", task.label())
@@ -96,6 +101,7 @@ class MaintenanceJob implements AutoCloseable {
         if (!properties.schedulerEnabled()) {
             return;
         }
+        long started = System.nanoTime();
         try (Maintenance.Session session = maintenance.begin("schedule")) {
             for (Task task : tasks) {
                 for (Maintenance.TaskRun run : session.run(task, logging())) {
@@ -108,15 +114,13 @@ class MaintenanceJob implements AutoCloseable {
                             run.took().toMillis());
                 }
             }
+            this.job.succeeded(Duration.ofNanos(System.nanoTime() - started));
         } catch (Maintenance.Busy e) {
             log.info("maintenance ({}): skipped: {}", job, e.getMessage());
         } catch (IllegalStateException e) {
-            if (!saidReplica) {
-                saidReplica = true;
-                log.warn("maintenance ({}): {}", job, e.getMessage());
-            }
+            this.job.skipped(ClusterJob.Skip.REPLICA, e.getMessage());
         } catch (SQLException | RuntimeException e) {
-            log.warn("maintenance ({}) failed; the next scheduled run retries: {}", job, JdbcUrls.mask(e.getMessage()));
+            this.job.failed(e);
         } finally {
             refreshMetrics();
         }
@@ -144,7 +148,7 @@ class MaintenanceJob implements AutoCloseable {
     private static Maintenance.Progress logging() {
         return new Maintenance.Progress() {
             @Override
-            public void begin(Candidate item) {}
+            public void begin(MaintenanceTarget item) {}
 
             @Override
             public void end(Maintenance.Item item) {

@@ -1,5 +1,7 @@
 package dev.classbase.ops.maintenance;
 
+import dev.classbase.ops.kernel.ClusterJob;
+
 /** The SQL of maintenance, one statement per method. */
 final class MaintenanceQueries {
     private MaintenanceQueries() {}
@@ -10,17 +12,7 @@ final class MaintenanceQueries {
      */
     static final int RUNNER_LOCK_CLASS = 0x63626d74;
 
-    static String inRecovery() {
-        return "select pg_is_in_recovery()";
-    }
-
-    static String tryRunnerLock() {
-        return "select pg_try_advisory_lock(?, 0)";
-    }
-
-    static String runnerUnlock() {
-        return "select pg_advisory_unlock(?, 0)";
-    }
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(RUNNER_LOCK_CLASS);
 
     /** For this connection: maintenance statements outlast a request's limit; reset when the run ends. */
     static String setStatementTimeout() {
@@ -133,7 +125,7 @@ final class MaintenanceQueries {
 
     /**
      * The maintenance statements. Identifiers cannot be bound: {@code name} is a catalog name quoted
-     * by {@link Candidate#sqlName()}. SKIP_LOCKED: a table someone holds a conflicting lock on is
+     * by {@link MaintenanceTarget#sqlName()}. SKIP_LOCKED: a table someone holds a conflicting lock on is
      * skipped with a warning rather than waited for.
      */
     static String vacuum(String name) {

@@ -36,8 +36,8 @@ final class RowCounts {
         try (Statement s = c.createStatement()) {
             for (String[] t : tables) {
                 // identifiers cannot be bound; both parts come from the catalog and are quoted
-                try (ResultSet rs =
-                        s.executeQuery("select count(*) from " + Candidate.quote(t[0]) + "." + Candidate.quote(t[1]))) {
+                try (ResultSet rs = s.executeQuery("select count(*) from " + MaintenanceTarget.quote(t[0]) + "."
+                        + MaintenanceTarget.quote(t[1]))) {
                     rs.next();
                     counts.put(t[0] + "." + t[1], rs.getLong(1));
                 }

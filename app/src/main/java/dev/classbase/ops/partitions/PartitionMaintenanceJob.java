@@ -1,13 +1,11 @@
 package dev.classbase.ops.partitions;
 
-import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.pool.Pools;
-import io.micrometer.core.instrument.Gauge;
+import dev.classbase.ops.kernel.ClusterJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,8 +27,7 @@ class PartitionMaintenanceJob {
     private static final Logger log = LoggerFactory.getLogger(PartitionMaintenanceJob.class);
 
     private final PartitionManager manager;
-    private final MeterRegistry registry;
-    private final AtomicLong lastSuccess = new AtomicLong();
+    private final ClusterJob job;
     private volatile boolean warnedNotOwner;
 
     @Autowired
@@ -40,10 +37,12 @@ class PartitionMaintenanceJob {
 
     PartitionMaintenanceJob(PartitionManager manager, MeterRegistry registry) {
         this.manager = manager;
-        this.registry = registry;
-        Gauge.builder("classbase.partitions.last_success", lastSuccess, AtomicLong::get)
-                .description("When partition maintenance last succeeded, epoch seconds (0: not yet)")
-                .register(registry);
+        this.job = new ClusterJob(
+                "partition maintenance",
+                registry,
+                "classbase.partitions.last_success",
+                "classbase.partitions.duration",
+                Tags.empty());
     }
 
     @Scheduled(cron = "${classbase.partitions.cron:0 17 3 * * *}", zone = "UTC")
@@ -57,6 +56,8 @@ class PartitionMaintenanceJob {
                             report.message(),
                             report.took().toMillis());
                 case PARTIAL -> log.warn("partition maintenance: {}; {}", report.message(), report.tables());
+                case SKIPPED_REPLICA -> job.skipped(ClusterJob.Skip.REPLICA, report.message());
+                case SKIPPED_LOCKED -> job.skipped(ClusterJob.Skip.LOCKED, report.message());
                 case SKIPPED_NOT_OWNER -> {
                     // a role without V65's grant: detected every run, said once; the CLI (as the owner) works
                     if (!warnedNotOwner) {
@@ -67,20 +68,17 @@ class PartitionMaintenanceJob {
                 default -> log.info("partition maintenance: {}", report.message());
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("partition maintenance failed; the next run retries: {}", JdbcUrls.mask(e.getMessage()));
+            job.failed(e);
         }
     }
 
     /** Runs maintenance now and records its metrics. */
     MaintenanceReport run() throws SQLException {
         MaintenanceReport report = manager.maintain();
-        Timer.builder("classbase.partitions.duration")
-                .tag("outcome", report.outcome().name().toLowerCase(java.util.Locale.ROOT))
-                .description("How long a partition maintenance run took")
-                .register(registry)
-                .record(report.took());
         if (report.outcome() == MaintenanceReport.Outcome.DONE) {
-            lastSuccess.set(System.currentTimeMillis() / 1000);
+            job.succeeded(report.took());
+        } else {
+            job.finished(report.outcome().name(), report.took());
         }
         return report;
     }

@@ -1,5 +1,9 @@
 package dev.classbase.ops.partitions;
 
+import static dev.classbase.ops.kernel.Rows.bool;
+
+import dev.classbase.ops.kernel.BoundedRead;
+import dev.classbase.ops.kernel.ClusterJob;
 import dev.classbase.ops.partitions.MaintenanceReport.Outcome;
 import dev.classbase.ops.partitions.MaintenanceReport.TableReport;
 import java.sql.Connection;
@@ -57,38 +61,35 @@ public final class PartitionManager {
     public MaintenanceReport maintain() throws SQLException {
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            if (queryBoolean(c, PartitionQueries.inRecovery())) {
-                return skipped(
-                        Outcome.SKIPPED_REPLICA,
-                        "this server is a replica or in recovery (pg_is_in_recovery()); partitions are maintained "
-                                + "on the primary only: nothing done",
-                        started);
-            }
-            if (!queryBoolean(c, PartitionQueries.tryLock(), PartitionQueries.LOCK_KEY)) {
-                return skipped(
-                        Outcome.SKIPPED_LOCKED,
-                        "another instance is running partition maintenance (it holds the lock): nothing done",
-                        started);
-            }
-            try {
+            ClusterJob.Guarded<MaintenanceReport> run = ClusterJob.once(c, PartitionQueries.LOCK, locked -> {
                 query(
-                        c,
+                        locked,
                         PartitionQueries.setLockTimeout(),
                         properties.lockTimeout().toMillis() + "ms");
-                return run(c, started);
-            } finally {
                 try {
-                    execute(c, PartitionQueries.resetLockTimeout());
+                    return run(locked, started);
                 } finally {
-                    query(c, PartitionQueries.unlock(), PartitionQueries.LOCK_KEY);
+                    execute(locked, PartitionQueries.resetLockTimeout());
                 }
+            });
+            if (run.ran()) {
+                return run.value();
             }
+            return run.skipped() == ClusterJob.Skip.REPLICA
+                    ? skipped(
+                            Outcome.SKIPPED_REPLICA,
+                            "this server is a replica or in recovery (pg_is_in_recovery()); partitions are maintained "
+                                    + "on the primary only: nothing done",
+                            started)
+                    : skipped(
+                            Outcome.SKIPPED_LOCKED,
+                            "another instance is running partition maintenance (it holds the lock): nothing done",
+                            started);
         }
     }
 
     private MaintenanceReport run(Connection c, long started) throws SQLException {
-        if (!queryBoolean(c, PartitionQueries.mayMaintain())) {
+        if (!bool(c, PartitionQueries.mayMaintain())) {
             return skipped(
                     Outcome.SKIPPED_NOT_OWNER,
                     "role " + c.getMetaData().getUserName()
@@ -249,43 +250,36 @@ public final class PartitionManager {
 
     /** As {@link #status()}, bounded by {@code timeout}. */
     public List<PartitionStatus> status(Duration timeout) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                query(c, PartitionQueries.setLocalStatementTimeout(), Math.max(1, timeout.toMillis()) + "ms");
-                List<String> managed = queryBoolean(c, PartitionQueries.mayMaintain()) ? managed(c) : List.of();
-                Map<String, String> strategies = new LinkedHashMap<>();
-                Map<String, List<PartitionStatus.Partition>> byTable = new LinkedHashMap<>();
-                try (PreparedStatement ps = c.prepareStatement(PartitionQueries.partitions());
-                        ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        strategies.put(rs.getString("parent"), rs.getString("strategy"));
-                        byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>())
-                                .add(partition(rs));
-                    }
+        return BoundedRead.run(dataSource, timeout, c -> {
+            List<String> managed = bool(c, PartitionQueries.mayMaintain()) ? managed(c) : List.of();
+            Map<String, String> strategies = new LinkedHashMap<>();
+            Map<String, List<PartitionStatus.Partition>> byTable = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(PartitionQueries.partitions());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    strategies.put(rs.getString("parent"), rs.getString("strategy"));
+                    byTable.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>())
+                            .add(partition(rs));
                 }
-                List<PartitionStatus> result = new ArrayList<>();
-                for (var e : byTable.entrySet()) {
-                    String def = e.getValue().stream()
-                            .filter(p -> "DEFAULT".equals(p.bound()))
-                            .map(PartitionStatus.Partition::name)
-                            .findFirst()
-                            .orElse(null);
-                    // through V65 where it can: row-level security hides a partition's rows from the service role
-                    Long defaultRows = def == null
-                            ? null
-                            : managed.contains(e.getKey())
-                                    ? defaultRows(c, e.getKey())
-                                    : queryLong(c, PartitionQueries.countRows(quoted(def)));
-                    result.add(new PartitionStatus(
-                            e.getKey(), strategies.get(e.getKey()), List.copyOf(e.getValue()), def, defaultRows));
-                }
-                return result;
-            } finally {
-                c.rollback();
             }
-        }
+            List<PartitionStatus> result = new ArrayList<>();
+            for (var e : byTable.entrySet()) {
+                String def = e.getValue().stream()
+                        .filter(p -> "DEFAULT".equals(p.bound()))
+                        .map(PartitionStatus.Partition::name)
+                        .findFirst()
+                        .orElse(null);
+                // through V65 where it can: row-level security hides a partition's rows from the service role
+                Long defaultRows = def == null
+                        ? null
+                        : managed.contains(e.getKey())
+                                ? defaultRows(c, e.getKey())
+                                : queryLong(c, PartitionQueries.countRows(quoted(def)));
+                result.add(new PartitionStatus(
+                        e.getKey(), strategies.get(e.getKey()), List.copyOf(e.getValue()), def, defaultRows));
+            }
+            return result;
+        });
     }
 
     private static List<String> managed(Connection c) throws SQLException {
@@ -391,10 +385,6 @@ public final class PartitionManager {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         }
-    }
-
-    private static boolean queryBoolean(Connection c, String sql, Object... params) throws SQLException {
-        return query(c, sql, params) instanceof Boolean b && b;
     }
 
     /** The first column of a one-row statement. */

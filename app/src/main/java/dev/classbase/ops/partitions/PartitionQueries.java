@@ -1,5 +1,7 @@
 package dev.classbase.ops.partitions;
 
+import dev.classbase.ops.kernel.ClusterJob;
+
 /**
  * The SQL of partition maintenance and status, one statement per method. Values are bound;
  * table names cannot be, so they come from the catalog already quoted ({@code oid::regclass::text})
@@ -9,28 +11,14 @@ package dev.classbase.ops.partitions;
 final class PartitionQueries {
     private PartitionQueries() {}
 
-    /** pg_try_advisory_lock key of the job: "cb-parts" in ASCII, 8 bytes. */
+    /** The job's advisory lock key: "cb-parts" in ASCII, 8 bytes. */
     static final long LOCK_KEY = 0x63622d7061727473L;
 
-    static String inRecovery() {
-        return "select pg_is_in_recovery()";
-    }
-
-    static String tryLock() {
-        return "select pg_try_advisory_lock(?)";
-    }
-
-    static String unlock() {
-        return "select pg_advisory_unlock(?)";
-    }
+    static final ClusterJob.Lock LOCK = ClusterJob.Lock.of(LOCK_KEY);
 
     /** Session-level, for every DDL of the run (set_config so the value can be bound). */
     static String setLockTimeout() {
         return "select set_config('lock_timeout', ?, false)";
-    }
-
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.classbase.ops.rollups;
 
-import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.pool.Pools;
+import dev.classbase.ops.kernel.ClusterJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Tags;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +38,7 @@ class RollupJob {
     private final Clock clock;
     private final Counter rows;
     private final AtomicReference<OffsetDateTime> lastSuccess = new AtomicReference<>();
-    private volatile boolean saidReplica;
+    private final ClusterJob job;
 
     @Autowired
     RollupJob(Pools pools, RollupProperties properties, MeterRegistry registry) {
@@ -50,6 +50,8 @@ class RollupJob {
         this.properties = properties;
         this.registry = registry;
         this.clock = clock;
+        // V50's function is the runner lock and the primary check; the last success is the cluster's (below)
+        this.job = new ClusterJob("rollups", registry, null, "classbase.rollups.run", Tags.empty());
         this.rows = Counter.builder("classbase.rollups.rows")
                 .description("Inbox rows (per statement, tenant, day and user) this instance rolled up")
                 .register(registry);
@@ -82,29 +84,20 @@ class RollupJob {
         try {
             RollupRun run = run();
             switch (run.outcome()) {
-                case "skipped_replica" -> {
-                    if (!saidReplica) {
-                        saidReplica = true;
-                        log.warn("rollups: {}", run.detail());
-                    }
-                }
+                case "skipped_replica" -> job.skipped(ClusterJob.Skip.REPLICA, run.detail());
                 case "rebuilt" ->
                     log.info("rollups: {} ({} ms)", run.detail(), run.took().toMillis());
                 default -> log.debug("rollups: {}: {}", run.outcome(), run.detail());
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("rollup run failed; the next tick retries: {}", JdbcUrls.mask(e.getMessage()));
+            job.failed(e);
         }
     }
 
     /** One run now; records its metrics and the cluster's watermark time. */
     RollupRun run() throws SQLException {
         RollupRun run = rollups.run(false);
-        Timer.builder("classbase.rollups.run")
-                .tag("outcome", run.outcome())
-                .description("Rollup runs of this instance")
-                .register(registry)
-                .record(run.took());
+        job.finished(run.outcome(), run.took());
         if (run.ran()) {
             rows.increment(run.inboxRows());
         }

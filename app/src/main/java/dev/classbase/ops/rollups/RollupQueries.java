@@ -4,11 +4,6 @@ package dev.classbase.ops.rollups;
 final class RollupQueries {
     private RollupQueries() {}
 
-    /** For this transaction only: a rebuild may take longer than the pool allows a request. */
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
-    }
-
     /** V50: no-op on a replica, one runner per cluster, rebuild or drain. Bind: full. */
     static String run() {
         return """
@@ -22,8 +17,7 @@ final class RollupQueries {
         return """
             select s.initialized, s.last_seq, s.last_run_at, s.last_rows, s.last_pairs, s.last_duration_ms,
                    s.last_full_at, p.pending_rows, p.oldest_day, p.newest_day,
-                   (select count(*) from rollup_daily_activity) as rollup_days,
-                   pg_is_in_recovery() as replica
+                   (select count(*) from rollup_daily_activity) as rollup_days
             from rollup_state as s
             cross join (select count(*) as pending_rows, min(day) as oldest_day, max(day) as newest_day
                         from rollup_inbox) as p

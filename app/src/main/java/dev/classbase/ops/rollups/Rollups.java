@@ -1,5 +1,7 @@
 package dev.classbase.ops.rollups;
 
+import dev.classbase.ops.kernel.LocalTimeout;
+import dev.classbase.ops.kernel.Primary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,10 +32,7 @@ public final class Rollups {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement(RollupQueries.setLocalStatementTimeout())) {
-                    ps.setString(1, properties.runTimeout().toMillis() + "ms");
-                    ps.execute();
-                }
+                LocalTimeout.statement(c, properties.runTimeout());
                 RollupRun run;
                 try (PreparedStatement ps = c.prepareStatement(RollupQueries.run())) {
                     ps.setBoolean(1, full);
@@ -59,23 +58,25 @@ public final class Rollups {
     }
 
     public RollupStatus status() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(RollupQueries.status());
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new RollupStatus(
-                    rs.getBoolean("initialized"),
-                    rs.getLong("last_seq"),
-                    rs.getObject("last_run_at", OffsetDateTime.class),
-                    (Long) rs.getObject("last_rows"),
-                    (Long) rs.getObject("last_pairs"),
-                    (Long) rs.getObject("last_duration_ms"),
-                    rs.getObject("last_full_at", OffsetDateTime.class),
-                    rs.getLong("pending_rows"),
-                    rs.getObject("oldest_day", LocalDate.class),
-                    rs.getObject("newest_day", LocalDate.class),
-                    rs.getLong("rollup_days"),
-                    rs.getBoolean("replica"));
+        try (Connection c = dataSource.getConnection()) {
+            boolean replica = Primary.inRecovery(c);
+            try (PreparedStatement ps = c.prepareStatement(RollupQueries.status());
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new RollupStatus(
+                        rs.getBoolean("initialized"),
+                        rs.getLong("last_seq"),
+                        rs.getObject("last_run_at", OffsetDateTime.class),
+                        (Long) rs.getObject("last_rows"),
+                        (Long) rs.getObject("last_pairs"),
+                        (Long) rs.getObject("last_duration_ms"),
+                        rs.getObject("last_full_at", OffsetDateTime.class),
+                        rs.getLong("pending_rows"),
+                        rs.getObject("oldest_day", LocalDate.class),
+                        rs.getObject("newest_day", LocalDate.class),
+                        rs.getLong("rollup_days"),
+                        replica);
+            }
         }
     }
 }

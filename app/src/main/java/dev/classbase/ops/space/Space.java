@@ -1,12 +1,10 @@
 package dev.classbase.ops.space;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.classbase.ops.kernel.BoundedRead;
+import dev.classbase.ops.kernel.Rows;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -65,68 +63,23 @@ public final class Space {
     }
 
     public List<TableSize> tables() throws SQLException {
-        return query(
-                SpaceQueries.tableSizes(),
-                rs -> new TableSize(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getLong(3),
-                        rs.getLong(4),
-                        rs.getLong(5),
-                        rs.getLong(6),
-                        rs.getInt(7)));
+        return query(TableSize.class, SpaceQueries.tableSizes());
     }
 
     public List<IndexSize> indexes() throws SQLException {
-        return query(
-                SpaceQueries.indexSizes(),
-                rs -> new IndexSize(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        return query(IndexSize.class, SpaceQueries.indexSizes());
     }
 
     public List<ViewSize> views() throws SQLException {
-        return query(
-                SpaceQueries.materializedViewSizes(),
-                rs -> new ViewSize(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4)));
+        return query(ViewSize.class, SpaceQueries.materializedViewSizes());
     }
 
     public List<TableMaintenance> maintenance() throws SQLException {
-        return query(
-                SpaceQueries.maintenance(),
-                rs -> new TableMaintenance(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getLong(3),
-                        rs.getLong(4),
-                        rs.getObject(5, OffsetDateTime.class),
-                        rs.getObject(6, OffsetDateTime.class),
-                        rs.getObject(7, OffsetDateTime.class),
-                        rs.getObject(8, OffsetDateTime.class)));
+        return query(TableMaintenance.class, SpaceQueries.maintenance());
     }
 
-    private interface Row<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Row<T> row) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                try (PreparedStatement timeout = c.prepareStatement(SpaceQueries.setLocalStatementTimeout())) {
-                    timeout.setString(1, statementTimeout.toMillis() + "ms");
-                    timeout.execute();
-                }
-                List<T> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql);
-                        ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(row.map(rs));
-                    }
-                }
-                return out;
-            } finally {
-                c.rollback();
-            }
-        }
+    /** Every row as a {@code type}, filled by column label, in the bounded read. */
+    private <T extends Record> List<T> query(Class<T> type, String sql) throws SQLException {
+        return BoundedRead.run(dataSource, statementTimeout, c -> Rows.rows(c, type, sql));
     }
 }

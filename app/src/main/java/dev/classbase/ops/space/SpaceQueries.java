@@ -7,10 +7,6 @@ package dev.classbase.ops.space;
 final class SpaceQueries {
     private SpaceQueries() {}
 
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
-    }
-
     /** Tables, biggest first: heap plus TOAST, indexes, total, estimated rows, partition count. */
     static String tableSizes() {
         return """
@@ -21,7 +17,7 @@ final class SpaceQueries {
                 where c.relkind = 'r'
                   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
             )
-            select n.nspname, c.relname, sum(pg_table_size(l.oid))::bigint as table_bytes,
+            select n.nspname as schema, c.relname as "table", sum(pg_table_size(l.oid))::bigint as table_bytes,
                    sum(pg_indexes_size(l.oid))::bigint as index_bytes,
                    sum(pg_total_relation_size(l.oid))::bigint as total_bytes,
                    sum(l.rows)::bigint as estimated_rows, count(*) filter (where l.oid <> l.root) as partitions
@@ -43,7 +39,7 @@ final class SpaceQueries {
                 where i.relkind = 'i'
                   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
             )
-            select n.nspname, t.relname as table_name, i.relname as index_name, sum(l.bytes)::bigint as bytes
+            select n.nspname as schema, t.relname as "table", i.relname as "index", sum(l.bytes)::bigint as bytes
             from leaf as l
             join pg_index as x on x.indexrelid = l.root
             join pg_class as i on i.oid = l.root
@@ -56,7 +52,8 @@ final class SpaceQueries {
 
     static String materializedViewSizes() {
         return """
-            select n.nspname, c.relname, pg_total_relation_size(c.oid) as bytes, c.relispopulated
+            select n.nspname as schema, c.relname as "view", pg_total_relation_size(c.oid) as bytes,
+                   c.relispopulated as populated
             from pg_class as c
             join pg_namespace as n on n.oid = c.relnamespace
             where c.relkind = 'm'
@@ -70,8 +67,8 @@ final class SpaceQueries {
      */
     static String maintenance() {
         return """
-            select s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup,
-                   s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze
+            select s.schemaname as schema, s.relname as "table", s.n_live_tup as live_tuples,
+                   s.n_dead_tup as dead_tuples, s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze
             from pg_stat_user_tables as s
             join pg_class as c on c.oid = s.relid and c.relkind in ('r', 'm')
             order by s.n_dead_tup desc, s.schemaname, s.relname

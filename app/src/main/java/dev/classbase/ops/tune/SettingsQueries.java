@@ -1,10 +1,11 @@
 package dev.classbase.ops.tune;
 
+import dev.classbase.ops.kernel.BoundedRead;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,6 @@ public final class SettingsQueries {
 
     private SettingsQueries() {}
 
-    static String boundTransaction() {
-        return "select set_config('statement_timeout', '5s', true)";
-    }
-
     static String settings() {
         return """
                 select name, setting, unit, context
@@ -47,31 +44,23 @@ public final class SettingsQueries {
     /** The named settings the server has; a name it does not know is simply absent. */
     public static Map<String, Current> current(DataSource ds, List<String> names) throws SQLException {
         Map<String, Current> found = new LinkedHashMap<>();
-        try (Connection c = ds.getConnection()) {
-            c.setReadOnly(true);
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement bound = c.prepareStatement(boundTransaction())) {
-                    bound.execute();
-                }
-                try (PreparedStatement ps = c.prepareStatement(settings())) {
-                    Array array = c.createArrayOf("text", names.toArray());
-                    ps.setArray(1, array);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            Current row = new Current(
-                                    rs.getString("name"),
-                                    rs.getString("setting"),
-                                    rs.getString("unit"),
-                                    rs.getString("context"));
-                            found.put(row.name(), row);
-                        }
+        BoundedRead.run(ds, Duration.ofSeconds(5), c -> {
+            try (PreparedStatement ps = c.prepareStatement(settings())) {
+                Array array = c.createArrayOf("text", names.toArray());
+                ps.setArray(1, array);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Current row = new Current(
+                                rs.getString("name"),
+                                rs.getString("setting"),
+                                rs.getString("unit"),
+                                rs.getString("context"));
+                        found.put(row.name(), row);
                     }
                 }
-            } finally {
-                c.rollback();
             }
-        }
+            return null;
+        });
         return found;
     }
 }

@@ -1,5 +1,7 @@
 package dev.classbase.ops.views;
 
+import dev.classbase.ops.kernel.ClusterJob;
+
 /** The SQL of the view refresher, one statement per method. */
 final class ViewQueries {
     private ViewQueries() {}
@@ -8,24 +10,7 @@ final class ViewQueries {
      * The runner lock (session-level, two-int key space): "cbvr" in ASCII, objid 0. The per-view
      * locks are taken inside V41's function, under "cbvv".
      */
-    static final int RUNNER_LOCK_CLASS = 0x63627672;
-
-    static String inRecovery() {
-        return "select pg_is_in_recovery()";
-    }
-
-    static String tryRunnerLock() {
-        return "select pg_try_advisory_lock(?, 0)";
-    }
-
-    static String runnerUnlock() {
-        return "select pg_advisory_unlock(?, 0)";
-    }
-
-    /** For this transaction only: a refresh may take longer than the pool allows a request. */
-    static String setLocalStatementTimeout() {
-        return "select set_config('statement_timeout', ?, true)";
-    }
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(0x63627672);
 
     /** V41: per-view lock, concurrent when populated, bookkeeping. Bind: view name, wait. */
     static String refresh() {

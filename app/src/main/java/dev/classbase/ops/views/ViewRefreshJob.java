@@ -1,9 +1,10 @@
 package dev.classbase.ops.views;
 
-import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.pool.Pools;
+import dev.classbase.ops.kernel.ClusterJob;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -40,7 +41,7 @@ class ViewRefreshJob {
     private final Clock clock;
     private final Map<String, OffsetDateTime> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, OffsetDateTime> asOf = new ConcurrentHashMap<>();
-    private volatile boolean saidReplica;
+    private final ClusterJob job;
 
     @Autowired
     ViewRefreshJob(Pools pools, ViewProperties properties, MeterRegistry registry) {
@@ -56,6 +57,8 @@ class ViewRefreshJob {
         this.properties = properties;
         this.registry = registry;
         this.clock = clock;
+        // the last success per view is the cluster's, read from the refresh bookkeeping below
+        this.job = new ClusterJob("view refresh", registry, null, "classbase.views.pass", Tags.empty());
         for (MaterializedView view : refresher.registry().views()) {
             Gauge.builder("classbase.views.last_success", lastSuccess, m -> epochSeconds(m.get(view.name())))
                     .tag("view", view.name())
@@ -97,22 +100,20 @@ class ViewRefreshJob {
                                             v.detail());
                                 }
                             });
-                case SKIPPED_REPLICA -> {
-                    if (!saidReplica) {
-                        saidReplica = true;
-                        log.warn("view refresh: {}", pass.message());
-                    }
-                }
-                case SKIPPED_LOCKED -> log.debug("view refresh: {}", pass.message());
+                case SKIPPED_REPLICA -> job.skipped(ClusterJob.Skip.REPLICA, pass.message());
+                case SKIPPED_LOCKED -> job.skipped(ClusterJob.Skip.LOCKED, pass.message());
             }
         } catch (SQLException | RuntimeException e) {
-            log.warn("view refresh failed; the next tick retries: {}", JdbcUrls.mask(e.getMessage()));
+            job.failed(e);
         }
     }
 
     /** One pass now; records its metrics and the cluster's refresh times. */
     RefreshPass run() throws SQLException {
         RefreshPass pass = refresher.refreshDue();
+        if (pass.outcome() == RefreshPass.Outcome.RAN) {
+            job.finished(pass.outcome().name(), pass.took());
+        }
         for (RefreshResult r : pass.views()) {
             if (r.outcome() != RefreshResult.Outcome.FRESH) {
                 Timer.builder("classbase.views.refresh")

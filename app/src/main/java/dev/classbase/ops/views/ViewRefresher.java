@@ -1,5 +1,8 @@
 package dev.classbase.ops.views;
 
+import dev.classbase.ops.kernel.BoundedRead;
+import dev.classbase.ops.kernel.ClusterJob;
+import dev.classbase.ops.kernel.LocalTimeout;
 import dev.classbase.ops.views.RefreshResult.Outcome;
 import java.sql.Array;
 import java.sql.Connection;
@@ -74,23 +77,8 @@ public final class ViewRefresher {
     public RefreshPass refreshDue() throws SQLException {
         long started = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            if (queryBoolean(c, ViewQueries.inRecovery())) {
-                return new RefreshPass(
-                        RefreshPass.Outcome.SKIPPED_REPLICA,
-                        "this server is a replica (pg_is_in_recovery()); views are refreshed on the primary: nothing done",
-                        List.of(),
-                        since(started));
-            }
-            if (!queryBoolean(c, ViewQueries.tryRunnerLock(), ViewQueries.RUNNER_LOCK_CLASS)) {
-                return new RefreshPass(
-                        RefreshPass.Outcome.SKIPPED_LOCKED,
-                        "another instance is running the view refresh pass (it holds the runner lock): nothing done",
-                        List.of(),
-                        since(started));
-            }
-            try {
-                List<RefreshResult> results = pass(c);
+            ClusterJob.Guarded<RefreshPass> run = ClusterJob.once(c, ViewQueries.RUNNER_LOCK, locked -> {
+                List<RefreshResult> results = pass(locked);
                 long refreshed = results.stream()
                         .filter(r -> r.outcome() == Outcome.REFRESHED)
                         .count();
@@ -99,10 +87,21 @@ public final class ViewRefresher {
                         refreshed == 0 ? "views up to date: nothing to do" : "refreshed " + refreshed + " view(s)",
                         results,
                         since(started));
-            } finally {
-                c.setAutoCommit(true);
-                queryBoolean(c, ViewQueries.runnerUnlock(), ViewQueries.RUNNER_LOCK_CLASS);
+            });
+            if (run.ran()) {
+                return run.value();
             }
+            return run.skipped() == ClusterJob.Skip.REPLICA
+                    ? new RefreshPass(
+                            RefreshPass.Outcome.SKIPPED_REPLICA,
+                            "this server is a replica (pg_is_in_recovery()); views are refreshed on the primary: nothing done",
+                            List.of(),
+                            since(started))
+                    : new RefreshPass(
+                            RefreshPass.Outcome.SKIPPED_LOCKED,
+                            "another instance is running the view refresh pass (it holds the runner lock): nothing done",
+                            List.of(),
+                            since(started));
         }
     }
 
@@ -161,10 +160,7 @@ public final class ViewRefresher {
         long started = System.nanoTime();
         c.setAutoCommit(false);
         try {
-            try (PreparedStatement ps = c.prepareStatement(ViewQueries.setLocalStatementTimeout())) {
-                ps.setString(1, properties.refreshTimeout().toMillis() + "ms");
-                ps.executeQuery().close();
-            }
+            LocalTimeout.statement(c, properties.refreshTimeout());
             RefreshResult result;
             try (PreparedStatement ps = c.prepareStatement(ViewQueries.refresh())) {
                 ps.setString(1, view.name());
@@ -199,20 +195,7 @@ public final class ViewRefresher {
 
     /** As {@link #status()}: in a read-only transaction bounded by {@code timeout}, rolled back. */
     public List<ViewStatus> status(Duration timeout) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setReadOnly(true);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(ViewQueries.setLocalStatementTimeout())) {
-                    ps.setString(1, Math.max(1, timeout.toMillis()) + "ms");
-                    ps.executeQuery().close();
-                }
-                return status(c);
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        }
+        return BoundedRead.run(dataSource, timeout, this::status);
     }
 
     private List<ViewStatus> status(Connection c) throws SQLException {
@@ -286,18 +269,6 @@ public final class ViewRefresher {
     Map<String, Refresh> refreshes() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return refreshes(c);
-        }
-    }
-
-    private static boolean queryBoolean(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
         }
     }
 

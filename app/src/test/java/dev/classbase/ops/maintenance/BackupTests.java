@@ -68,7 +68,7 @@ class BackupTests {
         try (Maintenance.Session session = maintenance.begin("cli")) {
             run = session.run(Task.BACKUP, new Maintenance.Progress() {
                         @Override
-                        public void begin(Candidate item) {
+                        public void begin(MaintenanceTarget item) {
                             lines.add("begin " + item.reason());
                         }
 

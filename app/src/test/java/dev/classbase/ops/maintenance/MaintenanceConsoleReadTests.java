@@ -3,7 +3,7 @@ package dev.classbase.ops.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.classbase.data.pool.Pools;
-import dev.classbase.ops.console.ConsoleDatabase;
+import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.ops.views.RefreshResult;
 import dev.classbase.ops.views.ViewProperties;
 import dev.classbase.ops.views.ViewRefresher;

@@ -80,9 +80,12 @@ class MaintenanceTests {
     @Test
     void vacuumsTheTableOverTheAutovacuumFormulaAndNotTheOneBelowIt() throws Exception {
         // 5,000 dead > 50 + 0.2 × 5,000 live; 10 dead < 50 + 0.2 × 9,990
-        List<Candidate> dry = asService().candidates(Task.VACUUM);
-        assertThat(dry).extracting(Candidate::name).contains("mt_bloated").doesNotContain("mt_tidy");
-        Candidate bloated = dry.stream()
+        List<MaintenanceTarget> dry = asService().candidates(Task.VACUUM);
+        assertThat(dry)
+                .extracting(MaintenanceTarget::name)
+                .contains("mt_bloated")
+                .doesNotContain("mt_tidy");
+        MaintenanceTarget bloated = dry.stream()
                 .filter(c -> c.name().equals("mt_bloated"))
                 .findFirst()
                 .orElseThrow();
@@ -99,7 +102,7 @@ class MaintenanceTests {
         assertThat(run.items())
                 .filteredOn(i -> i.candidate().name().equals("mt_bloated"))
                 .singleElement()
-                .satisfies(i -> assertThat(i.outcome()).isEqualTo("done"));
+                .satisfies(i -> assertThat(i.outcome()).isEqualTo(TargetOutcome.DONE));
         assertThat(Await.until(Duration.ofSeconds(10), () -> vacuumed("mt_bloated") ? true : null))
                 .isTrue();
         assertThat(vacuumed("mt_tidy")).isFalse();
@@ -117,8 +120,8 @@ class MaintenanceTests {
 
     @Test
     void analyzesThePartitionedParentWhichAutovacuumNeverDoes() throws Exception {
-        List<Candidate> dry = asOwner().candidates(Task.ANALYZE);
-        Candidate parent = dry.stream()
+        List<MaintenanceTarget> dry = asOwner().candidates(Task.ANALYZE);
+        MaintenanceTarget parent = dry.stream()
                 .filter(c -> c.name().equals("mt_events"))
                 .findFirst()
                 .orElseThrow();
@@ -139,7 +142,7 @@ class MaintenanceTests {
         assertThat(scalar("select reltuples::bigint from pg_class where relname = 'mt_events_1'"))
                 .isNotEqualTo("-1");
         assertThat(asOwner().candidates(Task.ANALYZE))
-                .extracting(Candidate::name)
+                .extracting(MaintenanceTarget::name)
                 .doesNotContain("mt_events");
     }
 
@@ -147,8 +150,8 @@ class MaintenanceTests {
     void rebuildsAnInvalidIndexConcurrentlyAndItBecomesValid() throws Exception {
         // what a CREATE INDEX CONCURRENTLY that broke off leaves behind: an index the planner ignores
         exec(superuser, "update pg_index set indisvalid = false where indexrelid = 'mt_indexed_v'::regclass");
-        List<Candidate> dry = asService().candidates(Task.REINDEX);
-        Candidate invalid = dry.stream()
+        List<MaintenanceTarget> dry = asService().candidates(Task.REINDEX);
+        MaintenanceTarget invalid = dry.stream()
                 .filter(c -> c.name().equals("mt_indexed_v"))
                 .findFirst()
                 .orElseThrow();
@@ -161,12 +164,12 @@ class MaintenanceTests {
             assertThat(run.items())
                     .filteredOn(i -> i.candidate().name().equals("mt_indexed_v"))
                     .singleElement()
-                    .satisfies(i -> assertThat(i.outcome()).as(i.detail()).isEqualTo("done"));
+                    .satisfies(i -> assertThat(i.outcome()).as(i.detail()).isEqualTo(TargetOutcome.DONE));
         }
         assertThat(scalar("select indisvalid from pg_index where indexrelid = 'mt_indexed_v'::regclass"))
                 .isEqualTo("t");
         assertThat(asOwner().candidates(Task.REINDEX))
-                .extracting(Candidate::name)
+                .extracting(MaintenanceTarget::name)
                 .doesNotContain("mt_indexed_v");
     }
 
@@ -193,7 +196,7 @@ class MaintenanceTests {
         assertThat(runs.getFirst().items())
                 .filteredOn(i -> i.candidate().name().equals("mt_dry"))
                 .singleElement()
-                .satisfies(i -> assertThat(i.outcome()).isEqualTo("would run"));
+                .satisfies(i -> assertThat(i.outcome()).isEqualTo(TargetOutcome.WOULD_RUN));
         assertThat(vacuumed("mt_dry")).isFalse();
     }
 

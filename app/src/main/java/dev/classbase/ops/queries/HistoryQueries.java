@@ -1,0 +1,351 @@
+package dev.classbase.ops.queries;
+
+import static dev.classbase.ops.kernel.Rows.bool;
+import static dev.classbase.ops.kernel.Rows.rows;
+
+import dev.classbase.ops.kernel.ClusterJob;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The SQL of query history (V61): taking a snapshot of pg_stat_statements as deltas, pruning, and
+ * reading the history back. pg_stat_statements is only read, never reset.
+ */
+final class HistoryQueries {
+    /** The snapshot runner's advisory lock class: "cbqh" in ASCII. */
+    static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(0x63627168);
+
+    private HistoryQueries() {}
+
+    /** Due when no snapshot was taken within {@code interval} (by any instance). */
+    static boolean due(Connection c, Duration interval) throws SQLException {
+        return bool(c, """
+                SELECT NOT EXISTS (SELECT 1 FROM query_history_snapshots
+                                   WHERE taken_at > now() - make_interval(secs => ?))
+                """, interval.toMillis() / 1000.0);
+    }
+
+    /** One pg_stat_statements entry of a server, summed over {@code toplevel}. */
+    record Entry(
+            long queryid,
+            long userid,
+            long dbid,
+            long calls,
+            double totalExecMs,
+            long rows,
+            long sharedBlksHit,
+            long sharedBlksRead,
+            String query) {}
+
+    /** When pg_stat_statements was last reset as a whole on this server (PostgreSQL 14+). */
+    static OffsetDateTime statsReset(Connection server) throws SQLException {
+        return one(server, "SELECT stats_reset FROM pg_stat_statements_info", OffsetDateTime.class);
+    }
+
+    /**
+     * The entries of this database on a server, read once (the deltas and the baseline come from
+     * this one read), with their text.
+     */
+    static List<Entry> entries(Connection server) throws SQLException {
+        List<Entry> entries = new ArrayList<>();
+        try (PreparedStatement ps = server.prepareStatement("""
+                        SELECT queryid, userid::bigint, dbid::bigint, sum(calls)::bigint, sum(total_exec_time),
+                               sum(rows)::bigint, sum(shared_blks_hit)::bigint, sum(shared_blks_read)::bigint,
+                               left(min(query), 4000)
+                        FROM pg_stat_statements(true)
+                        WHERE queryid IS NOT NULL
+                          AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        GROUP BY queryid, userid, dbid
+                        """);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                entries.add(new Entry(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getDouble(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        rs.getLong(8),
+                        rs.getString(9)));
+            }
+        }
+        return entries;
+    }
+
+    static OffsetDateTime lastStatsReset(Connection c, String server) throws SQLException {
+        return one(c, "SELECT stats_reset FROM query_history_resets WHERE server = ?", OffsetDateTime.class, server);
+    }
+
+    static void saveStatsReset(Connection c, String server, OffsetDateTime statsReset) throws SQLException {
+        update(c, """
+                INSERT INTO query_history_resets (server, stats_reset) VALUES (?, ?)
+                ON CONFLICT (server) DO UPDATE SET stats_reset = excluded.stats_reset
+                """, server, statsReset);
+    }
+
+    static long insertSnapshot(Connection c) throws SQLException {
+        return one(c, "INSERT INTO query_history_snapshots (statements) VALUES (0) RETURNING id", Long.class);
+    }
+
+    /**
+     * One server's entries against its baseline, in one statement: the deltas go into the snapshot,
+     * and the baseline becomes the entries (entries gone from pg_stat_statements leave it; if they
+     * come back, they count from zero). A restart of an entry's counters (a counter went down, a new
+     * entry, or {@code restarted}: pg_stat_statements was reset as a whole) takes the new value as
+     * the delta. Data-modifying CTEs all see the baseline as it was before the statement, and the
+     * delete and the upsert touch disjoint rows. Returns the statements recorded.
+     */
+    static int recordDeltas(Connection c, long snapshotId, String server, boolean restarted, List<Entry> entries)
+            throws SQLException {
+        return one(
+                c,
+                """
+                WITH cur AS MATERIALIZED (
+                    SELECT queryid, userid::oid AS userid, dbid::oid AS dbid, calls, total_exec_ms, rows,
+                           shared_blks_hit, shared_blks_read
+                    FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::bigint[],
+                                ?::bigint[], ?::bigint[])
+                         AS u(queryid, userid, dbid, calls, total_exec_ms, rows, shared_blks_hit, shared_blks_read)
+                ), delta AS (
+                    SELECT c.*, b.calls AS b_calls, b.total_exec_ms AS b_total, b.rows AS b_rows,
+                           b.shared_blks_hit AS b_hit, b.shared_blks_read AS b_read,
+                           (?::boolean OR b.queryid IS NULL OR c.calls < b.calls
+                                       OR c.total_exec_ms < b.total_exec_ms) AS restarted
+                    FROM cur AS c
+                    LEFT JOIN query_history_baseline AS b
+                           ON (b.server, b.queryid, b.userid, b.dbid) = (?, c.queryid, c.userid, c.dbid)
+                ), ins AS (
+                    INSERT INTO query_history (snapshot_id, server, queryid, userid, dbid, calls, total_exec_ms,
+                                               rows, shared_blks_hit, shared_blks_read)
+                    SELECT ?, ?, queryid, userid, dbid,
+                           CASE WHEN restarted THEN calls ELSE calls - b_calls END,
+                           CASE WHEN restarted THEN total_exec_ms ELSE total_exec_ms - b_total END,
+                           CASE WHEN restarted THEN rows ELSE greatest(rows - b_rows, 0) END,
+                           CASE WHEN restarted THEN shared_blks_hit ELSE greatest(shared_blks_hit - b_hit, 0) END,
+                           CASE WHEN restarted THEN shared_blks_read ELSE greatest(shared_blks_read - b_read, 0) END
+                    FROM delta
+                    WHERE CASE WHEN restarted THEN calls ELSE calls - b_calls END > 0
+                    RETURNING 1
+                ), gone AS (
+                    DELETE FROM query_history_baseline AS b
+                    WHERE b.server = ?
+                      AND NOT EXISTS (SELECT 1 FROM cur AS c
+                                      WHERE (c.queryid, c.userid, c.dbid) = (b.queryid, b.userid, b.dbid))
+                ), base AS (
+                    INSERT INTO query_history_baseline AS b
+                    SELECT ?, queryid, userid, dbid, calls, total_exec_ms, rows, shared_blks_hit, shared_blks_read
+                    FROM cur
+                    ON CONFLICT (server, queryid, userid, dbid) DO UPDATE
+                        SET calls = excluded.calls, total_exec_ms = excluded.total_exec_ms, rows = excluded.rows,
+                            shared_blks_hit = excluded.shared_blks_hit, shared_blks_read = excluded.shared_blks_read
+                )
+                SELECT count(*)::int FROM ins
+                """,
+                Integer.class,
+                array(c, "int8", entries, Entry::queryid),
+                array(c, "int8", entries, Entry::userid),
+                array(c, "int8", entries, Entry::dbid),
+                array(c, "int8", entries, Entry::calls),
+                array(c, "float8", entries, Entry::totalExecMs),
+                array(c, "int8", entries, Entry::rows),
+                array(c, "int8", entries, Entry::sharedBlksHit),
+                array(c, "int8", entries, Entry::sharedBlksRead),
+                restarted,
+                server,
+                snapshotId,
+                server,
+                server,
+                server);
+    }
+
+    /**
+     * The text of the statements this snapshot recorded for the server, once per statement (the text
+     * of its first execution, with the data tier's leading comment when it had one), and when each
+     * was last seen. The comment is {@code /* <kind>:<name> *&#47; } (RouteComment, QueryScope:
+     * {@code route:GET /api/v1/...}, {@code job:...}); other leading comments (extension scripts)
+     * are not routes. The first quantifier is non-greedy, so the whole expression is (PostgreSQL's
+     * rule), and the match stops at the first close.
+     */
+    static void recordStatements(Connection c, long snapshotId, String server, List<Entry> entries)
+            throws SQLException {
+        update(
+                c,
+                """
+                INSERT INTO query_history_statements AS t (server, queryid, userid, dbid, query, route)
+                SELECT ?, u.queryid, u.userid::oid, u.dbid::oid, u.query,
+                       substring(u.query FROM '^/\\* ([a-z]+?:.*?) \\*/')
+                FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[]) AS u(queryid, userid, dbid, query)
+                JOIN query_history AS h
+                  ON (h.snapshot_id, h.server, h.queryid, h.userid, h.dbid)
+                   = (?, ?, u.queryid, u.userid::oid, u.dbid::oid)
+                WHERE u.query IS NOT NULL
+                ON CONFLICT (server, queryid, userid, dbid) DO UPDATE SET last_seen = now()
+                """,
+                server,
+                array(c, "int8", entries, Entry::queryid),
+                array(c, "int8", entries, Entry::userid),
+                array(c, "int8", entries, Entry::dbid),
+                array(c, "text", entries, Entry::query),
+                snapshotId,
+                server);
+    }
+
+    static void finishSnapshot(
+            Connection c, long snapshotId, int statements, List<String> servers, List<String> missed, long tookMs)
+            throws SQLException {
+        update(
+                c,
+                "UPDATE query_history_snapshots SET statements = ?, servers = ?, missed = ?, took_ms = ? WHERE id = ?",
+                statements,
+                c.createArrayOf("text", servers.toArray()),
+                c.createArrayOf("text", missed.toArray()),
+                (int) Math.min(Integer.MAX_VALUE, tookMs),
+                snapshotId);
+    }
+
+    private static Array array(Connection c, String type, List<Entry> entries, Function<Entry, Object> field)
+            throws SQLException {
+        Object[] values = new Object[entries.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(entries.get(i));
+        }
+        return c.createArrayOf(type, values);
+    }
+
+    /** Deletes up to {@code batch} snapshots older than the retention (their rows cascade). */
+    static int deleteOldSnapshots(Connection c, Duration retention, int batch) throws SQLException {
+        return update(c, """
+                DELETE FROM query_history_snapshots
+                WHERE id IN (SELECT id FROM query_history_snapshots
+                             WHERE taken_at < now() - make_interval(secs => ?)
+                             ORDER BY id LIMIT ?)
+                """, (double) retention.toSeconds(), batch);
+    }
+
+    static int deleteOldStatements(Connection c, Duration retention, int batch) throws SQLException {
+        return update(c, """
+                DELETE FROM query_history_statements
+                WHERE ctid = ANY (ARRAY(SELECT ctid FROM query_history_statements
+                                        WHERE last_seen < now() - make_interval(secs => ?) LIMIT ?))
+                """, (double) retention.toSeconds(), batch);
+    }
+
+    /** Per snapshot in the window, oldest first: totals over every statement. */
+    static List<Map<String, Object>> totals(Connection c, int hours) throws SQLException {
+        return rows(c, """
+                SELECT s.id AS snapshot_id, s.taken_at, s.servers, s.missed, count(h.queryid)::int AS statements,
+                       coalesce(sum(h.calls), 0)::bigint AS calls,
+                       round(coalesce(sum(h.total_exec_ms), 0)::numeric, 2)::float8 AS total_ms,
+                       coalesce(sum(h.rows), 0)::bigint AS rows,
+                       coalesce(sum(h.shared_blks_hit), 0)::bigint AS shared_blks_hit,
+                       coalesce(sum(h.shared_blks_read), 0)::bigint AS shared_blks_read
+                FROM query_history_snapshots AS s
+                LEFT JOIN query_history AS h ON h.snapshot_id = s.id
+                WHERE s.taken_at >= now() - make_interval(hours => ?)
+                GROUP BY s.id
+                ORDER BY s.taken_at, s.id
+                """, hours);
+    }
+
+    /** One statement's series: every snapshot of the window, zero where it did not run. */
+    static List<Map<String, Object>> series(Connection c, long queryid, int hours) throws SQLException {
+        return rows(c, """
+                SELECT s.id AS snapshot_id, s.taken_at, coalesce(sum(h.calls), 0)::bigint AS calls,
+                       round(coalesce(sum(h.total_exec_ms), 0)::numeric, 2)::float8 AS total_ms,
+                       round((sum(h.total_exec_ms) / nullif(sum(h.calls), 0))::numeric, 3)::float8 AS mean_ms,
+                       coalesce(sum(h.rows), 0)::bigint AS rows,
+                       coalesce(sum(h.shared_blks_hit), 0)::bigint AS shared_blks_hit,
+                       coalesce(sum(h.shared_blks_read), 0)::bigint AS shared_blks_read
+                FROM query_history_snapshots AS s
+                LEFT JOIN query_history AS h ON h.snapshot_id = s.id AND h.queryid = ?
+                WHERE s.taken_at >= now() - make_interval(hours => ?)
+                GROUP BY s.id
+                ORDER BY s.taken_at, s.id
+                """, queryid, hours);
+    }
+
+    static List<Map<String, Object>> statement(Connection c, long queryid) throws SQLException {
+        return rows(c, """
+                SELECT queryid::text AS queryid, query, route, first_seen, last_seen
+                FROM query_history_statements WHERE queryid = ?
+                ORDER BY first_seen LIMIT 1
+                """, queryid);
+    }
+
+    /**
+     * Calls and time per route comment over the window; statements without one are "unattributed".
+     * pg_stat_statements' queryid ignores comments, so one statement run by two routes is one entry
+     * whose text carries the route that ran it first: attribution is by that route.
+     */
+    static List<Map<String, Object>> endpoints(Connection c, int hours, int limit) throws SQLException {
+        return rows(c, """
+                SELECT coalesce(t.route, 'unattributed') AS endpoint,
+                       count(DISTINCT h.queryid)::int AS statements, sum(h.calls)::bigint AS calls,
+                       round(sum(h.total_exec_ms)::numeric, 2)::float8 AS total_ms,
+                       round((sum(h.total_exec_ms) / nullif(sum(h.calls), 0))::numeric, 3)::float8 AS mean_ms,
+                       sum(h.rows)::bigint AS rows
+                FROM query_history AS h
+                JOIN query_history_snapshots AS s ON s.id = h.snapshot_id
+                LEFT JOIN query_history_statements AS t USING (server, queryid, userid, dbid)
+                WHERE s.taken_at >= now() - make_interval(hours => ?)
+                GROUP BY 1
+                ORDER BY total_ms DESC, endpoint
+                LIMIT ?
+                """, hours, limit);
+    }
+
+    /** The same from pg_stat_statements' counters since its last reset, before any snapshot exists. */
+    static List<Map<String, Object>> endpointsLive(Connection c, int limit) throws SQLException {
+        return rows(c, """
+                SELECT coalesce(substring(query FROM '^/\\* ([a-z]+?:.*?) \\*/'), 'unattributed') AS endpoint,
+                       count(DISTINCT queryid)::int AS statements, sum(calls)::bigint AS calls,
+                       round(sum(total_exec_time)::numeric, 2)::float8 AS total_ms,
+                       round((sum(total_exec_time) / nullif(sum(calls), 0))::numeric, 3)::float8 AS mean_ms,
+                       sum(rows)::bigint AS rows
+                FROM pg_stat_statements
+                WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                GROUP BY 1
+                ORDER BY total_ms DESC, endpoint
+                LIMIT ?
+                """, limit);
+    }
+
+    static int snapshotsSince(Connection c, int hours) throws SQLException {
+        return one(c, """
+                SELECT count(*)::int FROM query_history_snapshots
+                WHERE taken_at >= now() - make_interval(hours => ?)
+                """, Integer.class, hours);
+    }
+
+    private static <T> T one(Connection c, String sql, Class<T> type, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getObject(1, type) : null;
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, params)) {
+            return ps.executeUpdate();
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+        return ps;
+    }
+}
