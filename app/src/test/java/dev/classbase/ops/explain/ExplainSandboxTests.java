@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ExplainSandboxTests {
     private static final String PATH = "/api/v1/admin/database/explain";
     private static TestApp app;
-    private static String admin;
+    private static String operator;
     private static DataSource superuser;
     /** Riverside's emails and the tails of its password hashes: none may appear in an answer. */
     private static final List<String> riverside = new ArrayList<>();
@@ -46,7 +46,7 @@ class ExplainSandboxTests {
     @BeforeAll
     static void start() throws SQLException {
         app = TestApp.shared();
-        admin = app.signIn("admin@northwood.demo");
+        operator = app.signInOperator();
         superuser = TestCluster.shared().superuserDataSource();
         for (Map<String, Object> row : rows("""
                 SELECT t.slug, t.id, u.email, u.password_hash
@@ -76,7 +76,7 @@ class ExplainSandboxTests {
         if (tenantId != null) {
             body.put("tenantId", tenantId);
         }
-        return app.post(PATH, admin, JsonMapper.builder().build().writeValueAsString(body));
+        return app.post(PATH, operator, JsonMapper.builder().build().writeValueAsString(body));
     }
 
     private static List<Map<String, Object>> rows(String sql, Object... params) throws SQLException {
@@ -211,7 +211,8 @@ class ExplainSandboxTests {
             assertThat(primaryPoolBackends()).isPositive();
             assertThat(ConsoleDatabase.rows(sentinel, "SELECT 1 AS one")).hasSize(1);
         }
-        assertThat(app.get("/api/v1/admin/database/checks", admin).statusCode()).isEqualTo(200);
+        assertThat(app.get("/api/v1/admin/database/checks", operator).statusCode())
+                .isEqualTo(200);
         assertThat(explain("SELECT 1", true, null).statusCode()).isEqualTo(200);
     }
 
