@@ -37,6 +37,7 @@ class SignInThrottleTests {
 
     @BeforeAll
     static void start() {
+        TestApp.shared(); // the demo district the accounts below belong to
         redis = RedisProcess.start();
         Map<String, Object> throttling = Map.of(
                 "classbase.cache.redis-url",
