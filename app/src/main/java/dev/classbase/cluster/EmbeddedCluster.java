@@ -1,10 +1,12 @@
 package dev.classbase.cluster;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -279,42 +281,7 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     private void writeServerConfig() {
         String durable = config.durable() ? "on" : "off";
-        String conf = """
-                # Written by classbase for the embedded cluster. Production runs its own PostgreSQL.
-                listen_addresses = '127.0.0.1'
-                unix_socket_directories = ''
-                max_connections = 200
-                shared_buffers = 128MB
-                password_encryption = 'scram-sha-256'
-                timezone = 'UTC'
-                # durability: acknowledged commits are on disk (zonky's defaults turn both off)
-                fsync = %s
-                synchronous_commit = %s
-                full_page_writes = on
-                # streaming replication
-                wal_level = replica
-                max_wal_senders = 10
-                max_replication_slots = 10
-                hot_standby = on
-                hot_standby_feedback = on
-                # a replica that stays away keeps at most this much WAL on the primary
-                max_slot_wal_keep_size = 4GB
-                wal_compression = on
-                # statistics for the console
-                shared_preload_libraries = 'pg_stat_statements'
-                pg_stat_statements.track = all
-                track_io_timing = on
-                track_activity_query_size = 4096
-                # logs rotate by weekday, so they never grow without bound
-                logging_collector = on
-                log_directory = 'log'
-                log_filename = 'postgresql-%%a.log'
-                log_truncate_on_rotation = on
-                log_rotation_age = 1d
-                log_min_duration_statement = 1000
-                log_checkpoints = on
-                log_lock_waits = on
-                """.formatted(durable, durable);
+        String conf = resource("classbase.conf").replace("{durable}", durable);
         try {
             Files.writeString(primary.dataDir().resolve("classbase.conf"), conf);
             Files.writeString(
@@ -333,42 +300,32 @@ public final class EmbeddedCluster implements AutoCloseable {
             createRole(s, "replicator", "REPLICATION LOGIN");
             createRole(s, OWNER_ROLE, "LOGIN");
             createRole(s, SERVICE_ROLE, "LOGIN NOINHERIT");
-            // the role the console's EXPLAIN switches to (V73 grants its reads): no login, member of nothing
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + EXPLAIN_ROLE + "'")) {
-                if (!rs.next()) {
-                    s.execute("CREATE ROLE " + EXPLAIN_ROLE + " NOLOGIN NOINHERIT");
-                }
-            }
-            s.execute("GRANT " + EXPLAIN_ROLE + " TO " + SERVICE_ROLE);
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER_ROLE);
                 }
             }
-            s.execute("GRANT pg_monitor TO " + OWNER_ROLE);
-            // the database console reads other sessions' activity and statements as the service
-            // role (statistics only: no table rights, row-level security unchanged); NOINHERIT needs
-            // the grant's own INHERIT option (V60 explains it for external servers)
-            s.execute("GRANT pg_monitor TO " + SERVICE_ROLE + " WITH INHERIT TRUE");
-            // scheduled maintenance (ops/maintenance) as the service role: VACUUM, ANALYZE and REINDEX
-            // on every table (PostgreSQL 17's pg_maintain; no row rights)
-            s.execute("GRANT pg_maintain TO " + SERVICE_ROLE + " WITH INHERIT TRUE");
+            s.execute(resource("bootstrap-server.sql"));
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the primary: " + e.getMessage(), e);
         }
         try (Connection c = superuserConnection(primary.port(), DATABASE);
                 Statement s = c.createStatement()) {
-            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-            // the weekly base backup by the server (ops/maintenance); a function's rights are per database
-            s.execute("GRANT EXECUTE ON FUNCTION pg_backup_start(text, boolean), pg_backup_stop(boolean) TO "
-                    + SERVICE_ROLE + ", " + OWNER_ROLE);
-            // a statement the console explains as the explain role cannot rebind app.tenant_id (row-level
-            // security, V6), its role or transaction_read_only; the roles that log in keep set_config
-            s.execute("REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC");
-            s.execute("GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO " + SERVICE_ROLE + ", "
-                    + OWNER_ROLE);
+            s.execute(resource("bootstrap-database.sql"));
         } catch (SQLException e) {
             throw new ClusterException("cannot prepare the classbase database: " + e.getMessage(), e);
+        }
+    }
+
+    /** A text resource beside this class: the server's configuration and the bootstrap SQL. */
+    private static String resource(String name) {
+        try (InputStream in = EmbeddedCluster.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing beside " + EmbeddedCluster.class.getName());
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
