@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
     static final String CHANNEL = "classbase:cache:invalidate";
     private static final String PREFIX = "classbase:cache:";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
 
     private final RedisClient client;
@@ -43,11 +44,14 @@ final class RedisLink implements AutoCloseable {
     /** Connects and subscribes; empty (said once) when Redis cannot be reached now. */
     static Optional<RedisLink> connect(String url, Duration timeout, Consumer<String> onMessage) {
         RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
+        // connecting happens once, at start, off the request path: it may take longer than a command
+        uri.setTimeout(CONNECT_TIMEOUT.compareTo(timeout) > 0 ? CONNECT_TIMEOUT : timeout);
         RedisClient client = RedisClient.create(uri);
         try {
             StatefulRedisConnection<String, String> commands = client.connect();
+            commands.setTimeout(timeout);
             StatefulRedisPubSubConnection<String, String> subscription = client.connectPubSub();
+            subscription.setTimeout(timeout);
             subscription.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
