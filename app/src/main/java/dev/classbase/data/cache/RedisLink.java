@@ -51,7 +51,6 @@ final class RedisLink implements AutoCloseable {
             StatefulRedisConnection<String, String> commands = client.connect();
             commands.setTimeout(timeout);
             StatefulRedisPubSubConnection<String, String> subscription = client.connectPubSub();
-            subscription.setTimeout(timeout);
             subscription.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
@@ -59,6 +58,7 @@ final class RedisLink implements AutoCloseable {
                 }
             });
             subscription.sync().subscribe(CHANNEL);
+            subscription.setTimeout(timeout);
             log.info("cache: L2 and invalidation bus on Redis at {}", redacted(uri));
             return Optional.of(new RedisLink(client, commands, subscription));
         } catch (RuntimeException e) {
