@@ -24,8 +24,8 @@ class RegionPropertiesTests {
 
     @Test
     void aRegionKeepsTheDefaultsItDoesNotSet() {
-        RegionProperties p = new RegionProperties(
-                Map.of("catalog", new RegionProperties.Region(null, 10L, false)), null);
+        RegionProperties p =
+                new RegionProperties(Map.of("catalog", new RegionProperties.Region(null, 10L, false)), null);
         assertThat(p.regions().get("catalog"))
                 .isEqualTo(new RegionProperties.Region(Duration.ofMinutes(30), 10L, false));
     }
@@ -35,11 +35,11 @@ class RegionPropertiesTests {
         assertThatThrownBy(() -> new RegionProperties(
                         Map.of("catalog", new RegionProperties.Region(Duration.ZERO, null, null)), null))
                 .hasMessageStartingWith("classbase.cache.regions.catalog.ttl");
-        assertThatThrownBy(() -> new RegionProperties(
-                        Map.of("user", new RegionProperties.Region(null, 0L, null)), null))
+        assertThatThrownBy(
+                        () -> new RegionProperties(Map.of("user", new RegionProperties.Region(null, 0L, null)), null))
                 .hasMessageStartingWith("classbase.cache.regions.user.max-entries");
-        assertThatThrownBy(() -> new RegionProperties(
-                        Map.of("catalgo", new RegionProperties.Region(null, null, null)), null))
+        assertThatThrownBy(() ->
+                        new RegionProperties(Map.of("catalgo", new RegionProperties.Region(null, null, null)), null))
                 .hasMessageStartingWith("classbase.cache.regions.catalgo: no such region");
         assertThatThrownBy(() -> new RegionProperties(null, new RegionProperties.WarmUp(Duration.ofSeconds(-1), null)))
                 .hasMessageStartingWith("classbase.cache.warm-up.timeout");
