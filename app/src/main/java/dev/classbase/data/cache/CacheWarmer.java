@@ -26,7 +26,6 @@ final class CacheWarmer implements ApplicationRunner {
     private final CachedReads reads;
     private final List<WarmUpSource> sources;
     private final RegionProperties.WarmUp settings;
-    private volatile int warmed;
 
     CacheWarmer(Caches caches, CachedReads reads, List<WarmUpSource> sources, RegionProperties properties) {
         this.caches = caches;
@@ -78,11 +77,5 @@ final class CacheWarmer implements ApplicationRunner {
         } else {
             log.info("cache warm-up: {} answers loaded", done.get());
         }
-        warmed = done.get();
-    }
-
-    /** Answers loaded by the last warm-up. */
-    int warmed() {
-        return warmed;
     }
 }
