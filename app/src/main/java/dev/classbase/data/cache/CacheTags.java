@@ -1,5 +1,7 @@
 package dev.classbase.data.cache;
 
+import dev.classbase.data.consistency.Lsn;
+import dev.classbase.data.consistency.ReadContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -37,7 +39,29 @@ public final class CacheTags {
     static final String BUS_REGION = "#tag";
     private static final String UNKNOWN = "0";
 
-    private record Known(String generation, long checkedAt) {}
+    /** A generation and the WAL position of the write that made it (null when unknown). */
+    private record Known(String generation, Lsn written, long checkedAt) {
+        static Known parse(String text, long now) {
+            int at = text.indexOf('@');
+            return at < 0
+                    ? new Known(text, null, now)
+                    : new Known(
+                            text.substring(0, at),
+                            Lsn.parse(text.substring(at + 1)).orElse(null),
+                            now);
+        }
+
+        String text() {
+            return written == null ? generation : generation + "@" + written;
+        }
+    }
+
+    /**
+     * The generations of a read's tags and the latest WAL position of the writes that made them:
+     * an answer is loaded only where that position is replayed, so a replica behind the write
+     * cannot put the old answer under the new generation.
+     */
+    record Current(List<String> generations, Lsn written) {}
 
     private final Map<String, Known> known = new ConcurrentHashMap<>();
     private final Supplier<RedisLink> redis;
@@ -55,14 +79,14 @@ public final class CacheTags {
             if (BUS_REGION.equals(region) && key != null) {
                 int eq = key.lastIndexOf('=');
                 if (eq > 0) {
-                    known.put(key.substring(0, eq), new Known(key.substring(eq + 1), System.nanoTime()));
+                    known.put(key.substring(0, eq), Known.parse(key.substring(eq + 1), System.nanoTime()));
                 }
             }
         });
     }
 
-    /** The current generation of each tag, in order. */
-    List<String> generations(List<String> tags) {
+    /** The current generation of each tag, in order, and the position of the latest write among them. */
+    Current current(List<String> tags) {
         long now = System.nanoTime();
         RedisLink link = redis.get();
         List<String> stale = new ArrayList<>();
@@ -79,18 +103,21 @@ public final class CacheTags {
             for (int i = 0; i < stale.size(); i++) {
                 String tag = stale.get(i);
                 if (fromRedis != null) {
-                    known.put(tag, new Known(fromRedis.get(i).orElse(UNKNOWN), now));
+                    known.put(tag, Known.parse(fromRedis.get(i).orElse(UNKNOWN), now));
                 } else {
                     // Redis did not answer: keep what this instance knows (its own bus keeps it current)
-                    known.compute(tag, (t, k) -> k == null ? new Known(UNKNOWN, now) : k);
+                    known.compute(tag, (t, k) -> k == null ? new Known(UNKNOWN, null, now) : k);
                 }
             }
         }
         List<String> generations = new ArrayList<>(tags.size());
+        Lsn written = null;
         for (String tag : tags) {
-            generations.add(known.get(tag).generation());
+            Known k = known.get(tag);
+            generations.add(k.generation());
+            written = Lsn.max(written, k.written());
         }
-        return generations;
+        return new Current(generations, written);
     }
 
     /**
@@ -122,13 +149,16 @@ public final class CacheTags {
     /** Gives each tag a new generation now; callers inside a transaction use {@link #invalidateAfterCommit}. */
     public void invalidateNow(Collection<String> tags) {
         RedisLink link = redis.get();
+        // after a commit the transaction manager has recorded the commit's position on this thread
+        Lsn written = ReadContext.current().lastWriteLsn();
         for (String tag : tags) {
-            String generation = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
-            known.put(tag, new Known(generation, System.nanoTime()));
+            Known k = new Known(
+                    Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36), written, System.nanoTime());
+            known.put(tag, k);
             if (link != null) {
-                link.setRaw("tag:" + tag, generation, keep);
+                link.setRaw("tag:" + tag, k.text(), keep);
             }
-            bus.publish(BUS_REGION, tag + "=" + generation);
+            bus.publish(BUS_REGION, tag + "=" + k.text());
             count(tag);
         }
     }

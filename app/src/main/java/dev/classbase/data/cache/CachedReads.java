@@ -251,7 +251,11 @@ public final class CachedReads {
                         CacheWarmer.popularKey(read.region(), read.popular()), read.popular(), properties.longestTtl());
             }
         }
-        String key = read.key() + "@" + String.join(".", tags.generations(read.tags()));
+        CacheTags.Current current = tags.current(read.tags());
+        String key = read.key() + "@" + String.join(".", current.generations());
+        // an answer older than the write that invalidated its tags is not fresh, and its reload
+        // must read where that write is replayed
+        ReadContext.current().require(current.written());
         Lsn required = ReadContext.current().requiredLsn();
 
         CompletableFuture<Entry> present = region.l1.getIfPresent(key);
