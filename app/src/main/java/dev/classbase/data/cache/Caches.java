@@ -53,6 +53,11 @@ public final class Caches implements InvalidationBus, AutoCloseable {
         }
     }
 
+    /** The Redis link, null when Redis is not configured or was not reachable at start. */
+    RedisLink link() {
+        return redis;
+    }
+
     public CacheProperties properties() {
         return properties;
     }

@@ -68,6 +68,20 @@ public final class ReadContext {
         }
     }
 
+    /**
+     * Later reads of this request must see at least this position, like a token it carried: a
+     * cached answer invalidated by a write at that position must not be reloaded from a replica
+     * that has not replayed the write yet.
+     */
+    public void require(Lsn lsn) {
+        if (lsn != null && token != Token.MALFORMED) {
+            requiredLsn = Lsn.max(requiredLsn, lsn);
+            if (token == Token.NONE) {
+                token = Token.VALID;
+            }
+        }
+    }
+
     public boolean forcedPrimary() {
         return forcedPrimary > 0;
     }

@@ -53,6 +53,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private final Map<String, String> causes = new java.util.concurrent.ConcurrentHashMap<>();
     private final WalTimeline timeline;
     private volatile boolean running;
+    private volatile Lsn lastPrimaryLsn;
     private Thread poller;
 
     public ReplicaMonitor(
@@ -113,6 +114,31 @@ public final class ReplicaMonitor implements SmartLifecycle {
         return statuses.get(name);
     }
 
+    /**
+     * The lowest WAL position that any read may see now: the primary's at the last poll and the
+     * replay position of every replica in rotation, or null before the first poll. A read starting after this call has
+     * seen at least this much wherever it goes.
+     */
+    public Lsn seenEverywhere() {
+        Lsn lowest = lastPrimaryLsn;
+        if (lowest == null) {
+            return null;
+        }
+        for (Target target : targets) {
+            Status s = statuses.get(target.name());
+            if (s == null) {
+                return null;
+            }
+            if (!s.inRotation() || s.replayLsn() == null) {
+                continue; // reads do not go there
+            }
+            if (!s.replayLsn().atLeast(lowest)) {
+                lowest = s.replayLsn();
+            }
+        }
+        return lowest;
+    }
+
     public boolean hasReplicas() {
         return !targets.isEmpty();
     }
@@ -143,7 +169,10 @@ public final class ReplicaMonitor implements SmartLifecycle {
         String primaryLsn = null;
         try {
             primaryLsn = ReplicationQueries.server(primary).currentLsn();
-            Lsn.parse(primaryLsn).ifPresent(lsn -> timeline.primaryAt(lsn, System.nanoTime()));
+            Lsn.parse(primaryLsn).ifPresent(lsn -> {
+                timeline.primaryAt(lsn, System.nanoTime());
+                lastPrimaryLsn = lsn;
+            });
         } catch (SQLException e) {
             log.debug("primary did not answer the monitor", e);
         }

@@ -9,15 +9,16 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/v1/courses?q=&category=&cursor=&limit=}: published courses, ranked by text
- * match when {@code q} is given, else by title; {@code GET /api/v1/courses/{id}}: one course.
+ * match when {@code q} is given, else by title; {@code GET /api/v1/courses/{id}}: one course. Both
+ * through the cache ({@link CatalogCache}).
  */
 @RestController
 @RequestMapping("/api/v1/courses")
 class CatalogController {
-    private final CatalogService service;
+    private final CatalogCache cache;
 
-    CatalogController(CatalogService service) {
-        this.service = service;
+    CatalogController(CatalogCache cache) {
+        this.cache = cache;
     }
 
     @GetMapping
@@ -27,11 +28,11 @@ class CatalogController {
             @RequestParam(required = false) String category,
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer limit) {
-        return service.page(caller, q, category, cursor, limit);
+        return cache.page(caller, q, category, cursor, limit);
     }
 
     @GetMapping("/{id}")
     CourseDetail course(Caller caller, @PathVariable long id) {
-        return service.course(caller, id);
+        return cache.course(caller, id);
     }
 }

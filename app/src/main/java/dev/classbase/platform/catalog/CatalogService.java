@@ -74,9 +74,14 @@ class CatalogService {
     /** Published courses for everyone in the tenant; drafts and archived ones for their teacher and admins. */
     @Transactional(readOnly = true)
     public CourseDetail course(Caller caller, long id) {
-        CatalogQueries.CourseRow row = queries.course(caller.tenantId(), id)
-                .filter(c -> c.status().equals("published") || caller.isAdmin() || c.instructorId() == caller.userId())
-                .orElseThrow(() -> ApiException.notFound("course " + id));
+        return visibleTo(caller, detail(caller.tenantId(), id));
+    }
+
+    /** A course of the tenant whatever its status; who may see it is {@link #visibleTo}'s question. */
+    @Transactional(readOnly = true)
+    public CourseDetail detail(long tenant, long id) {
+        CatalogQueries.CourseRow row =
+                queries.course(tenant, id).orElseThrow(() -> ApiException.notFound("course " + id));
         return new CourseDetail(
                 row.id(),
                 row.title(),
@@ -88,6 +93,16 @@ class CatalogService {
                 row.assignmentsCount(),
                 row.publishedAt(),
                 json.readValue(row.sectionsJson(), SECTIONS));
+    }
+
+    /** The course if the caller may see it, else 404 (as if it did not exist). */
+    static CourseDetail visibleTo(Caller caller, CourseDetail course) {
+        if (course.status().equals("published")
+                || caller.isAdmin()
+                || course.instructor().id() == caller.userId()) {
+            return course;
+        }
+        throw ApiException.notFound("course " + course.id());
     }
 
     static int pageSize(Integer limit) {

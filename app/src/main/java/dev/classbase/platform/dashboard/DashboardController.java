@@ -1,5 +1,8 @@
 package dev.classbase.platform.dashboard;
 
+import dev.classbase.data.cache.CacheTags;
+import dev.classbase.data.cache.CachedReads;
+import dev.classbase.data.cache.RegionProperties;
 import dev.classbase.web.auth.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -17,35 +20,60 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/dashboard")
 class DashboardController {
     private final DashboardService service;
+    private final CachedReads reads;
 
-    DashboardController(DashboardService service) {
+    DashboardController(DashboardService service, CachedReads reads) {
         this.service = service;
+        this.reads = reads;
+    }
+
+    /** Answers read from rollups and views refreshed on a schedule: the analytics region, per asker. */
+    private <T> T cached(Caller caller, Class<T> type, java.util.function.Supplier<T> loader, Object... params) {
+        Object[] parts = new Object[params.length + 3];
+        parts[0] = caller.tenantId();
+        parts[1] = caller.userId();
+        parts[2] = caller.role();
+        System.arraycopy(params, 0, parts, 3, params.length);
+        var read = new CachedReads.Read(
+                RegionProperties.ANALYTICS,
+                "dashboard|" + CachedReads.key(parts),
+                java.util.List.of(CacheTags.analytics(caller.tenantId())),
+                null);
+        return reads.read(read, type, loader);
     }
 
     @GetMapping("/daily-activity")
     DashboardResponse dailyActivity(
             Caller caller, @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return service.dailyActivity(caller, from, to);
+        return cached(
+                caller, DashboardResponse.class, () -> service.dailyActivity(caller, from, to), "daily", from, to);
     }
 
     @GetMapping("/content-metrics")
     DashboardResponse contentMetrics(
             Caller caller, @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
-        return service.contentMetrics(caller, from, to);
+        return cached(
+                caller, DashboardResponse.class, () -> service.contentMetrics(caller, from, to), "content", from, to);
     }
 
     @GetMapping("/course-analytics")
     DashboardResponse courseAnalytics(Caller caller) {
-        return service.courseAnalytics(caller);
+        return cached(caller, DashboardResponse.class, () -> service.courseAnalytics(caller), "courses");
     }
 
     @GetMapping("/instructor-performance")
     DashboardResponse instructorPerformance(Caller caller) {
-        return service.instructorPerformance(caller);
+        return cached(caller, DashboardResponse.class, () -> service.instructorPerformance(caller), "instructors");
     }
 
     @GetMapping("/users/{id}/learning-summary")
     LearningSummaryResponse learningSummary(Caller caller, @PathVariable String id) {
-        return service.learningSummary(caller, UserId.parse(id));
+        long user = UserId.parse(id);
+        var read = new CachedReads.Read(
+                RegionProperties.ANALYTICS,
+                CachedReads.key("summary", caller.tenantId(), caller.userId(), caller.role(), user),
+                java.util.List.of(CacheTags.analytics(caller.tenantId()), CacheTags.user(caller.tenantId(), user)),
+                null);
+        return reads.read(read, LearningSummaryResponse.class, () -> service.learningSummary(caller, user));
     }
 }

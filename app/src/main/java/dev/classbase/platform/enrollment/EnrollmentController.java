@@ -1,5 +1,8 @@
 package dev.classbase.platform.enrollment;
 
+import dev.classbase.data.cache.CacheTags;
+import dev.classbase.data.cache.CachedReads;
+import dev.classbase.data.cache.RegionProperties;
 import dev.classbase.web.auth.Caller;
 import jakarta.validation.Valid;
 import java.util.List;
@@ -13,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * {@code POST /api/v1/enrollments} (201 new or re-activated, 200 already enrolled),
@@ -22,10 +26,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1")
 class EnrollmentController {
-    private final EnrollmentService service;
+    private static final TypeReference<List<Enrollment>> ENROLLMENTS = new TypeReference<>() {};
 
-    EnrollmentController(EnrollmentService service) {
+    private final EnrollmentService service;
+    private final CachedReads reads;
+
+    EnrollmentController(EnrollmentService service, CachedReads reads) {
         this.service = service;
+        this.reads = reads;
     }
 
     @PostMapping("/enrollments")
@@ -47,6 +55,12 @@ class EnrollmentController {
 
     @GetMapping("/users/{userId}/enrollments")
     List<Enrollment> ofUser(Caller caller, @PathVariable long userId, @RequestParam(required = false) String status) {
-        return service.ofUser(caller, userId, status);
+        // the caller is in the key: whether they may see this user's list is part of the answer
+        var read = new CachedReads.Read(
+                RegionProperties.USER,
+                CachedReads.key("enrollments", caller.tenantId(), caller.userId(), caller.role(), userId, status),
+                List.of(CacheTags.user(caller.tenantId(), userId)),
+                null);
+        return reads.read(read, ENROLLMENTS, () -> service.ofUser(caller, userId, status));
     }
 }

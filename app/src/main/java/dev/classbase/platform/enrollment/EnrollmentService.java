@@ -1,5 +1,6 @@
 package dev.classbase.platform.enrollment;
 
+import dev.classbase.data.cache.CacheTags;
 import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.web.ApiException;
 import dev.classbase.web.auth.Caller;
@@ -17,9 +18,11 @@ class EnrollmentService {
     private static final Set<String> STATUSES = Set.of("active", "completed", "dropped");
 
     private final EnrollmentQueries queries;
+    private final CacheTags tags;
 
-    EnrollmentService(EnrollmentQueries queries) {
+    EnrollmentService(EnrollmentQueries queries, CacheTags tags) {
         this.queries = queries;
+        this.tags = tags;
     }
 
     /** The enrollment and whether this call created (or re-activated) it. */
@@ -35,6 +38,7 @@ class EnrollmentService {
         try {
             var done = queries.enroll(caller.tenantId(), request.courseId(), request.sectionId(), userId);
             if (done.isPresent()) {
+                invalidate(caller.tenantId(), done.get().enrollment());
                 return new Outcome(done.get().enrollment(), true);
             }
         } catch (DataIntegrityViolationException e) {
@@ -52,8 +56,15 @@ class EnrollmentService {
     @Transactional
     @RetryableTransaction
     public Enrollment drop(Caller caller, long enrollmentId) {
-        return queries.drop(caller.tenantId(), enrollmentId, caller.userId(), caller.isAdmin())
+        Enrollment dropped = queries.drop(caller.tenantId(), enrollmentId, caller.userId(), caller.isAdmin())
                 .orElseThrow(() -> ApiException.notFound("enrollment " + enrollmentId));
+        invalidate(caller.tenantId(), dropped);
+        return dropped;
+    }
+
+    /** The user's answers and the course's (its enrollment count), once the transaction commits. */
+    private void invalidate(long tenant, Enrollment e) {
+        tags.invalidateAfterCommit(CacheTags.user(tenant, e.userId()), CacheTags.course(tenant, e.courseId()));
     }
 
     /** Students and teachers see their own enrollments; admins anyone's in the tenant. */

@@ -1,5 +1,6 @@
 package dev.classbase.platform.events;
 
+import dev.classbase.data.cache.CacheTags;
 import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.web.ApiException;
 import dev.classbase.web.auth.Caller;
@@ -31,10 +32,12 @@ class EventService {
     static final int MAX_PAGE = 100;
 
     private final EventQueries queries;
+    private final CacheTags tags;
     private final JsonMapper json;
 
-    EventService(EventQueries queries, JsonMapper json) {
+    EventService(EventQueries queries, JsonMapper json, CacheTags tags) {
         this.queries = queries;
+        this.tags = tags;
         this.json = json;
     }
 
@@ -117,6 +120,12 @@ class EventService {
         if (queries.insert(caller.tenantId(), users, distinctUsers, kinds, payloads, times) != n) {
             throw ApiException.badRequest("events[].userId", "names a user that does not exist");
         }
+        // the users' answers (streaks, summaries) once the batch commits; at most MAX_BATCH tags
+        List<String> userTags = new java.util.ArrayList<>(distinctUsers.length);
+        for (Long user : distinctUsers) {
+            userTags.add(CacheTags.user(caller.tenantId(), user));
+        }
+        tags.invalidateAfterCommit(userTags);
         return n;
     }
 

@@ -1,5 +1,8 @@
 package dev.classbase.platform.exercises;
 
+import dev.classbase.data.cache.CacheTags;
+import dev.classbase.data.cache.CachedReads;
+import dev.classbase.data.cache.RegionProperties;
 import dev.classbase.web.auth.Caller;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -10,6 +13,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * {@code GET /api/v1/exercises/next?difficulty=&language=&limit=}, {@code POST
@@ -18,10 +22,14 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ExerciseController {
-    private final ExerciseService service;
+    private static final TypeReference<List<Exercise>> EXERCISES = new TypeReference<>() {};
 
-    ExerciseController(ExerciseService service) {
+    private final ExerciseService service;
+    private final CachedReads reads;
+
+    ExerciseController(ExerciseService service, CachedReads reads) {
         this.service = service;
+        this.reads = reads;
     }
 
     @GetMapping("/api/v1/exercises/next")
@@ -30,7 +38,12 @@ class ExerciseController {
             @RequestParam(required = false) String difficulty,
             @RequestParam(required = false) String language,
             @RequestParam(required = false) Integer limit) {
-        return service.next(caller, difficulty, language, limit);
+        var read = new CachedReads.Read(
+                RegionProperties.USER,
+                CachedReads.key("exercises", caller.tenantId(), caller.userId(), difficulty, language, limit),
+                List.of(CacheTags.user(caller.tenantId(), caller.userId())),
+                null);
+        return reads.read(read, EXERCISES, () -> service.next(caller, difficulty, language, limit));
     }
 
     @PostMapping("/api/v1/exercises/{id}/completion")
@@ -43,6 +56,18 @@ class ExerciseController {
 
     @GetMapping("/api/v1/users/{userId}/streak")
     Streak streak(Caller caller, @PathVariable long userId) {
-        return service.streak(caller, userId);
+        // a streak is as of today (UTC): the day is part of the answer
+        var read = new CachedReads.Read(
+                RegionProperties.USER,
+                CachedReads.key(
+                        "streak",
+                        caller.tenantId(),
+                        caller.userId(),
+                        caller.role(),
+                        userId,
+                        java.time.LocalDate.now(java.time.ZoneOffset.UTC)),
+                List.of(CacheTags.user(caller.tenantId(), userId)),
+                null);
+        return reads.read(read, Streak.class, () -> service.streak(caller, userId));
     }
 }

@@ -1,5 +1,6 @@
 package dev.classbase.platform.exercises;
 
+import dev.classbase.data.cache.CacheTags;
 import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.web.ApiException;
 import dev.classbase.web.auth.Caller;
@@ -21,10 +22,12 @@ public class ExerciseService {
     static final int MAX_LANGUAGE = 40;
 
     private final ExerciseQueries queries;
+    private final CacheTags tags;
     private final Clock clock = Clock.systemUTC();
 
-    ExerciseService(ExerciseQueries queries) {
+    ExerciseService(ExerciseQueries queries, CacheTags tags) {
         this.queries = queries;
+        this.tags = tags;
     }
 
     /** The caller's next exercises of a difficulty and language, ones they completed left out. */
@@ -62,6 +65,9 @@ public class ExerciseService {
             throw ApiException.notFound("exercise " + exerciseId);
         }
         ExerciseQueries.Completed done = queries.complete(caller.tenantId(), caller.userId(), exerciseId, score);
+        if (done.created()) {
+            tags.invalidateAfterCommit(CacheTags.user(caller.tenantId(), caller.userId()));
+        }
         return new Completion(exerciseId, done.id(), done.completedAt().toInstant(), done.score(), done.created());
     }
 

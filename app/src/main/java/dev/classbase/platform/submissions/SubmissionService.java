@@ -1,5 +1,6 @@
 package dev.classbase.platform.submissions;
 
+import dev.classbase.data.cache.CacheTags;
 import dev.classbase.data.retry.RetryableTransaction;
 import dev.classbase.web.ApiException;
 import dev.classbase.web.auth.Caller;
@@ -17,9 +18,11 @@ class SubmissionService {
     static final int MAX_KEY = 200;
 
     private final SubmissionQueries queries;
+    private final CacheTags tags;
 
-    SubmissionService(SubmissionQueries queries) {
+    SubmissionService(SubmissionQueries queries, CacheTags tags) {
         this.queries = queries;
+        this.tags = tags;
     }
 
     /** The submission and whether this call made it (201) or repeats an earlier one (200). */
@@ -37,6 +40,7 @@ class SubmissionService {
         long tenant = caller.tenantId();
         var inserted = queries.insert(tenant, assignmentId, caller.userId(), request.body(), key);
         if (inserted.isPresent()) {
+            tags.invalidateAfterCommit(CacheTags.user(tenant, caller.userId()));
             return new Outcome(inserted.get(), true);
         }
         Submission sameKey = null;

@@ -18,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class UserController {
     private final JdbcClient jdbc;
+    private final UserCache cache;
 
-    UserController(JdbcClient jdbc) {
+    UserController(JdbcClient jdbc, UserCache cache) {
         this.jdbc = jdbc;
+        this.cache = cache;
     }
 
     record User(
@@ -38,7 +40,7 @@ class UserController {
     @GetMapping("/api/v1/users/me")
     @Transactional(readOnly = true)
     public User me(Caller caller) {
-        return find(caller.userId());
+        return cache.profile(caller, caller.userId(), () -> find(caller.userId()));
     }
 
     /** Students see only themselves; anyone else's id is 404 to them, as if it did not exist. */
@@ -46,7 +48,7 @@ class UserController {
     @Transactional(readOnly = true)
     public User user(Caller caller, @PathVariable long id) {
         Access.requireSelfOr(caller, id, "user " + id, Role.TEACHER, Role.ADMIN);
-        return find(id);
+        return cache.profile(caller, id, () -> find(id));
     }
 
     /** A minimal operator-only route: the filter keeps {@code /api/v1/admin/**} for operators. */

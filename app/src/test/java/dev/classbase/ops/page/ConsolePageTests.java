@@ -59,6 +59,7 @@ class ConsolePageTests {
             "connections",
             "replication",
             "pools",
+            "cache",
             "partitions",
             "views",
             "alerts",
