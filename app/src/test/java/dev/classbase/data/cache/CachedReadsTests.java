@@ -351,20 +351,24 @@ class CachedReadsTests {
 
     @Test
     void consoleAndMetricsShowTheRegions() {
-        String admin = a.signIn("admin@northwood.demo");
+        String operator = a.signInOperator();
+        String tenantAdmin = a.signIn("admin@northwood.demo");
         String student = a.signIn("student8@northwood.demo");
         a.get("/api/v1/courses?limit=4", student);
         a.get("/api/v1/courses?limit=4", student);
 
-        JsonNode state = TestApp.json(a.get("/api/v1/admin/database/cache", admin));
+        JsonNode state = TestApp.json(a.get("/api/v1/admin/database/cache", operator));
         assertThat(state.path("redis").path("connected").asBoolean()).isTrue();
         List<String> names = new ArrayList<>();
         state.path("regions").forEach(r -> names.add(r.path("name").asString()));
         assertThat(names).contains("catalog", "user", "analytics");
         assertThat(state.path("disabledRegions").toString()).contains("static");
         assertThat(a.get("/api/v1/admin/database/cache", student).statusCode()).isEqualTo(403);
+        assertThat(a.get("/api/v1/admin/database/cache", tenantAdmin).statusCode())
+                .as("the cache spans every tenant: operators only")
+                .isEqualTo(403);
 
-        String metrics = a.get("/actuator/prometheus", admin).body();
+        String metrics = a.get("/actuator/prometheus", operator).body();
         assertThat(metrics)
                 .contains("classbase_cache_requests_total{region=\"catalog\",result=\"hit\"}")
                 .contains("classbase_cache_loads_total{region=\"catalog\"}")
