@@ -6,11 +6,11 @@ import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.ops.kernel.ConsoleProperties;
 import dev.classbase.ops.space.DataDirectoryDisk;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The overview's checks on indexes and storage: duplicate, unused and missing indexes and index
@@ -25,6 +25,29 @@ class AuditChecks {
     static final double DISK_RED = 95;
     /** Dead rows worth a look: below this, autovacuum's next pass handles the table in moments. */
     static final long BLOATED_TABLE_MIN_DEAD = 10_000;
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record DuplicateIndex(String table, String index, String coveredBy, boolean exact, long bytes) {}
+
+    record UnusedIndex(String table, String index, long bytes) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MissingIndex(String table, long liveRows, long seqScans, long seqRowsRead, Double indexUsePercent) {}
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record BloatedIndex(String table, String index, long bytes, long bloatBytes) {}
+
+    /** The data directory's row, and the filesystem it is on when measured here. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record DiskUsage(
+            String dataDirectory,
+            Integer port,
+            Long started,
+            Long databaseBytes,
+            String filesystem,
+            long filesystemBytes,
+            long availableBytes,
+            Double usedPercent) {}
 
     private final ConsoleDatabase db;
     private final ConsoleProperties props;
@@ -48,12 +71,8 @@ class AuditChecks {
                 null,
                 details(
                         rows,
-                        r -> Map.of(
-                                "table", r.schema() + "." + r.table(),
-                                "index", r.index(),
-                                "covered_by", r.coveredBy(),
-                                "exact", r.exact(),
-                                "bytes", r.bytes())));
+                        r -> new DuplicateIndex(
+                                r.schema() + "." + r.table(), r.index(), r.coveredBy(), r.exact(), r.bytes())));
     }
 
     Check unusedIndexes() throws SQLException {
@@ -65,9 +84,7 @@ class AuditChecks {
                 "amber when an index of >= 10 MB has never been scanned since statistics were reset",
                 "PgHero unused_indexes; 10 MB or more (smaller unused indexes cost little)",
                 "counted on the primary only: an index used only by replica reads shows as unused",
-                details(
-                        rows,
-                        r -> Map.of("table", r.schema() + "." + r.table(), "index", r.index(), "bytes", r.bytes())));
+                details(rows, r -> new UnusedIndex(r.schema() + "." + r.table(), r.index(), r.bytes())));
     }
 
     Check missingIndexes() throws SQLException {
@@ -79,15 +96,14 @@ class AuditChecks {
                 "amber when a table of >= 10,000 rows gets < 95 % of its scans from indexes",
                 "PgHero index usage (95 %, 10,000 rows); suggestions: GET .../indexes/suggestions",
                 null,
-                details(rows, r -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("table", r.schema() + "." + r.table());
-                    m.put("live_rows", r.liveRows());
-                    m.put("seq_scans", r.seqScans());
-                    m.put("seq_rows_read", r.seqRowsRead());
-                    m.put("index_use_percent", r.indexUsePercent());
-                    return m;
-                }));
+                details(
+                        rows,
+                        r -> new MissingIndex(
+                                r.schema() + "." + r.table(),
+                                r.liveRows(),
+                                r.seqScans(),
+                                r.seqRowsRead(),
+                                r.indexUsePercent())));
     }
 
     Check indexBloat() throws SQLException {
@@ -102,11 +118,7 @@ class AuditChecks {
                 rows.isEmpty() || exact ? null : "estimated from statistics (install pgstattuple for exact numbers)",
                 details(
                         rows,
-                        r -> Map.of(
-                                "table", r.schema() + "." + r.table(),
-                                "index", r.index(),
-                                "bytes", r.bytes(),
-                                "bloat_bytes", r.bloatBytes())));
+                        r -> new BloatedIndex(r.schema() + "." + r.table(), r.index(), r.bytes(), r.bloatBytes())));
     }
 
     Check tableBloat() throws SQLException {
@@ -123,22 +135,22 @@ class AuditChecks {
 
     /** Measured on this host when the data directory is provably the server's ({@link DataDirectoryDisk}). */
     Check diskUsage() throws SQLException {
-        Map<String, Object> row = db.readOnly(props.checkTimeout(), CheckQueries::dataDirectory);
+        CheckQueries.DataDirectory row = db.readOnly(props.checkTimeout(), CheckQueries::dataDirectory);
         String threshold = "amber > " + DISK_AMBER + " %; red > " + DISK_RED + " %";
         String source = "disk > 85 %, as the disk alert (classbase.alerts.disk-percent)";
-        DataDirectoryDisk.Measurement m = DataDirectoryDisk.measure(
-                (String) row.get("data_directory"),
-                ((Number) row.get("port")).intValue(),
-                ((Number) row.get("started")).longValue());
-        Map<String, Object> details = new LinkedHashMap<>(row);
+        DataDirectoryDisk.Measurement m = DataDirectoryDisk.measure(row.dataDirectory(), row.port(), row.started());
         if (!m.available()) {
-            return new Check(
-                    "disk_usage", Check.UNAVAILABLE, null, threshold, source, m.notAvailable(), List.of(details));
+            return new Check("disk_usage", Check.UNAVAILABLE, null, threshold, source, m.notAvailable(), List.of(row));
         }
-        details.put("filesystem", m.filesystem());
-        details.put("filesystem_bytes", m.totalBytes());
-        details.put("available_bytes", m.availableBytes());
-        details.put("used_percent", m.usedPercent());
+        DiskUsage details = new DiskUsage(
+                row.dataDirectory(),
+                row.port(),
+                row.started(),
+                row.databaseBytes(),
+                m.filesystem(),
+                m.totalBytes(),
+                m.availableBytes(),
+                m.usedPercent());
         double percent = m.usedPercent();
         return new Check(
                 "disk_usage",
@@ -150,7 +162,7 @@ class AuditChecks {
                 List.of(details));
     }
 
-    private static <T> List<Map<String, Object>> details(List<T> rows, Function<T, Map<String, Object>> row) {
+    private static <T, R extends Record> List<R> details(List<T> rows, Function<T, R> row) {
         return rows.stream().map(row).toList();
     }
 }

@@ -1,7 +1,6 @@
 package dev.classbase.ops.checks;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * One check of the overview: its status ({@code green}, {@code amber}, {@code red}, or {@code
@@ -15,7 +14,7 @@ public record Check(
         String threshold,
         String source,
         String note,
-        List<Map<String, Object>> details) {
+        List<? extends Record> details) {
     public static final String GREEN = "green";
     public static final String AMBER = "amber";
     public static final String RED = "red";

@@ -5,11 +5,11 @@ import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.ops.kernel.ConsoleProperties;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /** The overview: each check green, amber or red, with its threshold and the source of that threshold. */
 @Service
@@ -34,6 +34,10 @@ public class Checks {
 
     /** PgHero's transaction_id_danger: fewer than 10 million ids left is an emergency. */
     private static final long WRAPAROUND_RED_REMAINING = 10_000_000;
+
+    /** A replica as the replica monitor last saw it. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ReplicaLag(String replica, double lagSeconds, long lagBytes, boolean inRotation, String reason) {}
 
     private final ConsoleDatabase db;
     private final ConsoleProperties props;
@@ -107,8 +111,7 @@ public class Checks {
         }
         var rows = db.readOnly(
                 props.checkTimeout(), c -> CheckQueries.slowStatements(c, props.slowMeanMs(), props.slowMinCalls()));
-        boolean critical =
-                rows.stream().anyMatch(r -> ((Number) r.get("mean_ms")).doubleValue() >= props.criticalMeanMs());
+        boolean critical = rows.stream().anyMatch(r -> r.meanMs() >= props.criticalMeanMs());
         return new Check(
                 "slow_queries",
                 rows.isEmpty() ? Check.GREEN : critical ? Check.RED : Check.AMBER,
@@ -120,9 +123,9 @@ public class Checks {
     }
 
     private Check connections() throws SQLException {
-        Map<String, Object> row = db.readOnly(props.checkTimeout(), CheckQueries::connections);
-        int used = ((Number) row.get("used")).intValue();
-        int max = ((Number) row.get("max")).intValue();
+        CheckQueries.ConnectionUse row = db.readOnly(props.checkTimeout(), CheckQueries::connections);
+        int used = row.used();
+        int max = row.max();
         double percent = 100.0 * used / max;
         return new Check(
                 "connections",
@@ -138,7 +141,7 @@ public class Checks {
         double seconds = props.idleInTransaction().toMillis() / 1000.0;
         double redSeconds = props.longRunning().toMillis() / 1000.0;
         var rows = db.readOnly(props.checkTimeout(), c -> CheckQueries.idleInTransaction(c, seconds));
-        boolean red = rows.stream().anyMatch(r -> ((Number) r.get("seconds")).doubleValue() > redSeconds);
+        boolean red = rows.stream().anyMatch(r -> r.seconds() > redSeconds);
         return new Check(
                 "idle_in_transaction",
                 rows.isEmpty() ? Check.GREEN : red ? Check.RED : Check.AMBER,
@@ -151,9 +154,9 @@ public class Checks {
     }
 
     private Check cacheHitRate() throws SQLException {
-        Map<String, Object> row = db.readOnly(props.checkTimeout(), CheckQueries::cacheHitRates);
-        Double tables = row.get("tables") == null ? null : ((Number) row.get("tables")).doubleValue();
-        Double indexes = row.get("indexes") == null ? null : ((Number) row.get("indexes")).doubleValue();
+        CheckQueries.CacheHitRates row = db.readOnly(props.checkTimeout(), CheckQueries::cacheHitRates);
+        Double tables = row.tables();
+        Double indexes = row.indexes();
         double worst = Math.min(tables == null ? 100 : tables, indexes == null ? 100 : indexes);
         return new Check(
                 "cache_hit_rate",
@@ -170,16 +173,10 @@ public class Checks {
     private Check replicationLag() {
         double amber = props.replicationLagAmber().toMillis() / 1000.0;
         double red = props.replicationLagRed().toMillis() / 1000.0;
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<ReplicaLag> rows = new ArrayList<>();
         String status = Check.GREEN;
         for (ReplicaMonitor.Status s : replicas.statuses()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("replica", s.name());
-            row.put("lag_seconds", s.lagSeconds());
-            row.put("lag_bytes", s.lagBytes());
-            row.put("in_rotation", s.inRotation());
-            row.put("reason", s.reason());
-            rows.add(row);
+            rows.add(new ReplicaLag(s.name(), s.lagSeconds(), s.lagBytes(), s.inRotation(), s.reason()));
             String own = s.reason() != null && s.reason().startsWith("unreachable")
                     ? Check.RED
                     : s.lagSeconds() > red ? Check.RED : s.lagSeconds() > amber ? Check.AMBER : Check.GREEN;
@@ -210,10 +207,10 @@ public class Checks {
     private Check wraparound() throws SQLException {
         var rows = db.readOnly(props.checkTimeout(), CheckQueries::wraparound);
         String status = Check.GREEN;
-        for (Map<String, Object> r : rows) {
-            long remaining = ((Number) r.get("remaining")).longValue();
-            long age = ((Number) r.get("age")).longValue();
-            long freezeMax = ((Number) r.get("freeze_max_age")).longValue();
+        for (CheckQueries.Wraparound r : rows) {
+            long remaining = r.remaining();
+            long age = r.age();
+            long freezeMax = r.freezeMaxAge();
             // past twice autovacuum_freeze_max_age, anti-wraparound vacuum is not keeping up
             String own =
                     remaining < WRAPAROUND_RED_REMAINING ? Check.RED : age > 2 * freezeMax ? Check.AMBER : Check.GREEN;
@@ -224,7 +221,7 @@ public class Checks {
                 status,
                 rows.isEmpty()
                         ? "no databases"
-                        : "oldest age " + rows.getFirst().get("age"),
+                        : "oldest age " + rows.getFirst().age(),
                 "amber: age > 2 x autovacuum_freeze_max_age; red: < " + WRAPAROUND_RED_REMAINING + " ids left",
                 "PgHero transaction_id_danger (10 million); PostgreSQL manual 24.1.5",
                 null,

@@ -142,8 +142,9 @@ class ReplicationControllerTests {
                 });
                 assertThat(amber).as("the replication check fired").isNotNull();
                 assertThat(amber.status()).isEqualTo(Check.AMBER);
-                assertThat(amber.details().getFirst().get("replica")).isEqualTo(replica.name());
-                assertThat(((Number) amber.details().getFirst().get("lag_seconds")).doubleValue())
+                assertThat(((Checks.ReplicaLag) amber.details().getFirst()).replica())
+                        .isEqualTo(replica.name());
+                assertThat(((Checks.ReplicaLag) amber.details().getFirst()).lagSeconds())
                         .isGreaterThan(5.0);
             }
         }
