@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -59,9 +58,9 @@ class ConnectionController {
             List<ConnectionCount.ByUser> byUser,
             List<ConnectionCount.ByApplication> byApplication,
             List<ConnectionCount.ByClient> byClient,
-            List<Map<String, Object>> live) {}
+            List<ConnectionQueries.Live> live) {}
 
-    record Action(int pid, String action, boolean signalled, Map<String, Object> backend) {}
+    record Action(int pid, String action, boolean signalled, ConnectionQueries.Backend backend) {}
 
     @GetMapping("/api/v1/admin/database/connections")
     Connections connections(@RequestParam(defaultValue = "100") int limit) throws SQLException {
@@ -80,7 +79,7 @@ class ConnectionController {
     }
 
     @GetMapping("/api/v1/admin/database/connections/audit")
-    List<Map<String, Object>> audit(@RequestParam(defaultValue = "50") int limit) throws SQLException {
+    List<ConnectionQueries.AuditEntry> audit(@RequestParam(defaultValue = "50") int limit) throws SQLException {
         int n = limit(limit);
         return db.readOnly(props.checkTimeout(), c -> ConnectionQueries.auditLog(c, n));
     }
@@ -107,18 +106,18 @@ class ConnectionController {
                 LocalTimeout.statement(c, props.checkTimeout());
                 ApiException refusal = null;
                 Action done = null;
-                List<Map<String, Object>> found = ConnectionQueries.backend(c, pid);
-                Map<String, Object> backend = found.isEmpty() ? null : found.getFirst();
+                ConnectionQueries.Backend backend =
+                        ConnectionQueries.backend(c, pid).orElse(null);
                 if (backend == null) {
                     audit(c, action, "not_found", caller, pid, null, "no backend with this pid");
                     refusal = ApiException.notFound("backend " + pid);
-                } else if (Boolean.TRUE.equals(backend.get("own"))) {
+                } else if (Boolean.TRUE.equals(backend.own())) {
                     audit(c, action, "refused", caller, pid, backend, "the console's own backend");
                     refusal = ApiException.conflict(
                             "pid " + pid + " is the connection this console request runs on: not " + action + "led");
-                } else if (!"client backend".equals(backend.get("backend_type"))) {
+                } else if (!"client backend".equals(backend.backendType())) {
                     audit(c, action, "refused", caller, pid, backend, "not a client backend");
-                    refusal = ApiException.conflict("pid " + pid + " is a " + backend.get("backend_type")
+                    refusal = ApiException.conflict("pid " + pid + " is a " + backend.backendType()
                             + ", not a client connection: the console signals client backends only");
                 } else {
                     done = signal(c, action, pid, backend, caller);
@@ -137,7 +136,7 @@ class ConnectionController {
         }
     }
 
-    private Action signal(Connection c, String action, int pid, Map<String, Object> backend, Caller caller)
+    private Action signal(Connection c, String action, int pid, ConnectionQueries.Backend backend, Caller caller)
             throws SQLException {
         Savepoint beforeSignal = c.setSavepoint();
         boolean signalled;
@@ -171,7 +170,7 @@ class ConnectionController {
             String outcome,
             Caller caller,
             int pid,
-            Map<String, Object> backend,
+            ConnectionQueries.Backend backend,
             String detail)
             throws SQLException {
         ConnectionQueries.audit(c, action, outcome, caller.userId(), caller.email(), pid, backend, detail);

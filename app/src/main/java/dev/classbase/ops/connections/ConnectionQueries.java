@@ -1,13 +1,15 @@
 package dev.classbase.ops.connections;
 
-import static dev.classbase.ops.kernel.Rows.rows;
-
+import dev.classbase.ops.kernel.JdbcTimestamp;
 import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Connections from pg_stat_activity (client backends of every database, as PgHero shows them),
@@ -15,6 +17,53 @@ import java.util.Map;
  */
 final class ConnectionQueries {
     private ConnectionQueries() {}
+
+    /** A client backend at work; {@code own}: the console's backend. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Live(
+            Integer pid,
+            String database,
+            String user,
+            String application,
+            String client,
+            String state,
+            String waitEventType,
+            String waitEvent,
+            @JdbcTimestamp OffsetDateTime backendStart,
+            @JdbcTimestamp OffsetDateTime xactStart,
+            @JdbcTimestamp OffsetDateTime queryStart,
+            Long durationMs,
+            String query,
+            Boolean own) {}
+
+    /** The backend a signal is meant for. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Backend(
+            Integer pid,
+            String backendType,
+            String user,
+            String application,
+            String client,
+            String state,
+            String query,
+            Boolean own) {}
+
+    /** A row of connection_audit. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record AuditEntry(
+            Long id,
+            @JdbcTimestamp OffsetDateTime at,
+            String action,
+            String outcome,
+            Long actorUserId,
+            String actorEmail,
+            Integer pid,
+            String targetUser,
+            String targetApplication,
+            String targetClient,
+            String targetState,
+            String query,
+            String detail) {}
 
     static List<ConnectionCount.ByState> byState(Connection c) throws SQLException {
         return Rows.rows(c, ConnectionCount.ByState.class, """
@@ -50,8 +99,8 @@ final class ConnectionQueries {
     }
 
     /** Client backends that are not idle, longest running first; {@code own}: the console's backend. */
-    static List<Map<String, Object>> live(Connection c, int queryChars, int limit) throws SQLException {
-        return rows(c, """
+    static List<Live> live(Connection c, int queryChars, int limit) throws SQLException {
+        return Rows.rows(c, Live.class, """
                 SELECT pid, datname AS database, usename AS "user", application_name AS application,
                        coalesce(host(client_addr), 'local') AS client, state,
                        wait_event_type, wait_event, backend_start, xact_start, query_start,
@@ -65,8 +114,8 @@ final class ConnectionQueries {
     }
 
     /** The backend as the signal will find it; none when the pid is no backend. */
-    static List<Map<String, Object>> backend(Connection c, int pid) throws SQLException {
-        return rows(c, """
+    static Optional<Backend> backend(Connection c, int pid) throws SQLException {
+        return Rows.first(c, Backend.class, """
                 SELECT pid, backend_type, usename AS "user", application_name AS application,
                        coalesce(host(client_addr), 'local') AS client, state, left(query, 4000) AS query,
                        pid = pg_backend_pid() AS own
@@ -91,7 +140,7 @@ final class ConnectionQueries {
             long actorUserId,
             String actorEmail,
             int pid,
-            Map<String, Object> target,
+            Backend target,
             String detail)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -104,18 +153,18 @@ final class ConnectionQueries {
             ps.setLong(3, actorUserId);
             ps.setString(4, actorEmail);
             ps.setInt(5, pid);
-            ps.setObject(6, target == null ? null : target.get("user"));
-            ps.setObject(7, target == null ? null : target.get("application"));
-            ps.setObject(8, target == null ? null : target.get("client"));
-            ps.setObject(9, target == null ? null : target.get("state"));
-            ps.setObject(10, target == null ? null : target.get("query"));
+            ps.setString(6, target == null ? null : target.user());
+            ps.setString(7, target == null ? null : target.application());
+            ps.setString(8, target == null ? null : target.client());
+            ps.setString(9, target == null ? null : target.state());
+            ps.setString(10, target == null ? null : target.query());
             ps.setString(11, detail);
             ps.executeUpdate();
         }
     }
 
-    static List<Map<String, Object>> auditLog(Connection c, int limit) throws SQLException {
-        return rows(c, """
+    static List<AuditEntry> auditLog(Connection c, int limit) throws SQLException {
+        return Rows.rows(c, AuditEntry.class, """
                 SELECT id, at, action, outcome, actor_user_id, actor_email, pid, target_user, target_application,
                        target_client, target_state, left(query, 2000) AS query, detail
                 FROM connection_audit ORDER BY id DESC LIMIT ?
@@ -123,7 +172,6 @@ final class ConnectionQueries {
     }
 
     private static boolean signal(Connection c, String sql, int pid) throws SQLException {
-        List<Map<String, Object>> r = rows(c, sql, pid);
-        return Boolean.TRUE.equals(r.getFirst().values().iterator().next());
+        return Rows.bool(c, sql, pid);
     }
 }
