@@ -5,7 +5,6 @@ import dev.classbase.ops.kernel.ConsoleProperties;
 import dev.classbase.web.ApiException;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,10 +36,11 @@ class HistoryController {
             int hours,
             String interval,
             String queryid,
-            Map<String, Object> statement,
-            List<Map<String, Object>> snapshots) {}
+            HistoryQueries.Statement statement,
+            List<? extends Record> snapshots) {}
 
-    record Endpoints(boolean available, String note, int hours, String source, List<Map<String, Object>> endpoints) {}
+    record Endpoints(
+            boolean available, String note, int hours, String source, List<HistoryQueries.Endpoint> endpoints) {}
 
     @GetMapping("/api/v1/admin/database/queries/history")
     History history(@RequestParam(defaultValue = "24") int hours, @RequestParam(required = false) String queryid)
@@ -53,17 +53,15 @@ class HistoryController {
                 return new History(
                         note == null, note, h, history.interval().toString(), null, null, HistoryQueries.totals(c, h));
             }
-            List<Map<String, Object>> statement = HistoryQueries.statement(c, id);
-            if (statement.isEmpty()) {
-                throw ApiException.notFound("query " + id + " in the history");
-            }
+            HistoryQueries.Statement statement = HistoryQueries.statement(c, id)
+                    .orElseThrow(() -> ApiException.notFound("query " + id + " in the history"));
             return new History(
                     note == null,
                     note,
                     h,
                     history.interval().toString(),
                     id.toString(),
-                    statement.getFirst(),
+                    statement,
                     HistoryQueries.series(c, id, h));
         });
     }

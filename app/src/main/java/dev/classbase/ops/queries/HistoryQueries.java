@@ -4,6 +4,8 @@ import static dev.classbase.ops.kernel.Rows.bool;
 import static dev.classbase.ops.kernel.Rows.rows;
 
 import dev.classbase.ops.kernel.ClusterJob;
+import dev.classbase.ops.kernel.JdbcTimestamp;
+import dev.classbase.ops.kernel.Rows;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,8 +15,10 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The SQL of query history (V61): taking a snapshot of pg_stat_statements as deltas, pruning, and
@@ -25,6 +29,45 @@ final class HistoryQueries {
     static final ClusterJob.Lock RUNNER_LOCK = ClusterJob.Lock.ofClass(0x63627168);
 
     private HistoryQueries() {}
+
+    /** One snapshot's totals over every statement. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Totals(
+            Long snapshotId,
+            @JdbcTimestamp OffsetDateTime takenAt,
+            String[] servers,
+            String[] missed,
+            Integer statements,
+            Long calls,
+            Double totalMs,
+            Long rows,
+            Long sharedBlksHit,
+            Long sharedBlksRead) {}
+
+    /** One statement in one snapshot (zero where it did not run). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Point(
+            Long snapshotId,
+            @JdbcTimestamp OffsetDateTime takenAt,
+            Long calls,
+            Double totalMs,
+            Double meanMs,
+            Long rows,
+            Long sharedBlksHit,
+            Long sharedBlksRead) {}
+
+    /** A statement of the history: its text, route, and when it was first and last seen. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Statement(
+            String queryid,
+            String query,
+            String route,
+            @JdbcTimestamp OffsetDateTime firstSeen,
+            @JdbcTimestamp OffsetDateTime lastSeen) {}
+
+    /** Calls and time of one route comment. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Endpoint(String endpoint, Integer statements, Long calls, Double totalMs, Double meanMs, Long rows) {}
 
     /** Due when no snapshot was taken within {@code interval} (by any instance). */
     static boolean due(Connection c, Duration interval) throws SQLException {
@@ -242,8 +285,8 @@ final class HistoryQueries {
     }
 
     /** Per snapshot in the window, oldest first: totals over every statement. */
-    static List<Map<String, Object>> totals(Connection c, int hours) throws SQLException {
-        return rows(c, """
+    static List<Totals> totals(Connection c, int hours) throws SQLException {
+        return rows(c, Totals.class, """
                 SELECT s.id AS snapshot_id, s.taken_at, s.servers, s.missed, count(h.queryid)::int AS statements,
                        coalesce(sum(h.calls), 0)::bigint AS calls,
                        round(coalesce(sum(h.total_exec_ms), 0)::numeric, 2)::float8 AS total_ms,
@@ -259,8 +302,8 @@ final class HistoryQueries {
     }
 
     /** One statement's series: every snapshot of the window, zero where it did not run. */
-    static List<Map<String, Object>> series(Connection c, long queryid, int hours) throws SQLException {
-        return rows(c, """
+    static List<Point> series(Connection c, long queryid, int hours) throws SQLException {
+        return rows(c, Point.class, """
                 SELECT s.id AS snapshot_id, s.taken_at, coalesce(sum(h.calls), 0)::bigint AS calls,
                        round(coalesce(sum(h.total_exec_ms), 0)::numeric, 2)::float8 AS total_ms,
                        round((sum(h.total_exec_ms) / nullif(sum(h.calls), 0))::numeric, 3)::float8 AS mean_ms,
@@ -275,8 +318,8 @@ final class HistoryQueries {
                 """, queryid, hours);
     }
 
-    static List<Map<String, Object>> statement(Connection c, long queryid) throws SQLException {
-        return rows(c, """
+    static Optional<Statement> statement(Connection c, long queryid) throws SQLException {
+        return Rows.first(c, Statement.class, """
                 SELECT queryid::text AS queryid, query, route, first_seen, last_seen
                 FROM query_history_statements WHERE queryid = ?
                 ORDER BY first_seen LIMIT 1
@@ -288,8 +331,8 @@ final class HistoryQueries {
      * pg_stat_statements' queryid ignores comments, so one statement run by two routes is one entry
      * whose text carries the route that ran it first: attribution is by that route.
      */
-    static List<Map<String, Object>> endpoints(Connection c, int hours, int limit) throws SQLException {
-        return rows(c, """
+    static List<Endpoint> endpoints(Connection c, int hours, int limit) throws SQLException {
+        return rows(c, Endpoint.class, """
                 SELECT coalesce(t.route, 'unattributed') AS endpoint,
                        count(DISTINCT h.queryid)::int AS statements, sum(h.calls)::bigint AS calls,
                        round(sum(h.total_exec_ms)::numeric, 2)::float8 AS total_ms,
@@ -306,8 +349,8 @@ final class HistoryQueries {
     }
 
     /** The same from pg_stat_statements' counters since its last reset, before any snapshot exists. */
-    static List<Map<String, Object>> endpointsLive(Connection c, int limit) throws SQLException {
-        return rows(c, """
+    static List<Endpoint> endpointsLive(Connection c, int limit) throws SQLException {
+        return rows(c, Endpoint.class, """
                 SELECT coalesce(substring(query FROM '^/\\* ([a-z]+?:.*?) \\*/'), 'unattributed') AS endpoint,
                        count(DISTINCT queryid)::int AS statements, sum(calls)::bigint AS calls,
                        round(sum(total_exec_time)::numeric, 2)::float8 AS total_ms,
