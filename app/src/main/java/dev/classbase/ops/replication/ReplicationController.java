@@ -3,14 +3,17 @@ package dev.classbase.ops.replication;
 import dev.classbase.data.replicas.ReplicaMonitor;
 import dev.classbase.ops.kernel.ConsoleDatabase;
 import dev.classbase.ops.kernel.ConsoleProperties;
+import dev.classbase.ops.kernel.JdbcTimestamp;
 import dev.classbase.ops.kernel.Primary;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * {@code GET /api/v1/admin/database/replication}: per standby the lag in bytes and seconds, the
@@ -34,10 +37,65 @@ class ReplicationController {
 
     record Replication(
             String note,
-            List<Map<String, Object>> standbys,
+            List<Standby> standbys,
             List<ReplicaMonitor.Status> monitored,
             List<ReplicationSlot> slots,
             Map<String, Object> wal) {}
+
+    /**
+     * A standby as pg_stat_replication shows it, and its lag: {@code lag_seconds} from the replica
+     * monitor when it watches this standby, else PostgreSQL's {@code replay_lag}.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Standby(
+            Integer pid,
+            String name,
+            String client,
+            String state,
+            String syncState,
+            @JdbcTimestamp OffsetDateTime backendStart,
+            String sentLsn,
+            String writeLsn,
+            String flushLsn,
+            String replayLsn,
+            Long sendLagBytes,
+            Long flushLagBytes,
+            Long replayLagBytes,
+            Double writeLagSeconds,
+            Double flushLagSeconds,
+            Double replayLagSeconds,
+            @JdbcTimestamp OffsetDateTime replyTime,
+            Long lagBytes,
+            Double lagSeconds,
+            String lagSource,
+            ReplicaMonitor.Status monitor) {
+        Standby(ReplicationStatusQueries.Standby row, ReplicaMonitor.Status status) {
+            this(
+                    row.pid(),
+                    row.name(),
+                    row.client(),
+                    row.state(),
+                    row.syncState(),
+                    row.backendStart(),
+                    row.sentLsn(),
+                    row.writeLsn(),
+                    row.flushLsn(),
+                    row.replayLsn(),
+                    row.sendLagBytes(),
+                    row.flushLagBytes(),
+                    row.replayLagBytes(),
+                    row.writeLagSeconds(),
+                    row.flushLagSeconds(),
+                    row.replayLagSeconds(),
+                    row.replyTime(),
+                    row.replayLagBytes(),
+                    status != null && status.lagSeconds() >= 0
+                            ? Double.valueOf(status.lagSeconds())
+                            : row.replayLagSeconds(),
+                    status != null && status.lagSeconds() >= 0 ? "replica monitor" : "pg_stat_replication",
+                    status);
+        }
+    }
 
     @GetMapping("/api/v1/admin/database/replication")
     Replication replication() throws SQLException {
@@ -51,21 +109,9 @@ class ReplicationController {
                         List.of(),
                         Map.of());
             }
-            List<Map<String, Object>> standbys = new ArrayList<>();
-            for (Map<String, Object> row : ReplicationStatusQueries.standbys(c)) {
-                Map<String, Object> standby = new LinkedHashMap<>(row);
-                ReplicaMonitor.Status status = matching(monitored, (String) row.get("name"));
-                standby.put("lag_bytes", row.get("replay_lag_bytes"));
-                standby.put(
-                        "lag_seconds",
-                        status != null && status.lagSeconds() >= 0
-                                ? status.lagSeconds()
-                                : row.get("replay_lag_seconds"));
-                standby.put(
-                        "lag_source",
-                        status != null && status.lagSeconds() >= 0 ? "replica monitor" : "pg_stat_replication");
-                standby.put("monitor", status);
-                standbys.add(standby);
+            List<Standby> standbys = new ArrayList<>();
+            for (ReplicationStatusQueries.Standby row : ReplicationStatusQueries.standbys(c)) {
+                standbys.add(new Standby(row, matching(monitored, row.name())));
             }
             String note = standbys.isEmpty() ? "no standby is connected to this primary" : null;
             return new Replication(

@@ -5,6 +5,7 @@ import static dev.classbase.ops.kernel.Rows.rows;
 import dev.classbase.ops.kernel.Rows;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -15,13 +16,33 @@ import java.util.Map;
 final class ReplicationStatusQueries {
     private ReplicationStatusQueries() {}
 
+    /** A row of pg_stat_replication, with the lag in bytes behind the primary's current WAL. */
+    record Standby(
+            Integer pid,
+            String name,
+            String client,
+            String state,
+            String syncState,
+            OffsetDateTime backendStart,
+            String sentLsn,
+            String writeLsn,
+            String flushLsn,
+            String replayLsn,
+            Long sendLagBytes,
+            Long flushLagBytes,
+            Long replayLagBytes,
+            Double writeLagSeconds,
+            Double flushLagSeconds,
+            Double replayLagSeconds,
+            OffsetDateTime replyTime) {}
+
     /**
      * Per standby: positions, lag in bytes behind the primary's current WAL (sent, flushed,
      * replayed), and PostgreSQL's own lag times ({@code *_lag}: how long ago the WAL now
      * written/flushed/replayed was flushed on the primary; null when the standby is caught up and idle).
      */
-    static List<Map<String, Object>> standbys(Connection c) throws SQLException {
-        return rows(c, """
+    static List<Standby> standbys(Connection c) throws SQLException {
+        return Rows.rows(c, Standby.class, """
                 SELECT pid, application_name AS name, coalesce(host(client_addr), 'local') AS client, state,
                        sync_state, backend_start, sent_lsn::text, write_lsn::text, flush_lsn::text,
                        replay_lsn::text,

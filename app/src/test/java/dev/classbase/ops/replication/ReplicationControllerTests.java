@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,23 +111,23 @@ class ReplicationControllerTests {
                 ReplicationController controller = new ReplicationController(db, ConsoleProperties.defaults(), monitor);
                 // a commit after the delay took effect: received at once, applied in an hour
                 AtomicInteger n = new AtomicInteger();
-                Map<String, Object> lagging = Await.until(Duration.ofSeconds(60), () -> {
+                ReplicationController.Standby lagging = Await.until(Duration.ofSeconds(60), () -> {
                     try (Connection c = primary.getConnection();
                             Statement s = c.createStatement()) {
                         s.execute("CREATE TABLE IF NOT EXISTS delay_probe (n int)");
                         s.execute("INSERT INTO delay_probe VALUES (" + n.incrementAndGet() + ")");
                         monitor.pollNow();
-                        Map<String, Object> standby =
+                        ReplicationController.Standby standby =
                                 controller.replication().standbys().getFirst();
-                        long replay = ((Number) standby.get("replay_lag_bytes")).longValue();
-                        long flush = ((Number) standby.get("flush_lag_bytes")).longValue();
+                        long replay = standby.replayLagBytes();
+                        long flush = standby.flushLagBytes();
                         return replay > 0 && flush < replay ? standby : null;
                     } catch (SQLException e) {
                         throw new IllegalStateException(e);
                     }
                 });
                 assertThat(lagging).as("the delayed replica lags in replay").isNotNull();
-                assertThat(((Number) lagging.get("lag_bytes")).longValue()).isPositive();
+                assertThat(lagging.lagBytes()).isPositive();
                 ReplicaMonitor.Status status = monitor.status(replica.name());
                 assertThat(status.lagBytes()).as(status.toString()).isPositive();
 
