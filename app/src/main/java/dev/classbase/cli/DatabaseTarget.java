@@ -116,8 +116,25 @@ final class DatabaseTarget implements AutoCloseable {
             c.isValid(5);
         } catch (SQLException e) {
             throw new ClusterException("cannot connect to PostgreSQL at " + server.hosts() + " ("
-                    + JdbcUrls.mask(server.url()) + "): " + JdbcUrls.mask(e.getMessage()));
+                    + JdbcUrls.mask(server.url()) + "): " + JdbcUrls.mask(e.getMessage())
+                    + (timedOut(e) ? " (timed out: the server accepted the connection but did not answer)" : ""));
         }
+    }
+
+    /**
+     * Whether the attempt ended on a timeout. pgjdbc words it by which limit struck first: the login
+     * timeout says "timed out", the connect timeout (which also bounds the startup's reads) only
+     * "The connection attempt failed", with the socket's timeout as its cause.
+     */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException
+                    || (t.getMessage() != null
+                            && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("timed out"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Connection connect(Server server) throws SQLException {
