@@ -25,6 +25,28 @@ public final class Cli {
         }
     }
 
+    /** Runs the command line in this JVM, as the launcher would, and captures what it prints. */
+    public static synchronized Result inProcess(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        long started = System.nanoTime();
+        try {
+            System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code = dev.classbase.cli.ClassbaseCommand.run(args);
+            return new Result(
+                    code,
+                    stdout.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    stderr.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - started));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
     public static Result run(Map<String, String> env, Duration timeout, String... args) {
         return runWithInput(env, timeout, null, args);
     }

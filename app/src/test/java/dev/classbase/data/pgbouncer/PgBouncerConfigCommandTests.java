@@ -2,12 +2,9 @@ package dev.classbase.data.pgbouncer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.cli.ClassbaseCommand;
 import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.testsupport.Cli;
 import dev.classbase.testsupport.TestCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,28 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code classbase pgbouncer-config}, run in-process against the shared embedded cluster. */
 class PgBouncerConfigCommandTests {
 
-    record Run(int exitCode, String stdout, String stderr) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int code = ClassbaseCommand.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.inProcess(args);
     }
 
     @Test
     void writesTheIniAndA0600UserlistWithTheScramSecretAndPrintsNoPassword(@TempDir Path out) throws Exception {
         EmbeddedCluster cluster = TestCluster.shared().cluster();
-        Run run = run(
+        Cli.Result run = run(
                 "pgbouncer-config",
                 "--data-dir",
                 cluster.dir().toString(),
@@ -71,7 +54,7 @@ class PgBouncerConfigCommandTests {
     @Test
     void withoutOutItPrintsTheIniAndNoSecrets() {
         EmbeddedCluster cluster = TestCluster.shared().cluster();
-        Run run = run("pgbouncer-config", "--data-dir", cluster.dir().toString());
+        Cli.Result run = run("pgbouncer-config", "--data-dir", cluster.dir().toString());
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("pool_mode = transaction", "auth_type = scram-sha-256");
         assertThat(run.stdout()).doesNotContain("SCRAM-SHA-256$");
@@ -80,7 +63,7 @@ class PgBouncerConfigCommandTests {
 
     @Test
     void aBadListenPortIsAUsageError() {
-        Run run = run("pgbouncer-config", "--listen-port", "0");
+        Cli.Result run = run("pgbouncer-config", "--listen-port", "0");
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.stderr()).contains("--listen-port");
     }

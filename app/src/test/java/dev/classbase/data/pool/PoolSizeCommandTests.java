@@ -2,37 +2,19 @@ package dev.classbase.data.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.cli.ClassbaseCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.classbase.testsupport.Cli;
 import org.junit.jupiter.api.Test;
 
 /** {@code classbase pool-size}, run in-process. */
 class PoolSizeCommandTests {
 
-    /** The exit code and what the command printed. */
-    record Run(int exitCode, String stdout, String stderr) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int code = ClassbaseCommand.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.inProcess(args);
     }
 
     @Test
     void printsEveryRuleAndTheChoice() {
-        Run run = run(
+        Cli.Result run = run(
                 "pool-size",
                 "--cores",
                 "2",
@@ -71,7 +53,7 @@ class PoolSizeCommandTests {
 
     @Test
     void theBudgetWinsWhenTheLoadNeedsMore() {
-        Run run = run(
+        Cli.Result run = run(
                 "pool-size",
                 "--cores",
                 "16",
@@ -89,19 +71,19 @@ class PoolSizeCommandTests {
 
     @Test
     void nonsenseInputExitsTwoNamingTheOption() {
-        Run cores = run("pool-size", "--cores", "0");
+        Cli.Result cores = run("pool-size", "--cores", "0");
         assertThat(cores.exitCode()).isEqualTo(2);
         assertThat(cores.stderr()).contains("--cores", "at least 1");
 
-        Run margin = run("pool-size", "--margin", "1.5");
+        Cli.Result margin = run("pool-size", "--margin", "1.5");
         assertThat(margin.exitCode()).isEqualTo(2);
         assertThat(margin.stderr()).contains("--margin");
 
-        Run reserved = run("pool-size", "--max-connections", "10", "--reserved", "10");
+        Cli.Result reserved = run("pool-size", "--max-connections", "10", "--reserved", "10");
         assertThat(reserved.exitCode()).isEqualTo(2);
         assertThat(reserved.stderr()).contains("--max-connections");
 
-        Run notANumber = run("pool-size", "--rps", "lots");
+        Cli.Result notANumber = run("pool-size", "--rps", "lots");
         assertThat(notANumber.exitCode()).isEqualTo(2);
         assertThat(notANumber.stderr()).contains("--rps", "lots");
     }

@@ -2,14 +2,10 @@ package dev.classbase.ops.tune;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.cli.ClassbaseCommand;
 import dev.classbase.cluster.Endpoint;
 import dev.classbase.testsupport.Cli;
 import dev.classbase.testsupport.TestCluster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,27 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code ./classbase tune}: the snippet, its exit codes, the shipped file, and --current on a real cluster. */
 class TuneCommandTests {
 
-    record Run(int exitCode, String stdout, String stderr) {}
-
-    static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int code = ClassbaseCommand.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static Cli.Result run(String... args) {
+        return Cli.inProcess(args);
     }
 
     @Test
     void printsASnippetWithACommentOnEveryLine() {
-        Run run = run("tune", "--ram", "64GB", "--cores", "16", "--storage", "hdd", "--max-connections", "300");
+        Cli.Result run = run("tune", "--ram", "64GB", "--cores", "16", "--storage", "hdd", "--max-connections", "300");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout())
                 .containsPattern("(?m)^shared_buffers = 16GB +# 25 % of RAM")
@@ -55,7 +37,7 @@ class TuneCommandTests {
 
     @Test
     void defaultsComeFromThisMachine() {
-        Run run = run("tune");
+        Cli.Result run = run("tune");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout())
                 .contains("# machine: " + Units.formatBytes(ThisMachine.ramBytes()) + " RAM, " + ThisMachine.cores())
@@ -64,31 +46,31 @@ class TuneCommandTests {
 
     @Test
     void badInputExitsTwoListingTheValidValues() {
-        Run storage = run("tune", "--storage", "nvme");
+        Cli.Result storage = run("tune", "--storage", "nvme");
         assertThat(storage.exitCode()).isEqualTo(2);
         assertThat(storage.stderr()).contains("--storage", "ssd, hdd", "nvme");
 
-        Run unit = run("tune", "--ram", "8XB");
+        Cli.Result unit = run("tune", "--ram", "8XB");
         assertThat(unit.exitCode()).isEqualTo(2);
         assertThat(unit.stderr()).contains("--ram", "kB, MB, GB, TB");
 
-        Run negative = run("tune", "--ram", "-8GB");
+        Cli.Result negative = run("tune", "--ram", "-8GB");
         assertThat(negative.exitCode()).isEqualTo(2);
         assertThat(negative.stderr()).contains("--ram", "positive");
 
-        Run noUnit = run("tune", "--ram", "8");
+        Cli.Result noUnit = run("tune", "--ram", "8");
         assertThat(noUnit.exitCode()).isEqualTo(2);
         assertThat(noUnit.stderr()).contains("needs a unit", "kB, MB, GB, TB");
 
-        Run workload = run("tune", "--workload", "olap");
+        Cli.Result workload = run("tune", "--workload", "olap");
         assertThat(workload.exitCode()).isEqualTo(2);
         assertThat(workload.stderr()).contains("web, mixed");
 
-        Run cores = run("tune", "--cores", "-2");
+        Cli.Result cores = run("tune", "--cores", "-2");
         assertThat(cores.exitCode()).isEqualTo(2);
         assertThat(cores.stderr()).contains("--cores", "at least 1");
 
-        Run notANumber = run("tune", "--max-connections", "many");
+        Cli.Result notANumber = run("tune", "--max-connections", "many");
         assertThat(notANumber.exitCode()).isEqualTo(2);
         assertThat(notANumber.stderr()).contains("--max-connections", "many");
     }
@@ -100,13 +82,13 @@ class TuneCommandTests {
                 .as("regenerate it: ./classbase tune " + TuningInputs.REFERENCE.asOptions() + " > "
                         + TuningConf.SHIPPED_FILE)
                 .isEqualTo(TuningConf.render(TuningInputs.REFERENCE));
-        Run run = run("tune", "--ram", "8GB", "--cores", "4", "--storage", "ssd", "--max-connections", "200");
+        Cli.Result run = run("tune", "--ram", "8GB", "--cores", "4", "--storage", "ssd", "--max-connections", "200");
         assertThat(run.stdout()).isEqualTo(Files.readString(shipped));
     }
 
     @Test
     void currentWithNoRunningEmbeddedClusterExitsThree(@TempDir Path empty) {
-        Run run = run("tune", "--current", "--data-dir", empty.toString());
+        Cli.Result run = run("tune", "--current", "--data-dir", empty.toString());
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.stderr()).contains("not running");
     }
