@@ -42,8 +42,14 @@ final class IndexesCommand implements Runnable {
         @Option(
                 names = "--bloat-min-bytes",
                 defaultValue = "10485760",
-                description = "smallest index for a bloat estimate")
+                description = "smallest index for a bloat estimate (default 10 MB)")
         long bloatMinBytes;
+
+        @Option(
+                names = "--bloat-min-waste",
+                defaultValue = "10485760",
+                description = "smallest bloat to report: bytes a rebuild would free (default 10 MB)")
+        long bloatMinWaste;
 
         @Option(names = "--timeout", defaultValue = "10s", description = "statement timeout per question, e.g. 10s, 1m")
         String timeout;
@@ -53,8 +59,8 @@ final class IndexesCommand implements Runnable {
 
         @Override
         public Integer call() throws SQLException {
-            IndexAudit.Thresholds thresholds =
-                    new IndexAudit.Thresholds(unusedMinBytes, missingMinRows, bloatMinBytes, duration(timeout));
+            IndexAudit.Thresholds thresholds = new IndexAudit.Thresholds(
+                    unusedMinBytes, missingMinRows, bloatMinBytes, bloatMinWaste, duration(timeout));
             try (DatabaseTarget target = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
                 IndexAudit audit = new IndexAudit(target.primaryDataSource(), thresholds);
                 IndexAudit.Report r = audit.audit();
@@ -88,11 +94,11 @@ final class IndexesCommand implements Runnable {
                                 "  %s.%s  %,d rows, %,d seq scans reading %,d rows, %,d index scans%n",
                                 m.schema(), m.table(), m.liveRows(), m.seqScans(), m.seqRowsRead(), m.idxScans()));
                 System.out.printf(
-                        "index bloat (%s, >= %s):%n",
+                        "index bloat (%s; a rebuild frees >= %s):%n",
                         audit.pgstattupleUsable()
                                 ? "measured by pgstattuple"
                                 : "estimated; install pgstattuple to measure",
-                        size(bloatMinBytes));
+                        size(bloatMinWaste));
                 r.bloat()
                         .forEach(b -> System.out.printf(
                                 "  %s.%s on %s  %s, ~%s bloat%n",

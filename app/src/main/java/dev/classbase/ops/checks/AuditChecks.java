@@ -113,8 +113,10 @@ class AuditChecks {
                 "index_bloat",
                 rows.isEmpty() ? Check.GREEN : Check.AMBER,
                 rows.size() + " indexes with >= 10 MB of bloat",
-                "amber when an index wastes >= 10 MB (REINDEX CONCURRENTLY: ./classbase maintain reindex)",
-                "PgHero index_bloat; pgstattuple when installed, else the btree estimate",
+                "amber when a rebuild of an index would free >= 10 MB (REINDEX CONCURRENTLY: ./classbase maintain"
+                        + " reindex)",
+                "PgHero index_bloat (10 MB); pgstattuple's leaf density against the fillfactor when installed, else"
+                        + " the btree estimate",
                 rows.isEmpty() || exact ? null : "estimated from statistics (install pgstattuple for exact numbers)",
                 details(
                         rows,

@@ -19,19 +19,31 @@ public final class IndexAudit {
     /**
      * Thresholds. {@code unusedMinBytes}: 10 MB, the console's unused-index check (smaller unused
      * indexes cost little); {@code missingMinRows}: 10,000 live rows, PgHero's bound for "index usage";
-     * {@code bloatMinBytes}: indexes smaller than this are not worth a rebuild.
+     * {@code bloatMinBytes}: indexes smaller than this are not worth a rebuild (nor a read by
+     * pgstatindex); {@code bloatMinWasteBytes}: the bytes a rebuild would free, PgHero's 10 MB for
+     * index bloat (0: every index of at least {@code bloatMinBytes}, as maintenance reads them).
      */
-    public record Thresholds(long unusedMinBytes, long missingMinRows, long bloatMinBytes, Duration statementTimeout) {
+    public record Thresholds(
+            long unusedMinBytes,
+            long missingMinRows,
+            long bloatMinBytes,
+            long bloatMinWasteBytes,
+            Duration statementTimeout) {
         public static Thresholds defaults() {
-            return new Thresholds(10L << 20, 10_000, 10L << 20, Duration.ofSeconds(10));
+            return new Thresholds(10L << 20, 10_000, 10L << 20, 10L << 20, Duration.ofSeconds(10));
+        }
+
+        /** Every index of at least {@code bloatMinBytes} with its waste, however small. */
+        public Thresholds(long unusedMinBytes, long missingMinRows, long bloatMinBytes, Duration statementTimeout) {
+            this(unusedMinBytes, missingMinRows, bloatMinBytes, 0, statementTimeout);
         }
 
         public Thresholds withTimeout(Duration timeout) {
-            return new Thresholds(unusedMinBytes, missingMinRows, bloatMinBytes, timeout);
+            return new Thresholds(unusedMinBytes, missingMinRows, bloatMinBytes, bloatMinWasteBytes, timeout);
         }
 
         public Thresholds {
-            if (unusedMinBytes < 0 || missingMinRows < 0 || bloatMinBytes < 0) {
+            if (unusedMinBytes < 0 || missingMinRows < 0 || bloatMinBytes < 0 || bloatMinWasteBytes < 0) {
                 throw new IllegalArgumentException("index audit thresholds cannot be negative");
             }
             if (statementTimeout == null || statementTimeout.isNegative() || statementTimeout.isZero()) {
@@ -42,7 +54,10 @@ public final class IndexAudit {
 
     public record UnusedIndex(String schema, String table, String index, long bytes) {}
 
-    /** {@code index} is redundant given {@code coveredBy}: {@code exact} duplicate, or a btree prefix. */
+    /**
+     * {@code index} is redundant given {@code coveredBy}: {@code exact} duplicate, or a btree prefix.
+     * {@code scans} and {@code coveredByScans}: index scans on this server since statistics were reset.
+     */
     public record RedundantIndex(
             String schema,
             String table,
@@ -52,7 +67,9 @@ public final class IndexAudit {
             boolean exact,
             long bytes,
             String definition,
-            String coveredByDefinition) {}
+            String coveredByDefinition,
+            long scans,
+            long coveredByScans) {}
 
     public record InvalidIndex(String schema, String table, String index, long bytes, String definition) {}
 
@@ -65,7 +82,10 @@ public final class IndexAudit {
             long idxScans,
             Double indexUsePercent) {}
 
-    /** {@code exact}: measured by pgstattuple; otherwise estimated from statistics. */
+    /**
+     * {@code bloatBytes}: what a rebuild would free. {@code exact}: leaf density measured by
+     * pgstattuple; otherwise estimated from statistics.
+     */
     public record IndexBloat(String schema, String table, String index, long bytes, long bloatBytes, boolean exact) {}
 
     public record Report(
@@ -85,30 +105,49 @@ public final class IndexAudit {
     }
 
     public Report audit() throws SQLException {
-        return new Report(unused(), redundant(), invalid(), missing(), bloat());
+        DropAdvice.Advice drops = drops();
+        return new Report(drops.unused(), drops.redundant(), invalid(), missing(), bloat());
     }
 
+    /**
+     * Unused indexes of at least the bound, less those kept because the indexes advised beside them
+     * (here or in {@link #redundant()}) would otherwise leave their columns unserved ({@link DropAdvice}).
+     */
     public List<UnusedIndex> unused() throws SQLException {
-        return query(
-                IndexQueries.unusedIndexes(),
-                thresholds.unusedMinBytes(),
-                rs -> new UnusedIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+        return drops().unused();
     }
 
+    /** Duplicate and prefix-redundant indexes whose covering index is kept ({@link DropAdvice}). */
     public List<RedundantIndex> redundant() throws SQLException {
-        return query(
-                IndexQueries.redundantIndexes(),
-                null,
-                rs -> new RedundantIndex(
-                        rs.getString(1),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getBoolean(6),
-                        rs.getLong(7),
-                        rs.getString(8),
-                        rs.getString(9)));
+        return drops().redundant();
+    }
+
+    /** Both drop lists from one read, reconciled. */
+    private DropAdvice.Advice drops() throws SQLException {
+        return bounded(c -> {
+            List<UnusedIndex> unused = query(
+                    c,
+                    IndexQueries.unusedIndexes(),
+                    thresholds.unusedMinBytes(),
+                    rs -> new UnusedIndex(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            List<RedundantIndex> pairs = query(
+                    c,
+                    IndexQueries.redundantIndexes(),
+                    null,
+                    rs -> new RedundantIndex(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getBoolean(6),
+                            rs.getLong(7),
+                            rs.getString(8),
+                            rs.getString(9),
+                            rs.getLong(10),
+                            rs.getLong(11)));
+            return DropAdvice.of(unused, pairs);
+        });
     }
 
     public List<InvalidIndex> invalid() throws SQLException {
@@ -151,12 +190,13 @@ public final class IndexAudit {
 
     private List<IndexBloat> bloat(Connection c, boolean exact) throws SQLException {
         String sql = exact ? IndexQueries.bloatFromPgstattuple() : IndexQueries.bloatEstimate();
-        return query(
+        return Rows.list(
                 c,
                 sql,
-                thresholds.bloatMinBytes(),
                 rs -> new IndexBloat(
-                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), exact));
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), exact),
+                thresholds.bloatMinBytes(),
+                thresholds.bloatMinWasteBytes());
     }
 
     /** Asked once per audit object: installing the extension later takes a new one (or a restart). */

@@ -48,15 +48,21 @@ final class IndexQueries {
     }
 
     /**
-     * Indexes another index of the same table makes redundant: same access method, same predicate,
-     * same expressions, and either the same columns and operator classes (any method; the one
-     * enforcing less, or the newer, is reported) or, for btree only, key columns that are a leading
-     * prefix of the other's (a unique or INCLUDE-carrying index is never reported as a prefix). A GIN
-     * and a btree on the same column answer different questions and are never compared.
+     * Every pair (index, an index of the same table that makes it redundant): same access method,
+     * same predicate, same expressions, and either the same columns and operator classes (any
+     * method) or, for btree only, key columns that are a leading prefix of the other's (a unique or
+     * INCLUDE-carrying index is never reported as a prefix). Of two duplicates the one reported is the
+     * one enforcing less, then the one with fewer scans (the planner's choice is kept: PgHero keeps
+     * either), then the newer. A GIN and a btree on the same column answer different questions and
+     * are never compared. Scans (since statistics were reset, on this server) of a partitioned index
+     * are its partitions'. {@link DropAdvice} picks what to drop from these pairs.
      */
     static String redundantIndexes() {
         return """
-            with idx as (
+            with usage as (
+                select coalesce(pg_partition_root(s.indexrelid), s.indexrelid) as root, sum(s.idx_scan) as scans
+                from pg_stat_user_indexes as s group by 1
+            ), idx as (
                 select x.indexrelid, x.indrelid, i.relam, x.indnkeyatts, x.indnatts, x.indisunique,
                        string_to_array(x.indkey::text, ' ')::int[] as cols,
                        string_to_array(x.indclass::text, ' ')::oid[] as classes,
@@ -64,18 +70,20 @@ final class IndexQueries {
                        coalesce(pg_get_expr(x.indpred, x.indrelid), '') as pred,
                        case when x.indisprimary then 3
                             when exists (select 1 from pg_constraint as c where c.conindid = x.indexrelid) then 2
-                            when x.indisunique then 1 else 0 end as rank
+                            when x.indisunique then 1 else 0 end as rank,
+                       coalesce(u.scans, 0) as scans
                 from pg_index as x
                 join pg_class as i on i.oid = x.indexrelid
                 join pg_class as t on t.oid = x.indrelid
                 join pg_namespace as n on n.oid = t.relnamespace
+                left join usage as u on u.root = x.indexrelid
                 where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
                   and not i.relispartition and x.indisvalid
             )
-            select distinct on (a.indexrelid)
-                   n.nspname, t.relname as table_name, ia.relname as index_name, ib.relname as covered_by,
+            select n.nspname, t.relname as table_name, ia.relname as index_name, ib.relname as covered_by,
                    am.amname, a.cols = b.cols as exact, pg_relation_size(a.indexrelid) as bytes,
-                   pg_get_indexdef(a.indexrelid) as index_def, pg_get_indexdef(b.indexrelid) as covered_by_def
+                   pg_get_indexdef(a.indexrelid) as index_def, pg_get_indexdef(b.indexrelid) as covered_by_def,
+                   a.scans, b.scans as covered_by_scans
             from idx as a
             join idx as b on b.indrelid = a.indrelid and b.indexrelid <> a.indexrelid
                          and b.relam = a.relam and b.pred = a.pred and b.exprs = a.exprs
@@ -85,11 +93,13 @@ final class IndexQueries {
             join pg_class as t on t.oid = a.indrelid
             join pg_namespace as n on n.oid = t.relnamespace
             where (a.cols = b.cols and a.classes = b.classes and a.indnkeyatts = b.indnkeyatts
-                   and (a.rank < b.rank or (a.rank = b.rank and a.indexrelid > b.indexrelid)))
+                   and (a.rank < b.rank
+                        or (a.rank = b.rank and (a.scans < b.scans
+                                                 or (a.scans = b.scans and a.indexrelid > b.indexrelid)))))
                or (am.amname = 'btree' and a.rank = 0 and a.indnatts = a.indnkeyatts
                    and a.indnkeyatts < b.indnkeyatts
                    and a.cols = b.cols[1:a.indnkeyatts] and a.classes = b.classes[1:a.indnkeyatts])
-            order by a.indexrelid, (a.cols = b.cols) desc, b.indexrelid
+            order by a.indexrelid, (a.cols = b.cols) desc, b.scans desc, b.indexrelid
             """;
     }
 
@@ -143,26 +153,48 @@ final class IndexQueries {
     }
 
     /**
-     * Exact leaf density of btree indexes from pgstattuple's {@code pgstatindex} (reads each index
-     * in full, hence the size bound and the statement timeout; an invalid index cannot be read).
-     * Bind: minimum index bytes.
+     * What a rebuild of each btree index would free, from pgstattuple's {@code pgstatindex} (reads
+     * each index in full, hence the size bound and the statement timeout; an invalid index cannot be
+     * read). A rebuild writes the live entries into leaf pages filled to the index's fillfactor
+     * (default 90, PostgreSQL manual, CREATE INDEX), so the leaf bytes in use ({@code avg_leaf_density})
+     * are compared with that fillfactor, not with 100 %: a fresh index is not bloated. Entries of rows
+     * deleted or updated since the last vacuum still fill the leaves and a rebuild drops them: the
+     * table's {@code n_dead_tup} counts them, less the HOT updates' share (a heap-only tuple has no
+     * index entry; PostgreSQL manual 65.7, Heap-Only Tuples). Internal pages shrink with the leaves;
+     * empty and deleted pages are all waste. Binds: minimum index bytes, minimum waste bytes.
      */
     static String bloatFromPgstattuple() {
         return """
             with leaf as (
-                select coalesce(pg_partition_root(i.oid), i.oid) as root, pg_relation_size(i.oid) as bytes,
-                       (pgstatindex(i.oid)).avg_leaf_density as density
+                select coalesce(pg_partition_root(i.oid), i.oid) as root, s.index_size as bytes,
+                       s.leaf_pages, s.internal_pages,
+                       coalesce(nullif(s.avg_leaf_density, 'NaN'), 0) / 100.0 as density,
+                       coalesce(substring(array_to_string(i.reloptions, ' ') from 'fillfactor=([0-9]+)')::int, 90)
+                           / 100.0 as fillfactor,
+                       coalesce(st.n_live_tup, 0) as live,
+                       coalesce(st.n_dead_tup, 0) * coalesce((st.n_tup_upd - st.n_tup_hot_upd + st.n_tup_del)::numeric
+                           / nullif(st.n_tup_upd + st.n_tup_del, 0), 1) as dead_entries,
+                       current_setting('block_size')::numeric as bs
                 from pg_class as i
                 join pg_index as x on x.indexrelid = i.oid and x.indisvalid and x.indisready
                 join pg_am as am on am.oid = i.relam and am.amname = 'btree'
                 join pg_namespace as n on n.oid = i.relnamespace
+                left join pg_stat_all_tables as st on st.relid = x.indrelid
+                cross join lateral pgstatindex(i.oid::regclass) as s
                 where i.relkind = 'i' and i.relpersistence <> 't'
                   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_toast'
                   and pg_relation_size(i.oid) >= ?
+            ), rebuilt as (
+                select root, bytes, bs, leaf_pages, internal_pages,
+                       ceil(leaf_pages * density / fillfactor
+                            * case when live + dead_entries > 0 then live / (live + dead_entries) else 1 end)
+                           as leaf_after
+                from leaf
             ), rolled as (
-                select root, sum(bytes) as bytes,
-                       sum(bytes * (1 - coalesce(nullif(density, 'NaN'), 100) / 100.0))::bigint as bloat
-                from leaf group by root
+                select root, sum(bytes)::bigint as bytes,
+                       sum(greatest(bytes - bs * (1 + leaf_after
+                           + ceil(internal_pages * leaf_after / nullif(leaf_pages, 0))), 0))::bigint as bloat
+                from rebuilt group by root
             )
             select n.nspname, t.relname as table_name, i.relname as index_name, r.bytes, r.bloat
             from rolled as r
@@ -170,19 +202,28 @@ final class IndexQueries {
             join pg_class as i on i.oid = r.root
             join pg_class as t on t.oid = x.indrelid
             join pg_namespace as n on n.oid = t.relnamespace
+            where r.bloat >= ?
             order by r.bloat desc
             """;
     }
 
     /**
      * The usual btree bloat estimate (ioguix's btree_bloat.sql) from pg_stats widths: expected
-     * pages at the index's fillfactor (default 90) against actual pages. An estimate; columns
-     * without statistics (never analyzed) count 1 kB wide. Bind: minimum index bytes.
+     * pages at the index's fillfactor (default 90) against actual pages. The entries expected are
+     * the table's live rows now ({@code n_live_tup}; a partial index keeps its share of them, from
+     * {@code reltuples}), so rows deleted since the last vacuum count as waste, as a rebuild drops
+     * them; with no statistics since a reset, {@code reltuples}. An estimate; columns without
+     * statistics (never analyzed) count 1 kB wide. Binds: minimum index bytes, minimum waste bytes.
      */
     static String bloatEstimate() {
         return """
             with cols as (
-                select x.indexrelid as idxoid, x.indrelid as tbloid, ci.reltuples, ci.relpages,
+                select x.indexrelid as idxoid, x.indrelid as tbloid, ci.relpages,
+                       case when st.relid is null or (st.n_live_tup = 0 and st.n_dead_tup = 0 and st.n_tup_ins = 0)
+                            then greatest(ci.reltuples, 0)
+                            when x.indpred is null then st.n_live_tup
+                            else st.n_live_tup * least(1, greatest(ci.reltuples, 0) / nullif(ct.reltuples, 0))
+                       end as reltuples,
                        coalesce(substring(array_to_string(ci.reloptions, ' ') from 'fillfactor=([0-9]+)')::int, 90)
                            as fillfactor,
                        coalesce(a1.attname, a2.attname) as attname,
@@ -192,6 +233,7 @@ final class IndexQueries {
                 join pg_class as ci on ci.oid = x.indexrelid and ci.relkind = 'i'
                 join pg_am as am on am.oid = ci.relam and am.amname = 'btree'
                 join pg_class as ct on ct.oid = x.indrelid
+                left join pg_stat_all_tables as st on st.relid = x.indrelid
                 cross join lateral generate_series(1, x.indnatts) as attpos
                 cross join lateral (select (string_to_array(x.indkey::text, ' ')::int[])[attpos] as attnum) as k
                 left join pg_attribute as a1 on k.attnum <> 0 and a1.attrelid = x.indrelid and a1.attnum = k.attnum
@@ -228,7 +270,7 @@ final class IndexQueries {
             join pg_class as i on i.oid = r.root
             join pg_class as t on t.oid = x.indrelid
             join pg_namespace as n on n.oid = t.relnamespace
-            where r.bytes >= ?
+            where r.bytes >= ? and r.bloat >= ?
             order by r.bloat desc
             """;
     }
