@@ -2,6 +2,7 @@ package dev.classbase.cli;
 
 import dev.classbase.ops.indexes.Advisor;
 import dev.classbase.ops.indexes.AdvisorProperties;
+import dev.classbase.ops.indexes.ServerLog;
 import dev.classbase.ops.indexes.Suggestion;
 import dev.classbase.ops.indexes.SuggestionMigration;
 import dev.classbase.ops.indexes.SuggestionReport;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
         description = {
             "Index suggestions from pg_stat_statements' heaviest statements, validated with HypoPG",
             "hypothetical indexes when the extension is installed (heuristic and marked so otherwise).",
+            "--log adds the heaviest literal statements of a PostgreSQL server log, explained with their",
+            "values (log_min_duration_statement's 'duration: ... statement:' and 'execute ...' with their",
+            "parameters, or auto_explain's 'plan:' with 'Query Text:'), so filters on rare values count.",
             "Read-only. --migration writes them as a Flyway script of CREATE INDEX CONCURRENTLY."
         })
 final class IndexSuggestCommand implements Callable<Integer> {
@@ -41,6 +45,11 @@ final class IndexSuggestCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", defaultValue = "5s", description = "statement timeout per EXPLAIN, e.g. 5s")
     String timeout;
+
+    @Option(
+            names = "--log",
+            description = "a PostgreSQL server log (stderr format) whose literal statements to examine too")
+    Path log;
 
     @Option(names = "--migration", description = "write the suggestions as a Flyway script")
     boolean migration;
@@ -77,9 +86,13 @@ final class IndexSuggestCommand implements Callable<Integer> {
                 .withMinRows(minRows)
                 .withStatementTimeout(IndexesCommand.duration(timeout));
         Path target = migration ? scriptPath() : null;
+        if (log != null && !Files.isReadable(log)) {
+            throw new IllegalArgumentException("--log " + log + " is not a readable file");
+        }
+        List<Suggestion.Statement> logged = log == null ? List.of() : ServerLog.heaviest(log, top);
         SuggestionReport report;
         try (DatabaseTarget db = DatabaseTarget.open(dataDir.path(), Settings.replicas(null))) {
-            report = new Advisor(db.primaryDataSource(), settings).suggest();
+            report = new Advisor(db.primaryDataSource(), settings).suggest(logged);
         }
         print(report);
         if (target != null) {
@@ -97,13 +110,16 @@ final class IndexSuggestCommand implements Callable<Integer> {
 
     private static void print(SuggestionReport r) {
         if (!r.statementsAvailable()) {
-            System.out.println("index suggestions: " + r.note());
-            return;
+            System.out.println("pg_stat_statements: " + r.note());
+            if (r.logStatementsExamined() == 0) {
+                return;
+            }
         }
         System.out.printf(
                 Locale.ROOT,
-                "index suggestions from the top %d statements (%s): %d%n",
+                "index suggestions from the top %d statements%s (%s): %d%n",
                 r.statementsExamined(),
+                r.logStatementsExamined() == 0 ? "" : ", " + r.logStatementsExamined() + " of them from the log",
                 r.validated()
                         ? String.format(Locale.ROOT, "validated with HypoPG, cost cut >= %.0f %%", r.minCutPercent())
                         : "NOT validated, heuristic: HypoPG " + r.note(),
@@ -111,7 +127,7 @@ final class IndexSuggestCommand implements Callable<Integer> {
         for (Suggestion s : r.suggestions()) {
             System.out.printf(
                     Locale.ROOT,
-                    "  %s.%s (%s)%s  %s  queryid %s%n    %s%n",
+                    "  %s.%s (%s)%s  %s  %s%n    %s%n",
                     s.schema(),
                     s.table(),
                     String.join(", ", s.columns()),
@@ -124,7 +140,7 @@ final class IndexSuggestCommand implements Callable<Integer> {
                                     s.costAfter(),
                                     s.cutPercent())
                             : String.format(Locale.ROOT, "cost %.1f, not validated", s.costBefore()),
-                    s.statement().queryId(),
+                    s.statement().source(),
                     s.createStatement());
         }
         if (!r.covered().isEmpty()) {
@@ -136,10 +152,34 @@ final class IndexSuggestCommand implements Callable<Integer> {
                             "  %s.%s (%s)  by %s (%s)%n",
                             k.schema(), k.table(), String.join(", ", k.columns()), k.coveredBy(), k.method()));
         }
+        if (!r.skewed().isEmpty()) {
+            System.out.printf(
+                    "filters on a skewed column, judged on a generic plan (a log with literal statements,"
+                            + " --log, judges the rare values): %d%n",
+                    r.skewed().size());
+            r.skewed()
+                    .forEach(k -> System.out.printf(
+                            Locale.ROOT,
+                            "  %s.%s.%s = $n  queryid %s: a generic plan assumes %.2f %% of rows; '%s' %.2f %%,"
+                                    + " rare: %s%n",
+                            k.schema(),
+                            k.table(),
+                            k.column(),
+                            k.queryId(),
+                            k.genericPercent(),
+                            k.mostCommon().value(),
+                            k.mostCommon().percent(),
+                            String.join(
+                                    ", ",
+                                    k.rare().stream()
+                                            .map(v ->
+                                                    String.format(Locale.ROOT, "'%s' %.3f %%", v.value(), v.percent()))
+                                            .toList())));
+        }
         if (!r.skipped().isEmpty()) {
             System.out.printf(
                     "statements that could not be examined: %d%n", r.skipped().size());
-            r.skipped().forEach(k -> System.out.printf("  queryid %s: %s%n", k.queryId(), k.reason()));
+            r.skipped().forEach(k -> System.out.printf("  %s: %s%n", k.queryId(), k.reason()));
         }
     }
 

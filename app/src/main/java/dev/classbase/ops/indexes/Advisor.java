@@ -56,10 +56,19 @@ public final class Advisor {
     }
 
     public SuggestionReport suggest() throws SQLException {
+        return suggest(List.of());
+    }
+
+    /**
+     * With {@code logged}: statements with their literal values from the server's log ({@link
+     * ServerLog}), examined after pg_stat_statements' and with custom plans, so a filter on a rare
+     * value is judged as it ran. They are examined even when pg_stat_statements is missing.
+     */
+    public SuggestionReport suggest(List<Suggestion.Statement> logged) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                return suggest(c);
+                return suggest(c, logged);
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);
@@ -67,39 +76,52 @@ public final class Advisor {
         }
     }
 
-    private SuggestionReport suggest(Connection c) throws SQLException {
+    private static final String NO_STATEMENTS =
+            "not available: the pg_stat_statements extension is not created in this database; enable it:"
+                    + " add pg_stat_statements to shared_preload_libraries, restart, then CREATE EXTENSION"
+                    + " pg_stat_statements (as a superuser)";
+
+    private SuggestionReport suggest(Connection c, List<Suggestion.Statement> logged) throws SQLException {
         begin(c);
-        if (!single(c, AdvisorQueries.statementsInstalled())) {
+        boolean statements = single(c, AdvisorQueries.statementsInstalled());
+        if (!statements && logged.isEmpty()) {
             return new SuggestionReport(
                     false,
                     false,
-                    "not available: the pg_stat_statements extension is not created in this database; enable it:"
-                            + " add pg_stat_statements to shared_preload_libraries, restart, then CREATE EXTENSION"
-                            + " pg_stat_statements (as a superuser)",
+                    NO_STATEMENTS,
                     settings.minCutPercent(),
                     0,
                     List.of(),
                     List.of(),
+                    List.of(),
+                    0,
                     List.of());
         }
         HypoPg.Feature hypo = hypopg.feature(c);
-        List<Suggestion.Statement> top = topStatements(c);
+        List<Suggestion.Statement> top = statements ? topStatements(c) : List.of();
         c.rollback();
 
         Map<String, CandidateTable> tables = new HashMap<>();
         List<Suggestion> found = new ArrayList<>();
         List<SuggestionReport.Skipped> skipped = new ArrayList<>();
         Set<SuggestionReport.Covered> covered = new java.util.LinkedHashSet<>();
-        for (Suggestion.Statement s : top) {
+        List<SuggestionReport.Skewed> skewed = new ArrayList<>();
+        Map<String, Optional<ColumnSkew>> skewCache = new HashMap<>();
+        List<Suggestion.Statement> all = new ArrayList<>(top);
+        all.addAll(logged);
+        for (Suggestion.Statement s : all) {
             Parsed parsed = CandidateParser.parse(s.query());
             if (!parsed.single()) {
                 continue;
             }
             try {
                 begin(c);
-                Map<CandidateTable, List<Candidate>> candidates = candidates(c, parsed, tables, covered);
-                if (!candidates.isEmpty()) {
-                    found.addAll(examine(c, s, candidates, hypo.available()));
+                Map<CandidateTable, List<ColumnUse>> uses = uses(c, parsed, tables);
+                Map<CandidateTable, List<Candidate>> candidates = candidates(uses, covered);
+                List<Suggestion> mine = candidates.isEmpty() ? List.of() : examine(c, s, candidates, hypo.available());
+                found.addAll(mine);
+                if (!s.fromLog()) {
+                    skewed.addAll(skewed(c, s, uses, mine, skewCache));
                 }
             } catch (SQLException e) {
                 skipped.add(new SuggestionReport.Skipped(s.queryId(), e.getMessage()));
@@ -109,15 +131,57 @@ public final class Advisor {
         }
         begin(c);
         List<Suggestion> merged = named(c, merge(found));
+        String note = statements ? hypo.note() : NO_STATEMENTS + (hypo.note() == null ? "" : "; HypoPG " + hypo.note());
         return new SuggestionReport(
-                true,
+                statements,
                 hypo.available(),
-                hypo.note(),
+                note,
                 settings.minCutPercent(),
-                top.size(),
+                all.size(),
                 merged,
                 List.copyOf(covered),
-                skipped);
+                skipped,
+                logged.size(),
+                List.copyOf(skewed));
+    }
+
+    /**
+     * The statement's {@code col = $n} filters on skewed columns ({@link ColumnSkew}) that no
+     * suggestion for it indexes: the generic plan judged them at an average value's share.
+     */
+    private static List<SuggestionReport.Skewed> skewed(
+            Connection c,
+            Suggestion.Statement s,
+            Map<CandidateTable, List<ColumnUse>> uses,
+            List<Suggestion> suggested,
+            Map<String, Optional<ColumnSkew>> cache)
+            throws SQLException {
+        List<SuggestionReport.Skewed> out = new ArrayList<>();
+        for (Map.Entry<CandidateTable, List<ColumnUse>> e : uses.entrySet()) {
+            CandidateTable t = e.getKey();
+            Set<String> seen = new HashSet<>();
+            for (ColumnUse u : e.getValue()) {
+                if (u.use() != CandidateParser.Use.EQUALITY
+                        || u.constant() != null
+                        || !t.columns().contains(u.column())
+                        || !seen.add(u.column())
+                        || suggested.stream()
+                                .anyMatch(x -> x.table().equals(t.name())
+                                        && x.schema().equals(t.schema())
+                                        && x.columns().contains(u.column()))) {
+                    continue;
+                }
+                String key = t.schema() + "." + t.name() + "." + u.column();
+                Optional<ColumnSkew> skew = cache.get(key);
+                if (skew == null) {
+                    skew = ColumnSkew.of(c, t.schema(), t.name(), u.column());
+                    cache.put(key, skew);
+                }
+                skew.ifPresent(k -> out.add(new SuggestionReport.Skewed(
+                        t.schema(), t.name(), u.column(), s.queryId(), k.genericShare(), k.mostCommon(), k.rare())));
+            }
+        }
+        return out;
     }
 
     private void begin(Connection c) throws SQLException {
@@ -148,10 +212,9 @@ public final class Advisor {
         return out;
     }
 
-    /** Per real table of the statement, its candidates not covered by an existing index. */
-    private Map<CandidateTable, List<Candidate>> candidates(
-            Connection c, Parsed parsed, Map<String, CandidateTable> cache, Set<SuggestionReport.Covered> covered)
-            throws SQLException {
+    /** Per real table of the statement, the uses of its columns. */
+    private static Map<CandidateTable, List<ColumnUse>> uses(
+            Connection c, Parsed parsed, Map<String, CandidateTable> cache) throws SQLException {
         Map<String, CandidateTable> byQualifier = new LinkedHashMap<>();
         for (TableRef ref : parsed.tables()) {
             String qualified =
@@ -174,6 +237,12 @@ public final class Advisor {
                 uses.computeIfAbsent(owner, k -> new ArrayList<>()).add(u);
             }
         }
+        return uses;
+    }
+
+    /** Per real table of the statement, its candidates not covered by an existing index. */
+    private Map<CandidateTable, List<Candidate>> candidates(
+            Map<CandidateTable, List<ColumnUse>> uses, Set<SuggestionReport.Covered> covered) {
         Map<CandidateTable, List<Candidate>> out = new LinkedHashMap<>();
         uses.forEach((table, list) -> {
             if (table.kind() == 'p') {
@@ -211,12 +280,12 @@ public final class Advisor {
     private List<Suggestion> examine(
             Connection c, Suggestion.Statement s, Map<CandidateTable, List<Candidate>> candidates, boolean hypo)
             throws SQLException {
-        AdvisorPlan before = AdvisorPlan.of(c, s.query());
+        AdvisorPlan before = plan(c, s);
         List<Suggestion> out = new ArrayList<>();
         for (Map.Entry<CandidateTable, List<Candidate>> e : candidates.entrySet()) {
             CandidateTable table = e.getKey();
             if (hypo) {
-                best(c, s, before, e.getValue()).ifPresent(out::add);
+                best(c, s, before, table, e.getValue()).ifPresent(out::add);
             } else if (table.rows() >= settings.minRows() && before.seqScanned().contains(table.name())) {
                 Candidate guess = e.getValue().getFirst();
                 out.add(suggestion(guess, s, before.totalCost(), null, false));
@@ -225,20 +294,33 @@ public final class Advisor {
         return out;
     }
 
-    /** Each candidate as a hypothetical index; the cheapest plan that uses it and cuts enough wins. */
-    private Optional<Suggestion> best(Connection c, Suggestion.Statement s, AdvisorPlan before, List<Candidate> list)
+    /** A logged statement as it ran (custom plan); pg_stat_statements' as a generic plan. */
+    private static AdvisorPlan plan(Connection c, Suggestion.Statement s) throws SQLException {
+        return s.fromLog() ? AdvisorPlan.ofLiteral(c, s.query()) : AdvisorPlan.of(c, s.query());
+    }
+
+    /**
+     * Each candidate as a hypothetical index; the cheapest plan that uses it and cuts enough wins.
+     * Within 10 % of the cheapest plan, a partial index whose predicate keeps a few percent of the
+     * rows or less wins (PostgreSQL manual 11.8: a partial index leaves out the common values no
+     * query would use it for, and is that much smaller to keep up); then the smaller index: fewer
+     * columns, then a full one (usable by more statements); the write cost of an index grows with
+     * its width.
+     */
+    private Optional<Suggestion> best(
+            Connection c, Suggestion.Statement s, AdvisorPlan before, CandidateTable table, List<Candidate> list)
             throws SQLException {
-        record Tried(Candidate candidate, double cost) {}
+        record Tried(Candidate candidate, double cost, boolean rarePartial) {}
         List<Tried> passing = new ArrayList<>();
         for (Candidate cand : list) {
             Savepoint sp = c.setSavepoint();
             try {
                 HypoPg.HypotheticalIndex hypo = HypoPg.create(c, cand.hypotheticalDefinition());
-                AdvisorPlan after = AdvisorPlan.of(c, s.query());
+                AdvisorPlan after = plan(c, s);
                 double cut = cut(before.totalCost(), after.totalCost());
                 if (after.indexesUsed().stream().anyMatch(n -> n.startsWith("<" + hypo.oid() + ">"))
                         && cut >= settings.minCutPercent()) {
-                    passing.add(new Tried(cand, after.totalCost()));
+                    passing.add(new Tried(cand, after.totalCost(), rare(c, table, cand)));
                 }
                 c.releaseSavepoint(sp);
             } catch (SQLException e) {
@@ -252,16 +334,30 @@ public final class Advisor {
             return Optional.empty();
         }
         double cheapest = passing.stream().mapToDouble(Tried::cost).min().orElseThrow();
-        // within 10 % of the cheapest plan, the smaller index wins: fewer columns, then a full one
-        // (usable by more statements); the write cost of an index grows with its width
         Tried chosen = passing.stream()
                 .filter(t -> t.cost() <= cheapest * 1.1)
-                .min(Comparator.comparingInt(
-                                (Tried t) -> t.candidate().columns().size())
+                .min(Comparator.comparing((Tried t) -> !t.rarePartial())
+                        .thenComparingInt(t -> t.candidate().columns().size())
                         .thenComparing(t -> t.candidate().predicate() != null)
                         .thenComparingDouble(Tried::cost))
                 .orElseThrow();
         return Optional.of(suggestion(chosen.candidate(), s, before.totalCost(), chosen.cost(), true));
+    }
+
+    /** A partial candidate whose predicate the planner expects a few percent of the rows or fewer to meet. */
+    private static boolean rare(Connection c, CandidateTable table, Candidate cand) throws SQLException {
+        if (cand.predicate() == null || table.rows() <= 0) {
+            return false;
+        }
+        String qualified = Candidate.ident(table.schema()) + "." + Candidate.ident(table.name());
+        try (java.sql.Statement st = c.createStatement()) {
+            st.setEscapeProcessing(false);
+            try (ResultSet rs = st.executeQuery(AdvisorQueries.predicateRows(qualified, cand.predicate()))) {
+                rs.next();
+                double rows = AdvisorPlan.parse(rs.getString(1)).rows();
+                return rows / table.rows() <= ColumnSkew.FEW_PERCENT;
+            }
+        }
     }
 
     private static double cut(double before, double after) {

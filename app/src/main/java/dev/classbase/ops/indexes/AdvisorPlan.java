@@ -15,9 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
  * The generic plan of a statement with {@code $n} placeholders, as ops/explain/ExplainQueries makes
  * it: PREPARE, {@code plan_cache_mode = force_generic_plan}, EXPLAIN EXECUTE with NULLs (ignored by
  * a generic plan), DEALLOCATE. Prepared afresh for every plan: a cached generic plan would not see
- * a hypothetical index created after it (HypoPG sends no invalidation).
+ * a hypothetical index created after it (HypoPG sends no invalidation). A statement with its
+ * literal values (from the server's log) gets the custom plan it ran with: a plain EXPLAIN, where
+ * the planner sees each value's frequency. {@code rows}: the top node's row estimate.
  */
-record AdvisorPlan(double totalCost, Set<String> seqScanned, Set<String> indexesUsed) {
+record AdvisorPlan(double totalCost, double rows, Set<String> seqScanned, Set<String> indexesUsed) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String NAME = "classbase_index_advisor";
 
@@ -50,6 +52,18 @@ record AdvisorPlan(double totalCost, Set<String> seqScanned, Set<String> indexes
         }
     }
 
+    /** The plan of a statement with its values in place (no {@code $n}), as a custom plan. */
+    static AdvisorPlan ofLiteral(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // the statement's text is the log's; no JDBC escape may rewrite it
+            s.setEscapeProcessing(false);
+            try (ResultSet rs = s.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
+                rs.next();
+                return parse(rs.getString(1));
+            }
+        }
+    }
+
     /** DEALLOCATE survives only in a usable transaction; after an error the caller deallocates after its rollback. */
     static void deallocate(Connection c) {
         try (Statement s = c.createStatement()) {
@@ -76,7 +90,11 @@ record AdvisorPlan(double totalCost, Set<String> seqScanned, Set<String> indexes
         Set<String> seq = new HashSet<>();
         Set<String> used = new HashSet<>();
         walk(root, seq, used);
-        return new AdvisorPlan(root.get("Total Cost").asDouble(), Set.copyOf(seq), Set.copyOf(used));
+        return new AdvisorPlan(
+                root.get("Total Cost").asDouble(),
+                root.path("Plan Rows").asDouble(),
+                Set.copyOf(seq),
+                Set.copyOf(used));
     }
 
     private static void walk(JsonNode node, Set<String> seq, Set<String> used) {

@@ -97,4 +97,33 @@ final class AdvisorQueries {
     static String hypopgReset() {
         return "select hypopg_reset()";
     }
+
+    /**
+     * A column's statistics as the planner reads them for {@code col = $1}: null fraction, distinct
+     * values (negative: a fraction of the rows), most common values and their frequencies. Array
+     * columns are left out (their values do not read back as one text array). Binds: schema, table,
+     * column.
+     */
+    static String columnStats() {
+        return """
+            select s.null_frac, s.n_distinct, s.most_common_vals::text::text[], s.most_common_freqs,
+                   greatest(c.reltuples, 0)
+            from pg_stats as s
+            join pg_class as c on c.oid = to_regclass(quote_ident(s.schemaname) || '.' || quote_ident(s.tablename))
+            join pg_attribute as a on a.attrelid = c.oid and a.attname = s.attname
+            join pg_type as t on t.oid = a.atttypid
+            where s.schemaname = ? and s.tablename = ? and s.attname = ? and t.typcategory <> 'A'
+            order by s.inherited desc
+            limit 1
+            """;
+    }
+
+    /**
+     * The planner's row estimate for a partial index's predicate, so the advisor knows how much of
+     * the table it keeps. The predicate is the advisor's own (a column, IS [NOT] NULL or = a literal
+     * from the statement), on a table resolved from the catalog.
+     */
+    static String predicateRows(String qualifiedTable, String predicate) {
+        return "EXPLAIN (FORMAT JSON) select from " + qualifiedTable + " where " + predicate;
+    }
 }

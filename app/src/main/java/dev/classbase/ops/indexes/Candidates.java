@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * part of the key the scan can narrow); the equality columns alone; each column alone; and partial
  * versions of those when the statement has a constant predicate ({@code col IS NULL}, {@code IS NOT
  * NULL}, {@code col = 'literal'}: pg_stat_statements replaces literals by $n, so literals only
- * survive in statements whose text keeps them).
+ * survive in statements whose text keeps them, as the server log's do), keyed on the predicate's own
+ * column when the statement has no other.
  */
 final class Candidates {
     private Candidates() {}
@@ -69,7 +70,16 @@ final class Candidates {
             List<String> keyEquality =
                     equality.stream().filter(c -> !predicateColumns.contains(c)).toList();
             String keyTail = tail != null && predicateColumns.contains(tail) ? null : tail;
+            int before = out.size();
             keyCandidates(table, keyEquality, keyTail, tailWhy, range, order, predicate, out);
+            if (out.size() == before) {
+                // the predicate is the statement's only condition (WHERE reviewed_at IS NULL, or
+                // status = 'failed' read from a log): the partial index's key is its own column,
+                // which the planner can always use, as the manual's example of a partial index does
+                String col = predicateColumns.iterator().next();
+                out.add(new Candidate(
+                        table.schema(), table.name(), List.of(col), List.of(), predicate, "partial: " + predicate));
+            }
         }
         List<Candidate> distinct = new ArrayList<>();
         for (Candidate c : out) {

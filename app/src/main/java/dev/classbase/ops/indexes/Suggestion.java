@@ -24,8 +24,23 @@ public record Suggestion(
         Statement statement,
         int statements) {
 
-    /** A statement from pg_stat_statements. */
-    public record Statement(String queryId, String query, long calls, double totalMs) {}
+    /**
+     * A statement from pg_stat_statements ({@code queryId} its queryid, {@code $n} in the text) or
+     * from the server's log ({@code queryId} "log:" and the line, literal values in the text).
+     */
+    public record Statement(String queryId, String query, long calls, double totalMs) {
+        static final String LOG = "log:";
+
+        /** Literal values, explained as they ran (a custom plan), not as a generic plan. */
+        public boolean fromLog() {
+            return queryId != null && queryId.startsWith(LOG);
+        }
+
+        /** "queryid 123" or "log line 45". */
+        public String source() {
+            return fromLog() ? "log line " + queryId.substring(LOG.length()) : "queryid " + queryId;
+        }
+    }
 
     Suggestion alsoServing() {
         return new Suggestion(

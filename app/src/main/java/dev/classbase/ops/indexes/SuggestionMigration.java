@@ -66,8 +66,8 @@ public final class SuggestionMigration {
                     .append(": ")
                     .append(s.reason())
                     .append('\n');
-            sql.append("-- for queryid ")
-                    .append(s.statement().queryId())
+            sql.append("-- for ")
+                    .append(s.statement().source())
                     .append(" (")
                     .append(String.format(
                             Locale.ROOT,
