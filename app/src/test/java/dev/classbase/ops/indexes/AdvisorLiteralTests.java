@@ -56,9 +56,9 @@ class AdvisorLiteralTests {
                        case when g % 2000 = 3 then null else timestamptz '2026-01-01' + g * interval '1 minute' end,
                        g % 1000
                 from generate_series(1, 200000) g;
-                vacuum analyze orders;
-                select pg_stat_statements_reset();
                 """);
+            s.execute("vacuum analyze orders");
+            s.execute("select pg_stat_statements_reset()");
             for (int i = 0; i < 30; i++) {
                 run(c, "select id, total from orders where status = ?", "failed");
                 run(c, "select id, total from orders where shipped_at is null");
