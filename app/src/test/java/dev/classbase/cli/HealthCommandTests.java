@@ -38,24 +38,24 @@ class HealthCommandTests {
     void redAnywhereIsExitCodeOne() {
         assertThat(HealthCommand.exitCode(JSON.readTree("""
                 {"status": "red", "sections": [{"name": "pools", "status": "red"}]}
-                """)))
-                .isEqualTo(1);
+                """))).isEqualTo(1);
         assertThat(HealthCommand.exitCode(JSON.readTree("""
                 {"status": "amber", "sections": [{"name": "pools", "status": "amber"},
                                                  {"name": "replication", "status": "unavailable"}]}
-                """)))
-                .isZero();
+                """))).isZero();
     }
 
     @Test
     void aServerThatDoesNotAnswerIsExitCodeThree() {
-        Cli.Result r = withStdin(DemoAccounts.PASSWORD, () -> Cli.inProcess(
-                "health",
-                "--url",
-                "http://127.0.0.1:" + LocalPorts.free(),
-                "--email",
-                DemoAccounts.OPERATOR,
-                "--password-stdin"));
+        Cli.Result r = withStdin(
+                DemoAccounts.PASSWORD,
+                () -> Cli.inProcess(
+                        "health",
+                        "--url",
+                        "http://127.0.0.1:" + LocalPorts.free(),
+                        "--email",
+                        DemoAccounts.OPERATOR,
+                        "--password-stdin"));
         assertThat(r.exitCode()).as(r.output()).isEqualTo(HealthCommand.UNREACHABLE);
         assertThat(r.stderr()).contains("no answer from http://127.0.0.1:");
     }
@@ -63,8 +63,10 @@ class HealthCommandTests {
     @Test
     void aWrongPasswordIsExitCodeThree() {
         TestApp app = TestApp.shared();
-        Cli.Result r = withStdin("not-the-password", () -> Cli.inProcess(
-                "health", "--url", app.url(""), "--email", DemoAccounts.OPERATOR, "--password-stdin"));
+        Cli.Result r = withStdin(
+                "not-the-password",
+                () -> Cli.inProcess(
+                        "health", "--url", app.url(""), "--email", DemoAccounts.OPERATOR, "--password-stdin"));
         assertThat(r.exitCode()).as(r.output()).isEqualTo(HealthCommand.UNREACHABLE);
         assertThat(r.stderr()).contains("answered 401");
     }

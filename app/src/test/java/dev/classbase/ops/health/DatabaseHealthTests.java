@@ -50,7 +50,9 @@ class DatabaseHealthTests {
         assertThat(body.path("status").asString()).isEqualTo(worst);
 
         JsonNode pools = section(body, "pools");
-        assertThat(pools.path("items")).extracting(p -> p.path("name").asString()).isNotEmpty();
+        assertThat(pools.path("items"))
+                .extracting(p -> p.path("name").asString())
+                .isNotEmpty();
         JsonNode tables = section(body, "largest_tables");
         assertThat(tables.path("status").asString()).isNotEqualTo("unavailable");
         assertThat(tables.path("items")).hasSize(top);
@@ -68,15 +70,18 @@ class DatabaseHealthTests {
         assertThat(section(body, "index_usage").path("checks"))
                 .extracting(c -> c.path("name").asString())
                 .containsExactly("invalid_indexes", "unused_indexes", "missing_indexes");
-        assertThat(section(body, "replication").path("checks").get(0).path("value").asString())
+        assertThat(section(body, "replication")
+                        .path("checks")
+                        .get(0)
+                        .path("value")
+                        .asString())
                 .as("the shared cluster streams to two replicas")
                 .isEqualTo("2 replicas");
     }
 
     @Test
     void aTenantsAdminIsRefused() {
-        HttpResponse<String> response =
-                APP.get("/api/v1/admin/database/health", APP.signIn("admin@northwood.demo"));
+        HttpResponse<String> response = APP.get("/api/v1/admin/database/health", APP.signIn("admin@northwood.demo"));
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("application/problem+json");
     }
@@ -106,8 +111,12 @@ class DatabaseHealthTests {
                 new HealthProperties(Duration.ofSeconds(1), 5));
         try {
             DatabaseHealth.Summary summary = health.summary();
-            assertThat(release.getCount()).as("answered while the stuck read still waits").isEqualTo(1);
-            assertThat(summary.sections()).extracting(DatabaseHealth.Section::name).isEqualTo(DatabaseHealth.SECTIONS);
+            assertThat(release.getCount())
+                    .as("answered while the stuck read still waits")
+                    .isEqualTo(1);
+            assertThat(summary.sections())
+                    .extracting(DatabaseHealth.Section::name)
+                    .isEqualTo(DatabaseHealth.SECTIONS);
             DatabaseHealth.Section tables = summary.sections().get(4);
             DatabaseHealth.Section indexes = summary.sections().get(5);
             assertThat(tables.status()).isEqualTo("unavailable");

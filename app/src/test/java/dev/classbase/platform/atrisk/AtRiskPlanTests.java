@@ -2,8 +2,8 @@ package dev.classbase.platform.atrisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.classbase.platform.fixtures.Plans;
 import dev.classbase.data.tenancy.TenantBinding;
+import dev.classbase.platform.fixtures.Plans;
 import dev.classbase.testsupport.ScaleS;
 import dev.classbase.testsupport.TestApp;
 import java.sql.Connection;

@@ -52,10 +52,7 @@ class CatalogPlanTests {
                         join pg_class as c on c.oid = i.indexrelid
                         join pg_am as a on a.oid = c.relam
                         where i.indrelid = 'courses'::regclass and a.amname in ('gin', 'gist')
-                        """)
-                        .query(String.class)
-                        .list())
-                .isEmpty();
+                        """).query(String.class).list()).isEmpty();
         assertThat(jdbc.sql("select proleakproof from pg_proc where oid = 'ts_match_vq'::regproc")
                         .query(Boolean.class)
                         .single())
@@ -76,7 +73,8 @@ class CatalogPlanTests {
     @Test
     void browsingACategoryReadsThePublishedCategoryIndexInOrder() {
         var largest = largestCategory();
-        var plan = Plans.explainAsService(CatalogQueries.BROWSE_CATEGORY,
+        var plan = Plans.explainAsService(
+                CatalogQueries.BROWSE_CATEGORY,
                 Map.of(
                         "tenant",
                         largest.tenant(),
@@ -95,7 +93,8 @@ class CatalogPlanTests {
     /** A category with fewer courses than the page is still read through its index, never a scan. */
     @Test
     void aSmallCategoryIsReadThroughThePublishedCategoryIndex() {
-        var plan = Plans.explainAsService(CatalogQueries.BROWSE_CATEGORY,
+        var plan = Plans.explainAsService(
+                CatalogQueries.BROWSE_CATEGORY,
                 Map.of("tenant", busiestTenant(), "category", "science", "afterTitle", "", "afterId", 0L, "limit", 21));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).containsExactly("courses_published_category");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
@@ -103,8 +102,8 @@ class CatalogPlanTests {
 
     @Test
     void browsingEverythingReadsThePublishedTitleIndexInOrder() {
-        var plan = Plans.explainAsService(CatalogQueries.BROWSE,
-                Map.of("tenant", busiestTenant(), "afterTitle", "", "afterId", 0L, "limit", 21));
+        var plan = Plans.explainAsService(
+                CatalogQueries.BROWSE, Map.of("tenant", busiestTenant(), "afterTitle", "", "afterId", 0L, "limit", 21));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).containsExactly("courses_published_title");
         assertThat(plan.toString()).doesNotContain("\"Sort\"");
     }

@@ -63,7 +63,8 @@ class EventPlanTests {
                         + "group by 1, 2 order by count(*) desc limit 1")
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .single();
-        return Plans.explainAsService(EventQueries.OF_USER,
+        return Plans.explainAsService(
+                EventQueries.OF_USER,
                 Map.of(
                         "tenant",
                         user[0],

@@ -49,7 +49,8 @@ class ExercisePlanTests {
 
     @Test
     void nextExercisesReadTheCatalogIndexAndProbeTheCompletions() {
-        var plan = Plans.explainAsService(ExerciseQueries.NEXT,
+        var plan = Plans.explainAsService(
+                ExerciseQueries.NEXT,
                 Map.of("tenant", tenant, "user", user, "difficulty", "medium", "language", language, "limit", 10));
         assertThat(Plans.indexNames(plan))
                 .as(plan.toString())
@@ -59,7 +60,8 @@ class ExercisePlanTests {
     @Test
     void theStreakReadsTheUsersCompletionsFromTheIndex() {
         LocalDate today = LocalDate.of(2026, 11, 2);
-        var plan = Plans.explainAsService(ExerciseQueries.STREAK,
+        var plan = Plans.explainAsService(
+                ExerciseQueries.STREAK,
                 Map.of(
                         "tenant",
                         tenant,

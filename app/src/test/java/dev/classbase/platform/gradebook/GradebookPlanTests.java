@@ -58,7 +58,8 @@ class GradebookPlanTests {
 
     @Test
     void theSubmissionsAreReachedThroughIndexes() {
-        var plan = Plans.explainAsService(GradebookQueries.SUBMISSIONS, Map.of("tenant", tenant, "section", section, "course", course));
+        var plan = Plans.explainAsService(
+                GradebookQueries.SUBMISSIONS, Map.of("tenant", tenant, "section", section, "course", course));
         // which side leads depends on the estimates (the section's enrollments or the course's
         // assignments); either way every table is reached by an index
         assertThat(Plans.indexNames(plan))

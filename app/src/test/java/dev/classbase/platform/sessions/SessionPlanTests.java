@@ -44,7 +44,8 @@ class SessionPlanTests {
                     .as(function + " is SECURITY DEFINER")
                     .isTrue();
         }
-        assertThat(jdbc.sql("select relrowsecurity and not relforcerowsecurity from pg_class where oid = 'users'::regclass")
+        assertThat(jdbc.sql(
+                                "select relrowsecurity and not relforcerowsecurity from pg_class where oid = 'users'::regclass")
                         .query(Boolean.class)
                         .single())
                 .as("users: row-level security enabled, not forced on its owner")
