@@ -11,14 +11,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @EnableConfigurationProperties(HealthProperties.class)
 class HealthController {
-    private final DatabaseHealth health;
+    private final HealthSummary health;
 
-    HealthController(DatabaseHealth health) {
+    HealthController(HealthSummary health) {
         this.health = health;
     }
 
     @GetMapping("/api/v1/admin/database/health")
-    DatabaseHealth.Summary health() {
-        return health.summary();
+    HealthSummary.Report health() {
+        return health.report();
     }
 }

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * {@code GET /api/v1/admin/database/health}: every section in one answer, lists capped, the worst
  * status on top; and the time budget, which a section that does not answer cannot stretch.
  */
-class DatabaseHealthTests {
+class HealthSummaryTests {
     private static final TestApp APP = TestApp.shared();
     private static final List<String> STATUSES = List.of("green", "amber", "red", "unavailable");
 
@@ -40,13 +40,13 @@ class DatabaseHealthTests {
             names.add(section.path("name").asString());
             String status = section.path("status").asString();
             assertThat(status).as(section.toString()).isIn(STATUSES);
-            worst = DatabaseHealth.worse(worst, status);
+            worst = HealthSummary.worse(worst, status);
             for (JsonNode check : section.path("checks")) {
                 assertThat(check.path("details").size()).as(check.toString()).isLessThanOrEqualTo(top);
             }
             assertThat(section.path("items").size()).isLessThanOrEqualTo(Math.max(top, 16));
         }
-        assertThat(names).isEqualTo(DatabaseHealth.SECTIONS);
+        assertThat(names).isEqualTo(HealthSummary.SECTIONS);
         assertThat(body.path("status").asString()).isEqualTo(worst);
 
         JsonNode pools = section(body, "pools");
@@ -104,21 +104,21 @@ class DatabaseHealthTests {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        DatabaseHealth health = new DatabaseHealth(
+        HealthSummary health = new HealthSummary(
                 APP.bean(Checks.class),
                 APP.bean(Pools.class),
                 new Space(stuck, Duration.ofSeconds(5)),
                 new HealthProperties(Duration.ofSeconds(1), 5));
         try {
-            DatabaseHealth.Summary summary = health.summary();
+            HealthSummary.Report summary = health.report();
             assertThat(release.getCount())
                     .as("answered while the stuck read still waits")
                     .isEqualTo(1);
             assertThat(summary.sections())
-                    .extracting(DatabaseHealth.Section::name)
-                    .isEqualTo(DatabaseHealth.SECTIONS);
-            DatabaseHealth.Section tables = summary.sections().get(4);
-            DatabaseHealth.Section indexes = summary.sections().get(5);
+                    .extracting(HealthSummary.Section::name)
+                    .isEqualTo(HealthSummary.SECTIONS);
+            HealthSummary.Section tables = summary.sections().get(4);
+            HealthSummary.Section indexes = summary.sections().get(5);
             assertThat(tables.status()).isEqualTo("unavailable");
             assertThat(indexes.status()).isEqualTo("unavailable");
             assertThat(indexes.note()).startsWith("skipped: the summary's budget of 1 s was spent");
@@ -136,8 +136,8 @@ class DatabaseHealthTests {
         assertThat(p.budget()).isEqualTo(Duration.ofSeconds(1));
         assertThat(p.top()).isEqualTo(1);
         assertThat(new HealthProperties(Duration.ofHours(1), 500).budget()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(DatabaseHealth.worse("amber", "red")).isEqualTo("red");
-        assertThat(DatabaseHealth.worse("amber", "unavailable")).isEqualTo("amber");
+        assertThat(HealthSummary.worse("amber", "red")).isEqualTo("red");
+        assertThat(HealthSummary.worse("amber", "unavailable")).isEqualTo("amber");
     }
 
     private static JsonNode section(JsonNode body, String name) {

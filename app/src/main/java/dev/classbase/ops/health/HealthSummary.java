@@ -33,7 +33,7 @@ import org.springframework.stereotype.Service;
  * top} rows.
  */
 @Service
-class DatabaseHealth {
+class HealthSummary {
     static final List<String> SECTIONS =
             List.of("pools", "connections", "replication", "slow_queries", "largest_tables", "index_usage");
 
@@ -50,7 +50,7 @@ class DatabaseHealth {
     record Section(String name, String status, String note, List<Check> checks, List<? extends Record> items) {}
 
     /** The summary: the worst status of its sections, when it was taken, how long it took. */
-    record Summary(
+    record Report(
             String status, OffsetDateTime takenAt, long tookMs, long budgetMs, int top, List<Section> sections) {}
 
     @FunctionalInterface
@@ -64,18 +64,18 @@ class DatabaseHealth {
     private final HealthProperties properties;
 
     @Autowired
-    DatabaseHealth(Checks checks, Pools pools, HealthProperties properties) {
+    HealthSummary(Checks checks, Pools pools, HealthProperties properties) {
         this(checks, pools, new Space(pools.primary(), Duration.ofSeconds(10)), properties);
     }
 
-    DatabaseHealth(Checks checks, Pools pools, Space space, HealthProperties properties) {
+    HealthSummary(Checks checks, Pools pools, Space space, HealthProperties properties) {
         this.checks = checks;
         this.pools = pools;
         this.space = space;
         this.properties = properties;
     }
 
-    Summary summary() {
+    Report report() {
         long started = System.nanoTime();
         long deadline = started + properties.budget().toNanos();
         List<Section> sections = new ArrayList<>();
@@ -126,7 +126,7 @@ class DatabaseHealth {
         for (Section s : sections) {
             status = worse(status, s.status());
         }
-        return new Summary(
+        return new Report(
                 status,
                 OffsetDateTime.now(ZoneOffset.UTC),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
