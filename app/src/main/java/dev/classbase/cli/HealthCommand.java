@@ -94,6 +94,14 @@ final class HealthCommand implements Callable<Integer> {
                         "classbase: the health summary answered " + answer.statusCode() + ": " + answer.body());
                 return UNREACHABLE;
             }
+            // the session ends here rather than lingering until it expires
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/api/v1/sessions/current"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             JsonNode summary = JSON.readTree(answer.body());
             System.out.println(json ? answer.body() : render(summary));
             return exitCode(summary);
