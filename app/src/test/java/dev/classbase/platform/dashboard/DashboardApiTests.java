@@ -94,7 +94,8 @@ class DashboardApiTests {
                         select d.day::text || ' ' || coalesce(m.learning_sessions, 0) || ' '
                                || coalesce(m.learning_minutes, 0) || ' ' || coalesce(m.submissions, 0) || ' '
                                || coalesce(m.quiz_attempts, 0)
-                        from generate_series(date '2026-10-01', date '2026-11-02', interval '1 day') as d(day)
+                        from (select g::date as day
+                              from generate_series(date '2026-10-01', date '2026-11-02', interval '1 day') as g) as d
                         left join mv_daily_platform_metrics as m on m.tenant_id = ? and m.day = d.day
                         order by d.day
                         """).param(caller.tenantId()).query(String.class).list();
