@@ -50,8 +50,7 @@ class HealthSummary {
     record Section(String name, String status, String note, List<Check> checks, List<? extends Record> items) {}
 
     /** The summary: the worst status of its sections, when it was taken, how long it took. */
-    record Report(
-            String status, OffsetDateTime takenAt, long tookMs, long budgetMs, int top, List<Section> sections) {}
+    record Report(String status, OffsetDateTime takenAt, long tookMs, long budgetMs, int top, List<Section> sections) {}
 
     @FunctionalInterface
     interface SectionRead {
