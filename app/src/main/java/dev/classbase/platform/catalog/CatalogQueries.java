@@ -61,7 +61,9 @@ class CatalogQueries {
 
     /**
      * Ranked matches after (rank, id), best first. Every match is ranked anyway (no index orders
-     * by ts_rank), so the keyset condition is a filter on the ranked set, found by the GIN index.
+     * by ts_rank), so the keyset condition is a filter on the ranked set. The set is the tenant's
+     * published courses, read through courses_published_title, with {@code @@} a filter on them:
+     * under row-level security the non-leakproof {@code @@} cannot be an index condition (V76).
      */
     List<CourseSummary> search(long tenant, String text, String category, Float afterRank, long afterId, int limit) {
         return jdbc.sql(SEARCH)

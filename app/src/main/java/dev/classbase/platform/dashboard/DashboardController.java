@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /api/v1/dashboard/...}: daily activity and content metrics over
  * {@code from=YYYY-MM-DD&to=YYYY-MM-DD} (UTC days, inclusive), course analytics, instructor
- * performance and a student's learning summary, for admins and teachers of the token's tenant.
+ * performance and a student's learning summary, for admins and teachers of the token's tenant; the
+ * platform metrics per day over the same kind of range, for its admins.
  * Every answer carries {@code asOf}.
  */
 @RestController
@@ -54,6 +55,13 @@ class DashboardController {
             Caller caller, @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
         return cached(
                 caller, DashboardResponse.class, () -> service.contentMetrics(caller, from, to), "content", from, to);
+    }
+
+    @GetMapping("/platform-metrics")
+    DashboardResponse platformMetrics(
+            Caller caller, @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        return cached(
+                caller, DashboardResponse.class, () -> service.platformMetrics(caller, from, to), "platform", from, to);
     }
 
     @GetMapping("/course-analytics")

@@ -48,6 +48,19 @@ final class DashboardQueries {
             """;
     }
 
+    /**
+     * The days of the range the view has a row for (days without learning, submissions or attempts
+     * have none; the application fills them with zeros). Bind: from, to.
+     */
+    static String platformMetrics() {
+        return """
+            select day, learning_sessions, learning_minutes, submissions, quiz_attempts
+            from tenant_daily_platform_metrics
+            where day between ? and ?
+            order by day
+            """;
+    }
+
     /** Bind: instructor (null: all), instructor. */
     static String courseAnalytics() {
         return """

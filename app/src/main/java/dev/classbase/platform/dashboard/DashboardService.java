@@ -57,6 +57,28 @@ class DashboardService {
         });
     }
 
+    /**
+     * Per day: learning sessions and minutes, submissions, quiz attempts, from mv_daily_platform_metrics
+     * (refreshed hourly; its asOf). Tenant-wide totals, so for the tenant's admins only. Daily active
+     * users are not repeated here: {@link #dailyActivity} counts them from the rollups, current to the
+     * last commit, where the view is as old as its last refresh.
+     */
+    DashboardResponse platformMetrics(Caller caller, String from, String to) {
+        if (!caller.isAdmin()) {
+            throw ApiException.forbidden("the platform metrics are for the tenant's admins");
+        }
+        DateRange range = range(from, to);
+        PlatformMetricsDay.Days days = new PlatformMetricsDay.Days(range.from(), range.to());
+        return reads.read(caller.tenantId(), s -> {
+            OffsetDateTime asOf = asOf(s, "mv_daily_platform_metrics");
+            if (asOf == null) {
+                return new DashboardResponse(null, range.from(), range.to(), List.of());
+            }
+            s.each(days::add, DashboardQueries.platformMetrics(), range.from(), range.to());
+            return new DashboardResponse(asOf, range.from(), range.to(), days.items());
+        });
+    }
+
     DashboardResponse courseAnalytics(Caller caller) {
         allow(caller);
         Long instructor = caller.isAdmin() ? null : caller.userId();

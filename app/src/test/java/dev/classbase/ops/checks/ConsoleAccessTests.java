@@ -60,6 +60,7 @@ class ConsoleAccessTests {
                         "/api/v1/admin/database/replication",
                         "/api/v1/admin/database/pools",
                         "/api/v1/admin/database/space",
+                        "/api/v1/admin/database/health",
                         "/api/v1/admin/database/indexes/suggestions");
         assertThat(routes.size()).isGreaterThanOrEqualTo(25);
     }

@@ -2,6 +2,7 @@ package dev.classbase.platform.atrisk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.data.tenancy.TenantBinding;
 import dev.classbase.platform.fixtures.Plans;
 import dev.classbase.testsupport.ScaleS;
 import dev.classbase.testsupport.TestApp;
@@ -57,6 +58,7 @@ class AtRiskPlanTests {
                 "p_inactive_days");
         OffsetDateTime asOf = TestApp.AS_OF.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC); // 2026-11-03
         JsonNode plan = explainGeneric(
+                course[0],
                 "classbase_at_risk",
                 "bigint, bigint, bigint, timestamptz, timestamptz, numeric, integer",
                 query,
@@ -95,6 +97,7 @@ class AtRiskPlanTests {
                 .query(Long.class)
                 .single();
         JsonNode plan = explainGeneric(
+                7,
                 "classbase_last_activity_before",
                 "bigint, bigint, bigint[], timestamptz",
                 query,
@@ -124,9 +127,11 @@ class AtRiskPlanTests {
 
     /**
      * The plan of {@code query} under {@code function}'s own settings (plan_cache_mode =
-     * force_generic_plan among them): the generic plan PL/pgSQL keeps for it.
+     * force_generic_plan among them): the generic plan PL/pgSQL keeps for it. As the service role
+     * with the tenant bound, as the server calls the function (SECURITY INVOKER: the policies apply).
      */
-    private JsonNode explainGeneric(String function, String types, String query, String arguments) throws Exception {
+    private JsonNode explainGeneric(long tenant, String function, String types, String query, String arguments)
+            throws Exception {
         List<String> settings = JdbcClient.create(db)
                 .sql("select unnest(proconfig) from pg_proc where proname = :name")
                 .param("name", function)
@@ -134,9 +139,10 @@ class AtRiskPlanTests {
                 .list();
         assertThat(settings).contains("plan_cache_mode=force_generic_plan");
         String json;
-        try (Connection c = db.getConnection();
+        try (Connection c = ScaleS.serviceDataSource().getConnection();
                 Statement statement = c.createStatement()) {
             c.setAutoCommit(false);
+            TenantBinding.now(c, tenant);
             for (String setting : settings) {
                 int eq = setting.indexOf('=');
                 statement.execute("set local " + setting.substring(0, eq) + " = '" + setting.substring(eq + 1) + "'");

@@ -33,7 +33,7 @@ class CourseAuthoringPlanTests {
                         """)
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
                 .single();
-        var plan = Plans.explain(db, CourseAuthoringQueries.UPDATE, params(course, false));
+        var plan = Plans.explainAsService(CourseAuthoringQueries.UPDATE, params(course, false));
         assertThat(Plans.indexNames(plan).getFirst()).as(plan.toString()).isIn("courses_pkey", "courses_instructor_fk");
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("users_pkey", "sections_course_fk");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
@@ -45,7 +45,7 @@ class CourseAuthoringPlanTests {
         var course = jdbc.sql("select tenant_id, id, instructor_id from courses order by id desc limit 1")
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
                 .single();
-        var plan = Plans.explain(db, CourseAuthoringQueries.UPDATE, params(course, true));
+        var plan = Plans.explainAsService(CourseAuthoringQueries.UPDATE, params(course, true));
         assertThat(Plans.indexNames(plan).getFirst()).as(plan.toString()).isEqualTo("courses_pkey");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }
@@ -75,7 +75,7 @@ class CourseAuthoringPlanTests {
         p.put("description", null);
         p.put("category", "science");
         p.put("status", "draft");
-        var plan = Plans.explain(db, CourseAuthoringQueries.CREATE, p);
+        var plan = Plans.explainAsService(CourseAuthoringQueries.CREATE, p);
         assertThat(Plans.indexNames(plan)).as(plan.toString()).containsExactly("users_pkey");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }

@@ -63,6 +63,59 @@ class DashboardApiTests {
         assertThat(users).isEqualTo(expected);
     }
 
+    /**
+     * mv_daily_platform_metrics, read by no endpoint before, is the platform-metrics answer: the
+     * tenant's rows of the view for every day of the range, zeros between, and the view's refresh time.
+     */
+    @Test
+    void platformMetricsAreTheViewsDaysOfTheTenantWithAsOf() {
+        Caller caller = DashboardFixture.caller("admin@northwood.demo");
+        String refreshedAt = "select refreshed_at from materialized_view_refreshes"
+                + " where view_name = 'mv_daily_platform_metrics'";
+        Instant before = OWNER.sql(refreshedAt)
+                .query(java.time.OffsetDateTime.class)
+                .single()
+                .toInstant();
+        JsonNode body = ok(BASE + "/platform-metrics?from=2026-10-01&to=2026-11-02", admin);
+        Instant after = OWNER.sql(refreshedAt)
+                .query(java.time.OffsetDateTime.class)
+                .single()
+                .toInstant();
+        assertThat(java.time.OffsetDateTime.parse(body.path("asOf").asString()).toInstant())
+                .as("the view's last refresh (a scheduled one may land between the reads)")
+                .isIn(before, after);
+        assertThat(body.path("to").asString()).isEqualTo("2026-11-02");
+        JsonNode items = body.path("items");
+        assertThat(items).hasSize(33);
+        assertThat(items.get(0).path("day").asString()).isEqualTo("2026-10-01");
+        assertThat(items.get(32).path("day").asString()).isEqualTo("2026-11-02");
+        List<String> expected =
+                OWNER.sql("""
+                        select d.day::text || ' ' || coalesce(m.learning_sessions, 0) || ' '
+                               || coalesce(m.learning_minutes, 0) || ' ' || coalesce(m.submissions, 0) || ' '
+                               || coalesce(m.quiz_attempts, 0)
+                        from (select g::date as day
+                              from generate_series(date '2026-10-01', date '2026-11-02', interval '1 day') as g) as d
+                        left join mv_daily_platform_metrics as m on m.tenant_id = ? and m.day = d.day
+                        order by d.day
+                        """).param(caller.tenantId()).query(String.class).list();
+        List<String> answered = new java.util.ArrayList<>();
+        for (JsonNode day : items) {
+            answered.add(day.path("day").asString() + " "
+                    + day.path("learningSessions").asLong() + " "
+                    + day.path("learningMinutes").asLong() + " "
+                    + day.path("submissions").asLong() + " "
+                    + day.path("quizAttempts").asLong());
+        }
+        assertThat(answered).isEqualTo(expected);
+        assertThat(expected)
+                .as("the demo district learned, handed in and took quizzes in that range")
+                .anyMatch(line -> !line.endsWith(" 0 0 0 0"));
+        assertThat(APP.get(BASE + "/platform-metrics", teacher).statusCode())
+                .as("tenant-wide totals are for admins")
+                .isEqualTo(403);
+    }
+
     @Test
     void todayIncludesEventsNotRolledUpYet() throws Exception {
         Caller student1 = DashboardFixture.caller("student1@northwood.demo");
@@ -161,6 +214,7 @@ class DashboardApiTests {
     void studentsAreForbiddenEverywhere() {
         long studentId = DashboardFixture.caller("student1@northwood.demo").userId();
         for (String endpoint : List.of(
+                "/platform-metrics",
                 ENDPOINTS.get(0),
                 ENDPOINTS.get(1),
                 ENDPOINTS.get(2),
@@ -174,7 +228,7 @@ class DashboardApiTests {
 
     @Test
     void reversedRangesAreABadRequestNamingFrom() {
-        for (String endpoint : List.of("/daily-activity", "/content-metrics")) {
+        for (String endpoint : List.of("/daily-activity", "/content-metrics", "/platform-metrics")) {
             badRequest(BASE + endpoint + "?from=2026-11-02&to=2026-10-01", "from");
         }
     }
@@ -183,6 +237,7 @@ class DashboardApiTests {
     void rangesLongerThanTheMaximumAreABadRequestNamingTo() {
         badRequest(BASE + "/daily-activity?from=2025-01-01&to=2026-01-02", "to");
         badRequest(BASE + "/content-metrics?from=2020-01-01&to=2026-01-01", "to");
+        badRequest(BASE + "/platform-metrics?from=2025-01-01&to=2026-01-02", "to");
         assertThat(APP.get(BASE + "/daily-activity?from=2025-01-02&to=2026-01-02", admin)
                         .statusCode())
                 .as("366 days is allowed")
@@ -194,6 +249,7 @@ class DashboardApiTests {
         badRequest(BASE + "/daily-activity?from=2026-13-01&to=2026-11-02", "from");
         badRequest(BASE + "/daily-activity?from=2026-10-01&to=yesterday", "to");
         badRequest(BASE + "/content-metrics?from=02/11/2026", "from");
+        badRequest(BASE + "/platform-metrics?from=2026-10-01&to=2026-11-31", "to");
         badRequest(BASE + "/users/abc/learning-summary", "id");
     }
 

@@ -50,6 +50,7 @@ class DashboardBudgetTests {
         Map<String, Integer> counts = new LinkedHashMap<>();
         counts.put("daily-activity", count(() -> service.dailyActivity(admin, from, to)));
         counts.put("content-metrics", count(() -> service.contentMetrics(admin, from, to)));
+        counts.put("platform-metrics", count(() -> service.platformMetrics(admin, from, to)));
         counts.put("course-analytics", count(() -> service.courseAnalytics(admin)));
         counts.put("instructor-performance", count(() -> service.instructorPerformance(admin)));
         counts.put("learning-summary", count(() -> service.learningSummary(admin, studentId)));

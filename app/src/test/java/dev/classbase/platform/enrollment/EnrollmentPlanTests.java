@@ -29,7 +29,7 @@ class EnrollmentPlanTests {
         p.put("tenant", user[0]);
         p.put("user", user[1]);
         p.put("status", "active");
-        var plan = Plans.explain(db, EnrollmentQueries.OF_USER, p);
+        var plan = Plans.explainAsService(EnrollmentQueries.OF_USER, p);
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("enrollments_tenant_id_user_id_course_id_key");
     }
 }

@@ -63,8 +63,7 @@ class EventPlanTests {
                         + "group by 1, 2 order by count(*) desc limit 1")
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .single();
-        return Plans.explain(
-                db,
+        return Plans.explainAsService(
                 EventQueries.OF_USER,
                 Map.of(
                         "tenant",

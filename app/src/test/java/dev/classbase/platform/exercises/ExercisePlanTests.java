@@ -49,8 +49,7 @@ class ExercisePlanTests {
 
     @Test
     void nextExercisesReadTheCatalogIndexAndProbeTheCompletions() {
-        var plan = Plans.explain(
-                scaleS,
+        var plan = Plans.explainAsService(
                 ExerciseQueries.NEXT,
                 Map.of("tenant", tenant, "user", user, "difficulty", "medium", "language", language, "limit", 10));
         assertThat(Plans.indexNames(plan))
@@ -61,8 +60,7 @@ class ExercisePlanTests {
     @Test
     void theStreakReadsTheUsersCompletionsFromTheIndex() {
         LocalDate today = LocalDate.of(2026, 11, 2);
-        var plan = Plans.explain(
-                scaleS,
+        var plan = Plans.explainAsService(
                 ExerciseQueries.STREAK,
                 Map.of(
                         "tenant",
@@ -92,7 +90,7 @@ class ExercisePlanTests {
         params.put("user", user);
         params.put("exercise", exercise);
         params.put("score", null);
-        var plan = Plans.explain(scaleS, ExerciseQueries.COMPLETE, params);
+        var plan = Plans.explainAsService(ExerciseQueries.COMPLETE, params);
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("user_exercises_completed");
     }
 }

@@ -37,29 +37,29 @@ class GradebookPlanTests {
 
     @Test
     void theSectionIsFoundByItsKey() {
-        var plan = Plans.explain(db, GradebookQueries.SECTION, Map.of("tenant", tenant, "section", section));
+        var plan = Plans.explainAsService(GradebookQueries.SECTION, Map.of("tenant", tenant, "section", section));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("sections_pkey", "courses_pkey");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }
 
     @Test
     void theStudentsAreTheSectionsEnrollments() {
-        var plan = Plans.explain(db, GradebookQueries.STUDENTS, Map.of("tenant", tenant, "section", section));
+        var plan = Plans.explainAsService(GradebookQueries.STUDENTS, Map.of("tenant", tenant, "section", section));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("enrollments_section_fk", "users_pkey");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }
 
     @Test
     void theAssignmentsAreTheCoursesOwn() {
-        var plan = Plans.explain(db, GradebookQueries.ASSIGNMENTS, Map.of("tenant", tenant, "course", course));
+        var plan = Plans.explainAsService(GradebookQueries.ASSIGNMENTS, Map.of("tenant", tenant, "course", course));
         assertThat(Plans.indexNames(plan)).as(plan.toString()).contains("assignments_course_fk");
         assertThat(plan.toString()).doesNotContain("Seq Scan");
     }
 
     @Test
     void theSubmissionsAreReachedThroughIndexes() {
-        var plan = Plans.explain(
-                db, GradebookQueries.SUBMISSIONS, Map.of("tenant", tenant, "section", section, "course", course));
+        var plan = Plans.explainAsService(
+                GradebookQueries.SUBMISSIONS, Map.of("tenant", tenant, "section", section, "course", course));
         // which side leads depends on the estimates (the section's enrollments or the course's
         // assignments); either way every table is reached by an index
         assertThat(Plans.indexNames(plan))

@@ -2,6 +2,7 @@ package dev.classbase.platform.portfolio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.classbase.data.tenancy.TenantBinding;
 import dev.classbase.testsupport.ScaleS;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -86,9 +87,12 @@ class PortfolioPlanTests {
                 .list();
         assertThat(settings).contains("plan_cache_mode=force_generic_plan");
         String json;
-        try (Connection c = db.getConnection();
+        // as the service role with the tenant bound, as the server calls the function (SECURITY
+        // INVOKER: the policies apply)
+        try (Connection c = ScaleS.serviceDataSource().getConnection();
                 Statement statement = c.createStatement()) {
             c.setAutoCommit(false);
+            TenantBinding.now(c, tenant);
             for (String setting : settings) {
                 int eq = setting.indexOf('=');
                 statement.execute("set local " + setting.substring(0, eq) + " = '" + setting.substring(eq + 1) + "'");

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -24,11 +25,32 @@ import tools.jackson.databind.JsonNode;
  * users, ~30k sessions in 8 hash partitions). They live in the SECURITY DEFINER functions of
  * V5__sessions.sql, which the planner never inlines, so each test explains the function's own
  * body as stored in pg_proc (its parameter bound), not a copy that could drift from it. Each test
- * is the proof that keeps its index.
+ * is the proof that keeps its index. The functions run as their owner, to whom row-level security
+ * does not apply, whoever calls them, so the owner's plan is the one the service role gets: the
+ * first test keeps that premise true.
  */
 class SessionPlanTests {
     private final DataSource db = ScaleS.ownerDataSource();
     private final JdbcClient jdbc = JdbcClient.create(db);
+
+    @Test
+    void theStatementsRunAsTheFunctionsOwnerSoTheOwnersPlanIsTheServices() {
+        var functions = List.of("classbase_find_login", "classbase_find_session", "classbase_delete_expired_sessions");
+        for (String function : functions) {
+            assertThat(jdbc.sql("select prosecdef from pg_proc where proname = :name")
+                            .param("name", function)
+                            .query(Boolean.class)
+                            .single())
+                    .as(function + " is SECURITY DEFINER")
+                    .isTrue();
+        }
+        assertThat(jdbc.sql(
+                                "select relrowsecurity and not relforcerowsecurity from pg_class where oid = 'users'::regclass")
+                        .query(Boolean.class)
+                        .single())
+                .as("users: row-level security enabled, not forced on its owner")
+                .isTrue();
+    }
 
     @Test
     void signInFindsTheAccountByTheLowerEmailIndex() {

@@ -23,8 +23,7 @@ class SubmissionPlanTests {
                 .sql("select tenant_id, assignment_id, user_id from submissions order by id limit 1")
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
                 .single();
-        var plan = Plans.explain(
-                db,
+        var plan = Plans.explainAsService(
                 SubmissionQueries.EXISTING,
                 Map.of("tenant", row[0], "assignment", row[1], "user", row[2], "key", "retry-of-a-lost-response"));
         assertThat(Plans.indexNames(plan))

@@ -1,0 +1,16 @@
+-- The catalog's text search (CatalogQueries.SEARCH) never used courses_search (V12) on the server.
+-- The server's pools log in as classbase_app, to which row-level security applies (V6), and under a
+-- policy the planner may push a condition into an index scan only when its operator is leakproof
+-- or it is no less trusted than the policy's own conditions (PostgreSQL manual: CREATE FUNCTION,
+-- LEAKPROOF; 5.9 Row Security Policies). Full-text @@ (ts_match_vq) is not leakproof, so as the
+-- service role @@ is a filter, never an index condition, and a GIN index on search_vector cannot be
+-- read at all: the search reads the tenant's published courses through courses_published_title
+-- (V11: tenant_id leads, partial on published; the policy's tenant_id = ... is int8eq, leakproof)
+-- and matches @@ on those rows. The GIN served only the owner, which bypasses the policies, and
+-- cost every write of a course. A tenant's catalog is small (at most 50 courses a tenant at scale
+-- L), so that read is a few index entries and heap pages; CatalogPlanTests proves the plan as the
+-- service role with the tenant bound, and BENCHMARKS.md has the endpoint with and without this
+-- index at scale S.
+-- CONCURRENTLY: no lock that blocks the catalog's reads; Flyway runs this script outside a
+-- transaction (one statement per script).
+drop index concurrently if exists courses_search;
