@@ -28,14 +28,14 @@ import tools.jackson.databind.JsonNode;
  * shape no other code runs, so its counts are the test's alone.
  */
 class QueryStatisticsTests {
-    private static final String ON_REPLICA =
-            "SELECT count(*) FROM (SELECT ?::int AS qs_on_replica) AS q WHERE qs_on_replica > -1";
+    // pg_stat_statements' queryid ignores comments and aliases: each marker is a shape of its own
+    // (its aggregate), and the comment inside names it in the entry's text
+    private static final String ON_REPLICA = "SELECT /* qs_on_replica */ count(g) FROM generate_series(1, ?::int) AS g";
     private static final String FIRST_READING =
-            "SELECT count(*) FROM (SELECT ?::int AS qs_first_reading) AS q WHERE qs_first_reading > -1";
+            "SELECT /* qs_first_reading */ sum(g) FROM generate_series(1, ?::int) AS g";
     private static final String BEFORE_WINDOW =
-            "SELECT count(*) FROM (SELECT ?::int AS qs_before_window) AS q WHERE qs_before_window > -1";
-    private static final String IN_WINDOW =
-            "SELECT count(*) FROM (SELECT ?::int AS qs_in_window) AS q WHERE qs_in_window > -1";
+            "SELECT /* qs_before_window */ max(g) FROM generate_series(1, ?::int) AS g";
+    private static final String IN_WINDOW = "SELECT /* qs_in_window */ min(g) FROM generate_series(1, ?::int) AS g";
 
     private static TestApp app;
     private static String operator;
@@ -55,7 +55,7 @@ class QueryStatisticsTests {
                     CREATE OR REPLACE FUNCTION qs_outer(n int) RETURNS bigint LANGUAGE plpgsql AS $$
                     DECLARE r bigint;
                     BEGIN
-                        SELECT count(*) INTO r FROM (SELECT n AS qs_nested_marker) AS q WHERE qs_nested_marker > -1;
+                        SELECT /* qs_nested_marker */ bit_or(g) INTO r FROM generate_series(1, n) AS g;
                         RETURN r;
                     END $$""");
             s.execute("GRANT EXECUTE ON FUNCTION qs_outer(int) TO PUBLIC");
@@ -93,7 +93,9 @@ class QueryStatisticsTests {
         assertThat(body.path("window").path("from_snapshot").asLong()).isEqualTo(from);
         assertThat(body.path("window").path("to_snapshot").asLong()).isEqualTo(to);
         JsonNode statements = body.path("statements");
-        assertThat(rowsWith(statements, "qs_before_window")).as("ran before the window").isEmpty();
+        assertThat(rowsWith(statements, "qs_before_window"))
+                .as("ran before the window")
+                .isEmpty();
         Map<String, Long> calls = new java.util.HashMap<>();
         for (JsonNode row : rowsWith(statements, "qs_in_window")) {
             calls.put(row.path("server").asString(), row.path("calls").asLong());
@@ -115,12 +117,16 @@ class QueryStatisticsTests {
         String fresh = "replica_first_" + UUID.randomUUID().toString().substring(0, 8);
         run(cluster.replicaDataSource(1), FIRST_READING, 2);
         HistorySnapshot snapshot = new HistorySnapshot(
-                TestCluster.dataSource(cluster.cluster().service(cluster.cluster().primary())),
-                Map.of(fresh, TestCluster.dataSource(cluster.cluster().service(cluster.cluster().replicas().get(1)))),
+                TestCluster.dataSource(
+                        cluster.cluster().service(cluster.cluster().primary())),
+                Map.of(
+                        fresh,
+                        TestCluster.dataSource(cluster.cluster()
+                                .service(cluster.cluster().replicas().get(1)))),
                 HistoryProperties.defaults());
         long first = taken(snapshot);
-        assertThat(count("SELECT count(*) FROM query_history WHERE snapshot_id = " + first + " AND server = '"
-                        + fresh + "'"))
+        assertThat(count("SELECT count(*) FROM query_history WHERE snapshot_id = " + first + " AND server = '" + fresh
+                        + "'"))
                 .as("no delta without a previous reading")
                 .isZero();
         run(cluster.replicaDataSource(1), FIRST_READING, 6);
@@ -145,7 +151,9 @@ class QueryStatisticsTests {
         for (String path : List.of(live, window)) {
             JsonNode top = ok(path).path("statements");
             assertThat(rowsWith(top, "qs_outer")).as(path).isNotEmpty();
-            assertThat(rowsWith(top, "qs_nested_marker")).as(path + ": top-level only").isEmpty();
+            assertThat(rowsWith(top, "qs_nested_marker"))
+                    .as(path + ": top-level only")
+                    .isEmpty();
             List<JsonNode> nested = rowsWith(ok(path + "&nested=true").path("statements"), "qs_nested_marker");
             assertThat(nested).as(path + "&nested=true").hasSize(1);
             assertThat(nested.getFirst().path("toplevel").asBoolean(true)).isFalse();
@@ -194,13 +202,14 @@ class QueryStatisticsTests {
         long from = snapshot(job);
         HttpResponse<String> signIn = app.post(
                 "/api/v1/sessions", null, "{\"email\":\"teacher1@northwood.demo\",\"password\":\"classbase-demo\"}");
-        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(201);
         String teacher = TestApp.json(signIn).path("token").asString();
         long listStatements = 0;
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> r = app.get("/api/v1/courses?limit=5", teacher);
             assertThat(r.statusCode()).isEqualTo(200);
-            listStatements += Long.parseLong(r.headers().firstValue("Classbase-Query-Count").orElseThrow());
+            listStatements += Long.parseLong(
+                    r.headers().firstValue("Classbase-Query-Count").orElseThrow());
         }
         long to = snapshot(job);
 
@@ -211,7 +220,7 @@ class QueryStatisticsTests {
         // statements: its own, wherever they ran, are the route's
         JsonNode list = rows.get("route:GET /api/v1/courses");
         assertThat(list).as(body.toString()).isNotNull();
-        assertThat(list.path("calls").asLong()).isEqualTo(listStatements - 3 * 2);
+        assertThat(list.path("calls").asLong()).as(body.toString()).isEqualTo(listStatements - 3 * 2);
         assertThat(list.path("kind").asString()).isEqualTo("route");
         // the binding is every read's and the WAL position every write's: buckets of their own
         assertThat(rows.get("data:tenant-binding")).as(body.toString()).isNotNull();
@@ -219,10 +228,10 @@ class QueryStatisticsTests {
         assertThat(rows.get("data:tenant-binding").path("kind").asString()).isEqualTo("data");
         assertThat(rows.get("data:wal-position")).as(body.toString()).isNotNull();
         JsonNode signInRow = rows.get("route:POST /api/v1/sessions");
-        long signInStatements =
-                Long.parseLong(signIn.headers().firstValue("Classbase-Query-Count").orElseThrow());
+        long signInStatements = Long.parseLong(
+                signIn.headers().firstValue("Classbase-Query-Count").orElseThrow());
         assertThat(signInRow.path("calls").asLong())
-                .as("sign-in without its WAL-position probe")
+                .as("sign-in without its WAL-position probe: " + body)
                 .isEqualTo(signInStatements - 1);
     }
 
@@ -236,7 +245,7 @@ class QueryStatisticsTests {
         List<JsonNode> found = new ArrayList<>();
         for (JsonNode row : statements) {
             String query = row.path("query").asString();
-            if (query.contains(marker) && !query.contains("pg_stat_statements")) {
+            if (query.contains(marker) && !query.contains("pg_stat_statements") && !query.contains("CREATE")) {
                 found.add(row);
             }
         }
@@ -283,8 +292,8 @@ class QueryStatisticsTests {
     private static Long commits(DataSource server) {
         try (Connection c = server.getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+                ResultSet rs =
+                        s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
