@@ -89,7 +89,8 @@ class HistoryController {
             @RequestParam(required = false) Long to,
             @RequestParam(defaultValue = "50") int limit)
             throws SQLException {
-        Windows.Asked asked = Windows.of(from == null && to == null && hours == null ? Integer.valueOf(24) : hours, from, to);
+        Windows.Asked asked =
+                Windows.of(from == null && to == null && hours == null ? Integer.valueOf(24) : hours, from, to);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw ApiException.badRequest("limit", "must be between 1 and " + MAX_LIMIT);
         }
