@@ -12,7 +12,7 @@ import net.ttddyy.dsproxy.transform.TransformInfo;
  * request of its route and pgjdbc's server-side prepared statements stay reusable.
  *
  * <p>pg_stat_statements ignores comments when it computes a statement's queryid and keeps the text
- * of the entry's first execution (PostgreSQL manual, F.30 pg_stat_statements: "queries that are
+ * of the entry's first execution (PostgreSQL manual, pg_stat_statements: "queries that are
  * semantically equivalent ... are combined"): a statement several routes run is one entry, with the
  * comment of whichever ran it first. So the tenant binding, which every transaction of every route
  * runs, carries a comment of its own, {@value #BINDING}, never a route's; in a read's text that

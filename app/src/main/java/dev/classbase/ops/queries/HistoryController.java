@@ -50,7 +50,7 @@ class HistoryController {
 
     /**
      * Why per-endpoint totals are what they are: pg_stat_statements computes queryid without
-     * comments and keeps the text of an entry's first execution (PostgreSQL manual, F.30).
+     * comments and keeps the text of an entry's first execution (PostgreSQL manual, pg_stat_statements).
      */
     static final String ATTRIBUTION = "every statement carries its route's comment; pg_stat_statements ignores"
             + " comments in its queryid and keeps the text of an entry's first call, so a statement that several"

@@ -42,8 +42,8 @@ class QueriesController {
             String order,
             boolean nested,
             HistoryQueries.Window window,
-            List<ServerTotals> servers,
-            List<SlowQuery> statements) {}
+            List<SlowQuery> statements,
+            List<ServerTotals> servers) {}
 
     @GetMapping("/api/v1/admin/database/queries")
     Statements top(
@@ -98,8 +98,8 @@ class QueriesController {
                         order,
                         nested,
                         window,
-                        ServerQueries.window(c, window),
-                        HistoryQueries.top(c, window, order, minMeanMs, nested, n));
+                        HistoryQueries.top(c, window, order, minMeanMs, nested, n),
+                        ServerQueries.window(c, window));
             });
         }
         List<EveryServer.Answer<Live>> answers = servers.read(c -> new Live(
@@ -130,8 +130,8 @@ class QueriesController {
                 order,
                 nested,
                 null,
-                totals,
-                List.copyOf(rows.subList(0, Math.min(n, rows.size()))));
+                List.copyOf(rows.subList(0, Math.min(n, rows.size()))),
+                totals);
     }
 
     /** One server's live answer: its counters, when pg_stat_statements last restarted, its top rows. */

@@ -236,8 +236,8 @@ class QueryStatisticsTests {
         long signInStatements = Long.parseLong(
                 signIn.headers().firstValue("Classbase-Query-Count").orElseThrow());
         assertThat(signInRow.path("calls").asLong())
-                .as("sign-in without its WAL-position probe: " + body)
-                .isEqualTo(signInStatements - 1);
+                .as("sign-in without its tenant binding and WAL-position probe: " + body)
+                .isEqualTo(signInStatements - 2);
     }
 
     private static JsonNode ok(String path) {
