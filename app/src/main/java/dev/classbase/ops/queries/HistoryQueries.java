@@ -312,7 +312,10 @@ final class HistoryQueries {
                 """, (double) retention.toSeconds(), batch);
     }
 
-    /** Per snapshot in the window, oldest first: totals over every statement. */
+    /**
+     * Per snapshot in the window, oldest first: totals over every top-level statement (a nested
+     * one's time is inside its caller's already).
+     */
     static List<Totals> totals(Connection c, int hours) throws SQLException {
         return rows(c, Totals.class, """
                 SELECT s.id AS snapshot_id, s.taken_at, s.servers, s.missed, count(h.queryid)::int AS statements,
@@ -322,7 +325,7 @@ final class HistoryQueries {
                        coalesce(sum(h.shared_blks_hit), 0)::bigint AS shared_blks_hit,
                        coalesce(sum(h.shared_blks_read), 0)::bigint AS shared_blks_read
                 FROM query_history_snapshots AS s
-                LEFT JOIN query_history AS h ON h.snapshot_id = s.id
+                LEFT JOIN query_history AS h ON h.snapshot_id = s.id AND h.toplevel
                 WHERE s.taken_at >= now() - make_interval(hours => ?)
                 GROUP BY s.id
                 ORDER BY s.taken_at, s.id

@@ -31,6 +31,8 @@ class QueryStatisticsTests {
     // pg_stat_statements' queryid ignores comments and aliases: each marker is a shape of its own
     // (its aggregate), and the comment inside names it in the entry's text
     private static final String ON_REPLICA = "SELECT /* qs_on_replica */ count(g) FROM generate_series(1, ?::int) AS g";
+    private static final String SLOW_ON_REPLICA =
+            "SELECT /* qs_slow_on_replica */ pg_sleep(?::int / 10000.0 + 0.2)";
     private static final String FIRST_READING =
             "SELECT /* qs_first_reading */ sum(g) FROM generate_series(1, ?::int) AS g";
     private static final String BEFORE_WINDOW =
@@ -65,17 +67,25 @@ class QueryStatisticsTests {
     @Test
     void replicaStatementsAreListedAndLabelledByServer() throws Exception {
         run(cluster.replicaDataSource(0), ON_REPLICA, 9);
+        run(cluster.replicaDataSource(0), SLOW_ON_REPLICA, 2);
         long replicaCalls = serverCalls(cluster.replicaDataSource(0), "qs_on_replica");
+        long slowCalls = serverCalls(cluster.replicaDataSource(0), "qs_slow_on_replica");
         assertThat(replicaCalls).as("the replica's own count").isGreaterThanOrEqualTo(9);
+        assertThat(slowCalls).as("the replica's own count").isGreaterThanOrEqualTo(2);
 
-        for (String path : List.of(
-                "/api/v1/admin/database/queries?order=calls&limit=500",
-                "/api/v1/admin/database/queries/slow?minMeanMs=0&limit=500")) {
+        Map<String, String[]> lists = Map.of(
+                "/api/v1/admin/database/queries?order=calls&limit=500", new String[] {"qs_on_replica"},
+                // slower than 150 ms on average: the replica's 200 ms sleep, beside the primary's slowest
+                "/api/v1/admin/database/queries/slow?minMeanMs=150&limit=500", new String[] {"qs_slow_on_replica"});
+        for (Map.Entry<String, String[]> list : lists.entrySet()) {
+            String path = list.getKey();
+            String marker = list.getValue()[0];
             JsonNode body = ok(path);
-            List<JsonNode> rows = rowsWith(body.path("statements"), "qs_on_replica");
+            List<JsonNode> rows = rowsWith(body.path("statements"), marker);
             assertThat(rows).as(path).hasSize(1);
             assertThat(rows.getFirst().path("server").asString()).isEqualTo(replicaName);
-            assertThat(rows.getFirst().path("calls").asLong()).isEqualTo(replicaCalls);
+            assertThat(rows.getFirst().path("calls").asLong())
+                    .isEqualTo(marker.equals("qs_on_replica") ? replicaCalls : slowCalls);
             assertThat(names(body.path("servers"), "server")).as(path).contains("primary", replicaName);
         }
     }
