@@ -31,8 +31,7 @@ class QueryStatisticsTests {
     // pg_stat_statements' queryid ignores comments and aliases: each marker is a shape of its own
     // (its aggregate), and the comment inside names it in the entry's text
     private static final String ON_REPLICA = "SELECT /* qs_on_replica */ count(g) FROM generate_series(1, ?::int) AS g";
-    private static final String SLOW_ON_REPLICA =
-            "SELECT /* qs_slow_on_replica */ pg_sleep(?::int / 10000.0 + 0.2)";
+    private static final String SLOW_ON_REPLICA = "SELECT /* qs_slow_on_replica */ pg_sleep(?::int / 10000.0 + 0.2)";
     private static final String FIRST_READING =
             "SELECT /* qs_first_reading */ sum(g) FROM generate_series(1, ?::int) AS g";
     private static final String BEFORE_WINDOW =
