@@ -14,9 +14,10 @@ const PAGES = [
     intro: 'Each check compares one measurement of the primary with a threshold (and names where the threshold comes from): green is fine, amber deserves a look, red needs action.',
     sections: [{ title: 'Checks', path: 'checks' }] },
   { id: 'queries', title: 'Queries',
-    intro: 'The statements that cost the database most, from pg_stat_statements (never reset): top by total time, mean time or calls; the slow ones; snapshots over the last day; and the API endpoints that ran them.',
+    intro: 'The statements that cost the database most, from pg_stat_statements of the primary and every replica (never reset), top-level ones: top by total time, mean time or calls over the last hour and since each server\'s reset, with each server\'s commits and WAL flushes (COMMIT is not in pg_stat_statements); the slow ones; snapshots over the last day; and the API endpoints that ran them.',
     sections: [
-      { title: 'Top statements', path: 'queries', choice: { param: 'order', values: ['total', 'mean', 'calls'] } },
+      { title: 'Top statements, last hour', path: 'queries?hours=1', choice: { param: 'order', values: ['total', 'mean', 'calls'] } },
+      { title: 'Top statements since each server\'s reset', path: 'queries', choice: { param: 'order', values: ['total', 'mean', 'calls'] } },
       { title: 'Slow statements', path: 'queries/slow' },
       { title: 'History, last 24 hours', path: 'queries/history?hours=24', chart: true },
       { title: 'By API endpoint', path: 'queries/endpoints' }] },
@@ -180,8 +181,9 @@ function section(spec) {
   if (spec.choice) {
     const { param, values } = spec.choice;
     const select = el('select', { 'aria-label': param }, ...values.map(v => el('option', { value: v }, `by ${v}`)));
-    select.addEventListener('change', () => { path = `${spec.path}?${param}=${select.value}`; load(); });
-    path = `${spec.path}?${param}=${values[0]}`;
+    const sep = spec.path.includes('?') ? '&' : '?';
+    select.addEventListener('change', () => { path = `${spec.path}${sep}${param}=${select.value}`; load(); });
+    path = `${spec.path}${sep}${param}=${values[0]}`;
     box.querySelector('h2').append(' ', select);
   }
   if (spec.text) box.append(textButton(spec.text));

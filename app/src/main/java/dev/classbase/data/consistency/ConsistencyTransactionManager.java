@@ -1,6 +1,8 @@
 package dev.classbase.data.consistency;
 
 import dev.classbase.data.tenancy.TenantBinding;
+import dev.classbase.data.watch.QueryScope;
+import dev.classbase.data.watch.QueryWatch;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +24,8 @@ import org.springframework.transaction.support.DefaultTransactionStatus;
  */
 final class ConsistencyTransactionManager extends JdbcTransactionManager {
     private static final Logger log = LoggerFactory.getLogger(ConsistencyTransactionManager.class);
+    /** The name of the commit-position probe in SQL comments. */
+    static final String WAL_POSITION = "data:wal-position";
 
     ConsistencyTransactionManager(DataSource dataSource) {
         super(dataSource);
@@ -57,7 +61,10 @@ final class ConsistencyTransactionManager extends JdbcTransactionManager {
         Connection connection = ((JdbcTransactionObjectSupport) status.getTransaction())
                 .getConnectionHolder()
                 .getConnection();
-        try (Statement statement = connection.createStatement();
+        // a scope of its own names the probe in its SQL comment: it follows every write of every
+        // route, so per-endpoint totals leave it out; it still counts in the request's statements
+        try (QueryScope probe = QueryWatch.scope(WAL_POSITION);
+                Statement statement = connection.createStatement();
                 ResultSet rs = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             if (rs.next()) {
                 Lsn.parse(rs.getString(1))

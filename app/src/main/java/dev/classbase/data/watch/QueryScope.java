@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  */
 public final class QueryScope implements AutoCloseable {
     private static final ThreadLocal<QueryScope> CURRENT = new ThreadLocal<>();
+    /** The comment of a request's statements before its route is known. */
+    static final String UNROUTED = "request:before-routing";
+
+    private static final String UNROUTED_COMMENT = "/* " + UNROUTED + " */ ";
 
     private final QueryScope parent;
     private final Supplier<String> resolver;
@@ -111,11 +115,18 @@ public final class QueryScope implements AutoCloseable {
         }
     }
 
-    /** The comment for statements of this scope: its own name, else the nearest enclosing one's. */
+    /**
+     * The comment for statements of this scope: its own name, else the nearest enclosing one's. A
+     * request whose route is not chosen yet (authentication runs before the handler mapping) says
+     * so, {@value #UNROUTED}: those statements are every route's, not the first one's to run them.
+     */
     String comment() {
         for (QueryScope s = this; s != null; s = s.parent) {
             if (s.name() != null) {
                 return s.comment;
+            }
+            if (s.resolver != null) {
+                return UNROUTED_COMMENT;
             }
         }
         return null;

@@ -79,6 +79,11 @@ class HistoryJob {
         }
         if (result.outcome() == HistorySnapshot.Outcome.TAKEN) {
             log.debug("query history: snapshot {} with {} statements", result.snapshotId(), result.statements());
+            if (!result.baselined().isEmpty()) {
+                log.info(
+                        "query history: first reading of {}: a baseline, its deltas start with the next snapshot",
+                        result.baselined());
+            }
             if (!result.restarted().isEmpty()) {
                 log.info(
                         "query history: pg_stat_statements was reset on {} since the last snapshot; counted from zero",

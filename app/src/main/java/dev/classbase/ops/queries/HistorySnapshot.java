@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * direct connection, not PgBouncer in transaction mode), as ops/views' ViewRefresher does; the
  * others skip. A snapshot is one transaction on the primary: the deltas, baselines and texts of all
  * servers commit together. A replica that does not answer is skipped and named in the snapshot; its
- * baseline stays, so its next delta covers the gap.
+ * baseline stays, so its next delta covers the gap. A server's first reading is its baseline and
+ * records no delta: its counters ran since the server started (or pg_stat_statements' last reset),
+ * and booking them in the snapshot would put hours of work into a five-minute window. Beside the
+ * statements, each server's commits, rollbacks and WAL (ServerQueries) are kept the same way.
  */
 final class HistorySnapshot {
     private static final Logger log = LoggerFactory.getLogger(HistorySnapshot.class);
@@ -43,9 +46,10 @@ final class HistorySnapshot {
             int pruned,
             List<String> servers,
             List<String> missed,
-            List<String> restarted) {
+            List<String> restarted,
+            List<String> baselined) {
         static Result skipped(Outcome outcome, int pruned) {
-            return new Result(outcome, null, 0, pruned, List.of(), List.of(), List.of());
+            return new Result(outcome, null, 0, pruned, List.of(), List.of(), List.of(), List.of());
         }
     }
 
@@ -87,10 +91,12 @@ final class HistorySnapshot {
                 prune(c),
                 taken.servers(),
                 taken.missed(),
-                taken.restarted());
+                taken.restarted(),
+                taken.baselined());
     }
 
-    private record Read(OffsetDateTime statsReset, List<HistoryQueries.Entry> entries) {}
+    private record Read(
+            OffsetDateTime statsReset, List<HistoryQueries.Entry> entries, ServerQueries.Counters counters) {}
 
     private Result take(Connection c) throws SQLException {
         long started = System.nanoTime();
@@ -115,9 +121,15 @@ final class HistorySnapshot {
             long id = HistoryQueries.insertSnapshot(c);
             int statements = 0;
             List<String> restarted = new ArrayList<>();
+            List<String> baselined = new ArrayList<>();
             for (Map.Entry<String, Read> server : reads.entrySet()) {
                 String name = server.getKey();
                 Read read = server.getValue();
+                // a first reading holds everything since the server started: a baseline, no delta
+                boolean first = !HistoryQueries.readBefore(c, name);
+                if (first) {
+                    baselined.add(name);
+                }
                 OffsetDateTime previous = HistoryQueries.lastStatsReset(c, name);
                 // a whole reset that leaves a counter above its old value is caught here, not by "went down"
                 boolean reset = previous != null
@@ -127,15 +139,22 @@ final class HistorySnapshot {
                 if (reset) {
                     restarted.add(name);
                 }
-                statements += HistoryQueries.recordDeltas(c, id, name, reset, read.entries());
+                statements += HistoryQueries.recordDeltas(c, id, name, reset, first, read.entries());
                 HistoryQueries.recordStatements(c, id, name, read.entries());
                 HistoryQueries.saveStatsReset(c, name, read.statsReset());
+                ServerQueries.record(
+                        c,
+                        id,
+                        name,
+                        first ? null : ServerQueries.baseline(c, name).orElse(null),
+                        read.counters());
             }
             List<String> servers = List.copyOf(reads.keySet());
             HistoryQueries.finishSnapshot(
                     c, id, statements, servers, missed, (System.nanoTime() - started) / 1_000_000);
             c.commit();
-            return new Result(Outcome.TAKEN, id, statements, 0, servers, List.copyOf(missed), restarted);
+            return new Result(
+                    Outcome.TAKEN, id, statements, 0, servers, List.copyOf(missed), restarted, List.copyOf(baselined));
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
@@ -148,7 +167,8 @@ final class HistorySnapshot {
         server.setAutoCommit(false);
         try {
             LocalTimeout.statement(server, properties.snapshotTimeout());
-            Read read = new Read(HistoryQueries.statsReset(server), HistoryQueries.entries(server));
+            Read read = new Read(
+                    HistoryQueries.statsReset(server), HistoryQueries.entries(server), ServerQueries.read(server));
             server.commit();
             return read;
         } catch (SQLException | RuntimeException e) {

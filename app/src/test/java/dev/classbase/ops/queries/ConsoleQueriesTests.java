@@ -54,6 +54,25 @@ class ConsoleQueriesTests {
     }
 
     @Test
+    void badWindowsAre400AndUnknownSnapshots404() {
+        for (String query :
+                new String[] {"hours=0", "hours=999", "from=1", "to=2", "from=5&to=5", "hours=1&from=1&to=2"}) {
+            HttpResponse<String> r = app.get("/api/v1/admin/database/queries?" + query, operator);
+            assertThat(r.statusCode()).as(query + ": " + r.body()).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        }
+        assertThat(app.get("/api/v1/admin/database/queries/slow?from=1&to=2", operator)
+                        .statusCode())
+                .isIn(200, 404); // 200 once the shared server's job has taken two snapshots
+        assertThat(app.get("/api/v1/admin/database/queries?from=999999998&to=999999999", operator)
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(app.get("/api/v1/admin/database/queries/endpoints?from=3&to=2", operator)
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void badLimitsAndThresholdsAre400() {
         assertThat(app.get("/api/v1/admin/database/queries?limit=0", operator).statusCode())
                 .isEqualTo(400);
