@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             TuneCommand.class,
             MaintainCommand.class,
             OperatorsCommand.class,
+            AotTrainingCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {
