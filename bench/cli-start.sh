@@ -26,7 +26,7 @@ if [ -z "${CLASSBASE_DATA_DIR:-}" ]; then
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-./classbase build >/dev/null 2>&1   # builds when needed and makes the cache (not timed)
+./classbase --help >/dev/null 2>&1   # builds when needed and makes the caches (not timed)
 if [ ! -f "$CLASSBASE_DATA_DIR/cluster.properties" ]; then
     ./classbase seed --scale demo >/dev/null 2>&1
 fi
