@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             MaintainCommand.class,
             OperatorsCommand.class,
             HealthCommand.class,
+            AotTrainingCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ClassbaseCommand implements Runnable {

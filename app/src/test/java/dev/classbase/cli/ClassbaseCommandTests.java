@@ -22,6 +22,21 @@ class ClassbaseCommandTests {
     }
 
     @Test
+    void theStartUpCachesTrainingRunNeedsNoDatabaseAndIsNotListed() {
+        // the launcher runs it after a build, where no cluster may exist and port 8080 may be taken
+        Cli.Result result = Cli.run(
+                Map.of("CLASSBASE_DATA_DIR", "target/test-clusters/never"),
+                Duration.ofMinutes(3),
+                "aot-training",
+                "serve");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.stdout()).isEmpty();
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("target/test-clusters/never")))
+                .isFalse();
+        assertThat(Cli.run(Map.of(), QUICK, "--help").stdout()).doesNotContain("aot-training");
+    }
+
+    @Test
     void anUnknownFlagIsAUsageError() {
         Cli.Result result = Cli.run(Map.of(), QUICK, "serve", "--colour", "blue");
         assertThat(result.exitCode()).isEqualTo(2);

@@ -87,8 +87,10 @@ public final class ConsoleDatabase implements AutoCloseable {
                     return new Feature(
                             false,
                             "not available: the pg_stat_statements extension is not created in this database;"
-                                    + " enable it: add pg_stat_statements to shared_preload_libraries, restart,"
-                                    + " then CREATE EXTENSION pg_stat_statements (as a superuser)");
+                                    + " enable it: add pg_stat_statements to shared_preload_libraries"
+                                    + " (infrastructure/postgresql/postgresql.conf has it), restart, then"
+                                    + " CREATE EXTENSION pg_stat_statements (as a superuser; ./classbase migrate"
+                                    + " does it when it runs as one)");
                 }
                 try {
                     rows(c, "SELECT 1 FROM pg_stat_statements LIMIT 1");

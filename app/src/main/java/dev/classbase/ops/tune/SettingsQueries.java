@@ -23,6 +23,9 @@ public final class SettingsQueries {
     public record Current(String name, String setting, String unit, String context) {
         /** The value in postgresql.conf form, comparable with a {@link Recommendation#value()}. */
         public String value() {
+            if ("wal_compression".equals(name) && "pglz".equals(setting)) {
+                return "on"; // PostgreSQL 15 added lz4 and zstd and shows "on" by its method's name
+            }
             return Units.fromSetting(setting, unit);
         }
 
@@ -33,9 +36,13 @@ public final class SettingsQueries {
 
     private SettingsQueries() {}
 
+    /**
+     * {@code reset_val}, not {@code setting}: the value from the configuration (file, ALTER SYSTEM,
+     * role and database defaults), untouched by this read's own {@code SET LOCAL statement_timeout}.
+     */
     static String settings() {
         return """
-                select name, setting, unit, context
+                select name, reset_val as setting, unit, context
                   from pg_settings
                  where name = any(?)
                 """;

@@ -37,6 +37,9 @@ public final class Tuning {
     private static final String MANUAL_WAL = "manual: runtime-config-wal";
     private static final String MANUAL_AUTOVACUUM = "manual: runtime-config-autovacuum, routine-vacuuming";
     private static final String MANUAL_CLIENT = "manual: runtime-config-client";
+    private static final String MANUAL_REPLICATION = "manual: runtime-config-replication";
+    private static final String MANUAL_LOGGING = "manual: runtime-config-logging";
+    private static final String MANUAL_STATISTICS = "manual: runtime-config-statistics";
 
     private Tuning() {}
 
@@ -126,6 +129,91 @@ public final class Tuning {
                 "min_wal_size", "1GB", "recycled WAL kept between checkpoints", MANUAL_WAL + "; PGTune"));
         out.add(new Recommendation(
                 "max_wal_size", "4GB", "fewer forced checkpoints under write bursts", MANUAL_WAL + "; PGTune"));
+
+        // Streaming replication (infrastructure/replication): the defaults since PostgreSQL 10 already
+        // allow it; written out so a server set up from this file has them whatever its packager chose.
+        out.add(new Recommendation(
+                "wal_level",
+                "replica",
+                "enough WAL for streaming replicas and base backups (restart)",
+                MANUAL_WAL + ", warm-standby"));
+        out.add(new Recommendation(
+                "max_wal_senders",
+                "10",
+                "one per replica, two per running pg_basebackup, room to spare (restart)",
+                MANUAL_REPLICATION));
+        out.add(new Recommendation(
+                "max_replication_slots",
+                "10",
+                "one physical slot per replica, so the primary keeps the WAL it has not received (restart)",
+                MANUAL_REPLICATION + ", warm-standby (Replication Slots)"));
+        out.add(new Recommendation(
+                "max_slot_wal_keep_size",
+                "8GB",
+                "twice max_wal_size: a replica away longer loses its slot instead of filling the primary's disk",
+                MANUAL_REPLICATION));
+        out.add(new Recommendation(
+                "wal_compression",
+                "on",
+                "full-page images compressed: less WAL to write and to ship to replicas",
+                MANUAL_WAL));
+        out.add(new Recommendation(
+                "hot_standby_feedback",
+                "on",
+                "read on a replica: its queries are not cancelled by vacuum on the primary (at some bloat)",
+                MANUAL_REPLICATION + ", hot-standby (Handling Query Conflicts)"));
+
+        // Statistics the database console reads (ops/queries, ops/checks, the index advisor), after
+        // PgHero's setup: pg_stat_statements preloaded and I/O timed. auto_explain is loaded but off
+        // until an operator sets a threshold (ALTER SYSTEM SET auto_explain.log_min_duration = '1s';
+        // SELECT pg_reload_conf()), so it costs nothing until asked.
+        out.add(new Recommendation(
+                "shared_preload_libraries",
+                "'pg_stat_statements,auto_explain'",
+                "statement statistics for the console; slow plans to the log when asked (restart)",
+                MANUAL_CLIENT + " (Shared Library Preloading), pgstatstatements, auto-explain; PgHero"));
+        out.add(new Recommendation(
+                "pg_stat_statements.track",
+                "all",
+                "statements inside functions too (the at-risk, export and rollup functions)",
+                "manual: pgstatstatements"));
+        out.add(new Recommendation(
+                "auto_explain.log_min_duration",
+                "-1",
+                "off; a duration such as 1s logs the plan of every statement slower than it",
+                "manual: auto-explain"));
+        out.add(new Recommendation(
+                "track_io_timing",
+                "on",
+                "read and write times in pg_stat_statements and EXPLAIN (BUFFERS); check the clock with pg_test_timing",
+                MANUAL_STATISTICS + "; PgHero"));
+        out.add(new Recommendation(
+                "track_activity_query_size",
+                "4096",
+                "whole statements in pg_stat_activity, not their first 1kB (restart)",
+                MANUAL_STATISTICS));
+
+        // Logging: what pgbadger and an operator reading the log need.
+        out.add(new Recommendation(
+                "log_min_duration_statement",
+                "1s",
+                "every statement slower than 1 s in the log, with its duration",
+                MANUAL_LOGGING));
+        out.add(new Recommendation(
+                "log_lock_waits",
+                "on",
+                "a lock wait longer than deadlock_timeout (1s) is logged with who holds the lock",
+                MANUAL_LOGGING));
+        out.add(new Recommendation(
+                "log_checkpoints",
+                "on",
+                "each checkpoint and its cause: many caused by WAL say max_wal_size is too small",
+                MANUAL_LOGGING + ", wal-configuration"));
+        out.add(new Recommendation(
+                "log_temp_files",
+                "10MB",
+                "sorts and hashes that spill more than 10MB to disk: work_mem is short for them",
+                MANUAL_LOGGING));
 
         // Autovacuum for write-heavy tables (submissions, progress, analytics_events, activity_logs):
         // the defaults (20 % dead, 1min naptime, cost limit 200) let big tables bloat between runs.

@@ -99,11 +99,23 @@ public final class Units {
 
     /**
      * A value reduced to a form two spellings of the same setting share: sizes in bytes, durations
-     * in milliseconds, numbers without trailing zeros ("4.0" and "4" agree).
+     * in milliseconds, numbers without trailing zeros ("4.0" and "4" agree), lists without their
+     * quotes and spaces ("'a, b'" and "a,b" agree).
      */
     static String canonical(String value) {
         if (value == null) {
             return "";
+        }
+        String unquoted = value.trim();
+        if (unquoted.length() >= 2 && unquoted.startsWith("'") && unquoted.endsWith("'")) {
+            // a quoted list as postgresql.conf writes it, e.g. shared_preload_libraries
+            return unquoted.substring(1, unquoted.length() - 1)
+                    .replaceAll("\\s*,\\s*", ",")
+                    .trim()
+                    .toLowerCase(Locale.ROOT);
+        }
+        if (unquoted.contains(",")) {
+            return unquoted.replaceAll("\\s*,\\s*", ",").toLowerCase(Locale.ROOT);
         }
         Matcher m = VALUE.matcher(value);
         if (!m.matches()) {

@@ -32,7 +32,10 @@ class TuneCommandTests {
         run.stdout()
                 .lines()
                 .filter(l -> !l.isBlank() && !l.startsWith("#"))
-                .forEach(l -> assertThat(l).matches("[a-z_]+ = \\S+ +# .+ \\[.+\\]"));
+                .forEach(l -> assertThat(l).matches("[a-z_.]+ = \\S+ +# .+ \\[.+\\]"));
+        assertThat(run.stdout())
+                .containsPattern("(?m)^shared_preload_libraries = 'pg_stat_statements,auto_explain' +# ")
+                .containsPattern("(?m)^log_min_duration_statement = 1s +# ");
     }
 
     @Test

@@ -48,6 +48,27 @@ class TuneTests {
     }
 
     @Test
+    void statisticsLoggingAndReplicationAreTheSameOnEveryMachine() {
+        for (Map<String, String> v : List.of(
+                values(8 * Units.GB, 4, Storage.SSD, 200, Workload.WEB),
+                values(Units.GB, 2, Storage.HDD, 100, Workload.MIXED))) {
+            assertThat(v)
+                    .containsEntry("shared_preload_libraries", "'pg_stat_statements,auto_explain'")
+                    .containsEntry("auto_explain.log_min_duration", "-1") // loaded, off until asked
+                    .containsEntry("pg_stat_statements.track", "all")
+                    .containsEntry("track_io_timing", "on")
+                    .containsEntry("log_min_duration_statement", "1s")
+                    .containsEntry("log_lock_waits", "on")
+                    .containsEntry("wal_level", "replica")
+                    .containsEntry("max_wal_senders", "10")
+                    .containsEntry("max_replication_slots", "10")
+                    .containsEntry("hot_standby_feedback", "on");
+        }
+        assertThat(Tuning.of(TuningInputs.REFERENCE, "shared_preload_libraries").rule())
+                .contains("(restart)");
+    }
+
+    @Test
     void smallHddMachineClampsWorkMemUpToTheDefault() {
         Map<String, String> v = values(Units.GB, 2, Storage.HDD, 100, Workload.WEB);
         assertThat(v)
@@ -149,6 +170,13 @@ class TuneTests {
         assertThat(Units.same("1min", "60s")).isTrue();
         assertThat(Units.same("0", "0")).isTrue();
         assertThat(Units.same("1.1", "4")).isFalse();
+        // lists: postgresql.conf quotes them, pg_settings does not
+        assertThat(Units.same("pg_stat_statements,auto_explain", "'pg_stat_statements, auto_explain'"))
+                .isTrue();
+        assertThat(Units.same("pg_stat_statements", "'pg_stat_statements,auto_explain'"))
+                .isFalse();
+        assertThat(Units.fromSetting("-1", "ms")).isEqualTo("-1"); // auto_explain.log_min_duration: off
+        assertThat(Units.fromSetting("1000", "ms")).isEqualTo("1s");
     }
 
     @Test
