@@ -1,6 +1,7 @@
 """One JSON object per capacity step, from what bench/capacity.sh left in the step's directory:
-Gatling's report (report/js/stats.json: per request kind the counts and the 50th, 75th, 95th and
-99th percentiles, Gatling's defaults), the journeys' counters (counters-g*.json), the connection
+the journeys' counters of every Gatling JVM (counters-g*.json: requests, errors by status and
+response-time histograms per request kind, summed, whence the percentiles; read-your-writes
+violations; read sources; Gatling's HTML reports, one per JVM, are listed beside), the connection
 samples (connections.txt) and the process samples (usage.txt, processes).
 
 Usage: capacity-summary.py OUT USERS:RAMP:GENERATORS:ADDRESSES... --duration S
@@ -11,47 +12,38 @@ import os
 import sys
 
 
-def stats(step_dir):
-    with open(os.path.join(step_dir, "report", "js", "stats.json")) as f:
-        root = json.load(f)
-    kinds = {}
+def reports(step_dir):
+    return sorted(glob.glob(os.path.join(step_dir, "gatling-g*", "*", "index.html")))
 
-    def walk(node):
-        for child in node.get("contents", {}).values():
-            if child.get("type") == "REQUEST":
-                s = child["stats"]
-                kinds[child["name"]] = {
-                    "requests": s["numberOfRequests"]["total"],
-                    "errors": s["numberOfRequests"]["ko"],
-                    "p50_ms": s["percentiles1"]["total"],
-                    "p95_ms": s["percentiles3"]["total"],
-                    "p99_ms": s["percentiles4"]["total"],
-                    "throughput_rps": s["meanNumberOfRequestsPerSecond"]["total"],
-                }
-            walk(child)
 
-    walk(root)
-    s = root["stats"]
-    overall = {
-        "requests": s["numberOfRequests"]["total"],
-        "errors": s["numberOfRequests"]["ko"],
-        "throughput_rps": s["meanNumberOfRequestsPerSecond"]["total"],
-        "p50_ms": s["percentiles1"]["total"],
-        "p95_ms": s["percentiles3"]["total"],
-        "p99_ms": s["percentiles4"]["total"],
-    }
-    return overall, kinds
+def percentiles(histogram):
+    """p50, p95, p99 (ms) of [[ms, count], ...]: the bucket holding the rank (1 ms to 1 s, 10 ms beyond)."""
+    total = sum(n for _, n in histogram)
+    out = []
+    for q in (0.50, 0.95, 0.99):
+        rank, seen, value = max(1, int(round(q * total + 0.4999))), 0, None
+        for ms, n in sorted(histogram):
+            seen += n
+            if seen >= rank:
+                value = ms
+                break
+        out.append(value)
+    return out
 
 
 def counters(step_dir):
-    total = {"signIns": 0, "rywViolations": {}, "readSources": {}}
+    total = {"signIns": 0, "rywViolations": {}, "readSources": {}, "requests": {}, "errors": {}, "responseTimes": {}}
     for path in glob.glob(os.path.join(step_dir, "counters-g*.json")):
         with open(path) as f:
             c = json.load(f)
         total["signIns"] += c["signIns"]
-        for key in ("rywViolations", "readSources"):
+        for key in ("rywViolations", "readSources", "requests", "errors"):
             for k, v in c[key].items():
                 total[key][k] = total[key].get(k, 0) + v
+        for kind, buckets in c.get("responseTimes", {}).items():
+            merged = total["responseTimes"].setdefault(kind, {})
+            for ms, n in buckets:
+                merged[ms] = merged.get(ms, 0) + n
     return total
 
 
@@ -114,8 +106,29 @@ def main():
     for step in steps:
         users, ramp, generators, addresses = (int(x) for x in step.split(":"))
         step_dir = os.path.join(out_dir, "step-%d" % users)
-        overall, kinds = stats(step_dir)
         c = counters(step_dir)
+        elapsed = ramp + duration
+        kinds, errors_by_kind, everything = {}, {}, {}
+        for key, n in c["errors"].items():
+            kind, status = key.rsplit("|", 1)
+            errors_by_kind.setdefault(kind, {})[status] = n
+        for kind, n in sorted(c["requests"].items()):
+            buckets = c["responseTimes"].get(kind, {})
+            p50, p95, p99 = percentiles(list(buckets.items()))
+            kinds[kind] = {
+                "requests": n,
+                "errors": sum(errors_by_kind.get(kind, {}).values()),
+                "throughput_rps": round(n / elapsed, 2),
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "p99_ms": p99,
+            }
+            for ms, k in buckets.items():
+                everything[ms] = everything.get(ms, 0) + k
+        p50, p95, p99 = percentiles(list(everything.items()))
+        requests = sum(c["requests"].values())
+        overall = {"requests": requests, "errors": sum(c["errors"].values()),
+                   "throughput_rps": round(requests / elapsed, 2), "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
         primary, replicas = connections(step_dir, replica_names)
         reads = c["readSources"]
         replica_reads, counted = reads.get("replica", 0), sum(reads.values())
@@ -133,7 +146,7 @@ def main():
             "p95_ms": overall["p95_ms"],
             "p99_ms": overall["p99_ms"],
             "by_kind": kinds,
-            "errors_by_kind": {k: v["errors"] for k, v in kinds.items() if v["errors"]},
+            "errors_by_kind": errors_by_kind,
             "primary_connections_max": primary,
             "replica_connections_max": replicas,
             "replica_read_share": round(replica_reads / counted, 4) if counted else None,
@@ -141,7 +154,7 @@ def main():
             "ryw_violations": sum(c["rywViolations"].values()),
             "ryw_violations_by_kind": c["rywViolations"],
             "processes": usage(step_dir),
-            "report": os.path.join(step_dir, "report", "index.html"),
+            "reports": reports(step_dir),
         })
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -5,8 +5,8 @@
 # kind, the most server connections seen on the primary and on each replica (pg_stat_activity,
 # sampled every 2 s), the share of reads the servers sent to replicas (their Classbase-Read-Source
 # answers), read-your-writes violations, and CPU and memory of every process. Writes
-# target/capacity/summary.json (one object per step), keeps each step's Gatling HTML report under
-# target/capacity/step-<users>/, and checks the write ledgers against the database at the end.
+# target/capacity/summary.json (one object per step), keeps each generator's Gatling HTML report
+# under target/capacity/step-<users>/gatling-g<n>/, and checks the write ledgers against the database at the end.
 #
 # Usage: bench/capacity.sh [--users N] [--steps N,N,...] [--duration S] [--ramp S]
 #                          [--url URL --db-url postgresql://... [--replica-urls U1,U2]]
@@ -129,20 +129,23 @@ say "compiling the load journeys (bench/pom.xml)"
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >/dev/null 2>"$OUT/build.log" \
     || { tail -n 20 "$OUT/build.log" >&2; die "the bench module does not build"; }
 CLASSPATH_BENCH="$ROOT/bench/target/test-classes:$(cat bench/target/bench.classpath)"
+# what gatling-maven-plugin gives Gatling's JVM: its log writer reads String internals
+GATLING_JVM="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12"
 
-max_step=0
-for n in ${STEPS//,/ }; do [ "$n" -gt "$max_step" ] && max_step=$n; done
-say "exporting accounts for $max_step users from the database (bench/accounts.sql)"
-psql "$DB_URL" -q -v students=$((max_step * 90 / 100 + 10)) -v teachers=$((max_step * 13 / 100 + 10)) \
-    -v admins=$((max_step * 4 / 100 + 10)) -f bench/accounts.sql > "$OUT/accounts.csv"
-have=$(($(wc -l < "$OUT/accounts.csv") - 1))
-[ "$have" -ge "$max_step" ] || die "the database has $have usable accounts, fewer than $max_step users: seed a larger scale"
-python3 - "$OUT/accounts.csv" "$max_step" <<'PY' >&2
+# accounts: exported again before every step, since a step's submissions use up assignments
+export_accounts() { # users
+    local n=$1
+    psql "$DB_URL" -q -v students=$((n * 105 / 100 + 10)) -v teachers=$((n * 15 / 100 + 10)) \
+        -v admins=$((n * 4 / 100 + 10)) -f bench/accounts.sql > "$OUT/accounts.csv"
+    local have=$(($(wc -l < "$OUT/accounts.csv") - 1))
+    [ "$have" -ge "$n" ] || die "the database has $have usable accounts, fewer than $n users: seed a larger scale"
+    python3 - "$OUT/accounts.csv" "$n" <<'PY' >&2
 import csv, sys, collections
 rows = list(csv.DictReader(open(sys.argv[1])))[: int(sys.argv[2])]
 c = collections.Counter(r["role"] for r in rows)
-print("capacity: the first %d accounts: %s" % (len(rows), ", ".join("%s %d (%.1f %%)" % (k, v, 100 * v / len(rows)) for k, v in sorted(c.items()))))
+print("capacity: accounts: %s" % ", ".join("%s %d (%.1f %%)" % (k, v, 100 * v / len(rows)) for k, v in sorted(c.items())))
 PY
+}
 
 # --- sampling: server connections per database, CPU and RSS per process tree ---------------------
 sample_connections() { # file url...
@@ -200,20 +203,24 @@ for users in ${STEPS//,/ }; do
     rm -rf "$step_dir"; mkdir -p "$step_dir"
     ramp=${RAMP:-$(( users / 10 > 60 ? users / 10 : 60 ))}
     gens=$(( (users + PER_GENERATOR - 1) / PER_GENERATOR ))
-    # sign-ins per address per minute below 80 % of the budget; at most 20,000 connections an address
-    per_address=$(( SIGN_IN_BUDGET * 8 * ramp / 600 ))
+    # sign-ins per address per minute below half the budget (room for retries after a 503); at most
+    # 20,000 connections an address
+    per_address=$(( SIGN_IN_BUDGET * 5 * ramp / 600 ))
     [ "$per_address" -gt 20000 ] && per_address=20000
     [ "$per_address" -lt 1 ] && per_address=1
     addresses=$(( (users + per_address - 1) / per_address ))
     [ "$addresses" -lt "$gens" ] && addresses=$gens
     [ "$addresses" -gt 250 ] && die "step $users: $addresses source addresses needed; lengthen --ramp"
     say "step $users users: ramp ${ramp}s, ${DURATION}s steady, $gens Gatling JVM(s), $addresses source address(es) 127.0.0.10-$((9 + addresses))"
-    # accounts: every generator its own slice, in the mix's order
+    export_accounts "$users"
+    # every generator its own slice of the accounts, in the mix's order
     python3 - "$OUT/accounts.csv" "$users" "$gens" "$step_dir" <<'PY'
 import sys
 lines = open(sys.argv[1]).read().splitlines()
 header, rows = lines[0], lines[1 : 1 + int(sys.argv[2])]
 g = int(sys.argv[3])
+# a user whose sign-in fails for good is replaced by the next account: a fifth more, spread alike
+rows = lines[1 : 1 + int(sys.argv[2]) * 6 // 5]
 for i in range(g):
     with open("%s/accounts-g%d.csv" % (sys.argv[4], i + 1), "w") as f:
         f.write("\n".join([header] + rows[i::g]) + "\n")
@@ -229,13 +236,13 @@ PY
         for a in $(seq 0 $((addresses - 1))); do
             [ $(( a % gens )) -eq $((g - 1)) ] && addr_list+="${addr_list:+,}127.0.0.$((10 + a))"
         done
-        (ulimit -n "$(ulimit -Hn)"; exec "$JAVA_HOME/bin/java" -Xms512m -Xmx1g -XX:+UseParallelGC \
+        (ulimit -n "$(ulimit -Hn)"; exec "$JAVA_HOME/bin/java" -Xms512m -Xmx1g -XX:+UseParallelGC $GATLING_JVM \
             -cp "$CLASSPATH_BENCH" \
             -Dbench.url="$URL" -Dbench.accounts="$ROOT/$step_dir/accounts-g$g.csv" -Dbench.password="$PASSWORD" \
             -Dbench.users="$per_gen" -Dbench.ramp="$ramp" -Dbench.duration="$DURATION" \
             -Dbench.out="$ROOT/$step_dir" -Dbench.generator="g$g" -Dbench.localAddresses="$addr_list" \
             io.gatling.app.Gatling -s dev.classbase.bench.load.ClassbaseJourneys \
-            -rf "$ROOT/$step_dir/gatling-g$g" -rd "$users users, generator $g of $gens" -nr \
+            -rf "$ROOT/$step_dir/gatling-g$g" -rd "$users users, generator $g of $gens" \
             > "$step_dir/gatling-g$g.log" 2>&1) &
         gen_pids+=($!)
         echo "gatling-g$g $!" >> "$step_dir/processes"
@@ -249,20 +256,12 @@ PY
     kill "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     wait "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     [ "$failed" = 0 ] || { tail -n 20 "$step_dir"/gatling-g*.log >&2; die "step $users: a Gatling run failed (logs in $step_dir)"; }
-    # one report over every generator's simulation.log
-    mkdir -p "$step_dir/report"
-    i=0
-    for log in "$step_dir"/gatling-g*/*/simulation.log; do
-        i=$((i + 1)); cp "$log" "$step_dir/report/simulation-$i.log"
-    done
-    "$JAVA_HOME/bin/java" -cp "$CLASSPATH_BENCH" io.gatling.app.Gatling -ro "$ROOT/$step_dir/report" \
-        > "$step_dir/report.log" 2>&1 || { tail -n 20 "$step_dir/report.log" >&2; die "step $users: no report"; }
     summary_steps+=("$users:$ramp:$gens:$addresses")
     python3 bench/capacity-summary.py "$OUT" "${summary_steps[@]}" --duration "$DURATION" > "$OUT/summary.json"
     say "step $users done: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[-1]; print("%d requests, %d errors, p99 %s ms, primary connections max %s, replica read share %s, ryw violations %d" % (s["requests"], s["errors"], s["p99_ms"], s["primary_connections_max"], s["replica_read_share"], s["ryw_violations"]))' "$OUT/summary.json")"
 done
 
-say "summary: $OUT/summary.json; reports: $OUT/step-*/report/index.html"
+say "summary: $OUT/summary.json; reports: $OUT/step-*/gatling-g*/*/index.html"
 ledgers=("$OUT"/step-*/ledger-*.tsv)
 if [ -e "${ledgers[0]}" ]; then
     say "checking the write ledgers against the database (bench/ledger-check.sh)"

@@ -91,9 +91,9 @@ backends_max() { # file: the most client backends seen, sampled every 0.5 s unti
         sleep 0.5
     done
 }
-declare -A TPS LAT BACKENDS FAILED
+declare -A TPS LAT BACKENDS FAILED NORESULT
 run() { # mode port db connect-flag
-    local mode=$1 port=$2 db=$3 flag=$4 out="$DIR/$1.out"
+    local mode=$1 port=$2 db=$3 flag=$4 out="$DIR/${1//[ ,]/-}-$ROUND.out"
     echo 0 > "$DIR/backends"
     backends_max "$DIR/backends" &
     local sampler=$!
@@ -103,25 +103,30 @@ run() { # mode port db connect-flag
     tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$out" | head -n 1)
     lat=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$out")
     failed=$(grep -c 'error\|FATAL\|could not' "$out" || true)
-    TPS[$mode]+="${tps:-0} "
-    LAT[$mode]+="${lat:-?} "
+    [ -n "$tps" ] || { say "$mode: pgbench gave no result:"; tail -n 5 "$out" >&2; }
+    if [ -n "$tps" ]; then
+        TPS[$mode]+="$tps "
+        LAT[$mode]+="$lat "
+    else
+        NORESULT[$mode]=$(( ${NORESULT[$mode]:-0} + 1 ))
+    fi
     BACKENDS[$mode]+="$(cat "$DIR/backends") "
     FAILED[$mode]=$(( ${FAILED[$mode]:-0} + failed ))
     say "$mode: ${tps:-no} tps, latency ${lat:-?} ms, $(cat "$DIR/backends") backends at most, $failed error lines"
 }
 MODES=("direct, steady" "PgBouncer, steady" "direct, connection per transaction" "PgBouncer, connection per transaction")
-for r in $(seq 1 "$ROUNDS"); do
-    say "round $r of $ROUNDS: $CLIENTS clients, ${EACH}s each"
+for ROUND in $(seq 1 "$ROUNDS"); do
+    say "round $ROUND of $ROUNDS: $CLIENTS clients, ${EACH}s each"
     run "${MODES[0]}" "$PG_PORT" postgres ""
     run "${MODES[1]}" "$BOUNCER_PORT" bench ""
     run "${MODES[2]}" "$PG_PORT" postgres "-C"
     run "${MODES[3]}" "$BOUNCER_PORT" bench "-C"
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print NR == 0 ? 0 : (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo
-echo "| $CLIENTS clients, pgbench -S, ${EACH}s x $ROUNDS rounds | tps (median) | latency avg ms (median) | server backends max | error lines |"
-echo "|---|---:|---:|---:|---:|"
+echo "| $CLIENTS clients, pgbench -S, ${EACH}s x $ROUNDS rounds | tps (median) | latency avg ms (median) | server backends max | error lines | runs without a result |"
+echo "|---|---:|---:|---:|---:|---:|"
 for m in "${MODES[@]}"; do
-    echo "| $m | $(echo "${TPS[$m]}" | median | xargs printf '%.0f') | $(echo "${LAT[$m]}" | median | xargs printf '%.1f') | $(echo "${BACKENDS[$m]}" | tr ' ' '\n' | sort -n | tail -n 1) | ${FAILED[$m]} |"
+    echo "| $m | $(echo "${TPS[$m]}" | median | xargs printf '%.0f') | $(echo "${LAT[$m]}" | median | xargs printf '%.1f') | $(echo "${BACKENDS[$m]}" | tr ' ' '\n' | sort -n | tail -n 1) | ${FAILED[$m]} | ${NORESULT[$m]:-0} |"
 done

@@ -48,11 +48,14 @@ public class ClassbaseJourneys extends Simulation {
     private static final Path OUT = Path.of(System.getProperty("bench.out", "target/capacity"));
     private static final String GENERATOR = System.getProperty("bench.generator", "g1");
     private static final List<String> SEARCHES =
-            List.of("algebra", "biology", "history", "python", "writing", "chemistry", "music", "geometry");
-    private static final List<String> CATEGORIES = List.of("math", "science", "history", "language", "arts");
+            List.of("science", "history", "music", "data", "spanish", "health", "civics", "earth");
+    private static final List<String> CATEGORIES = List.of(
+            "science", "mathematics", "computer_science", "languages", "history", "english", "arts", "health");
+    private static final List<String> LANGUAGES = List.of("python", "python", "java", "javascript", "sql", "go");
+    private static final List<String> DIFFICULTIES = List.of("easy", "medium", "hard");
 
-    /** Iterations stop at this instant: the ramp, then the steady part. */
-    private static final long END_MILLIS = System.currentTimeMillis() + (RAMP + DURATION) * 1000L;
+    /** Iterations stop at this instant: the ramp, then the steady part, from the injection's start. */
+    private static volatile long END_MILLIS = Long.MAX_VALUE;
 
     private final WriteLedger ledger = new WriteLedger(OUT.resolve("ledger-" + GENERATOR + ".tsv"));
     private final RunCounters counters = new RunCounters();
@@ -73,8 +76,16 @@ public class ClassbaseJourneys extends Simulation {
 
         ScenarioBuilder users = scenario("classbase")
                 .feed(csv(ACCOUNTS).queue())
-                .exec(signIn())
-                .exitHereIfFailed()
+                // a person whose sign-in failed (a 503 or 429 under load) tries again after a while,
+                // as long as the step lasts: one account per virtual user, never replaced
+                .asLongAs(session -> !session.contains("token") && System.currentTimeMillis() < END_MILLIS)
+                .on(exec(Session::markAsSucceeded)
+                        .exec(signIn())
+                        .doIf(session -> !session.contains("token"))
+                        .then(think()))
+                .exec(Session::markAsSucceeded)
+                .doIf(session -> !session.contains("token"))
+                .then(exitHere())
                 .exec(session -> {
                     counters.signedIn();
                     return session;
@@ -96,6 +107,11 @@ public class ClassbaseJourneys extends Simulation {
     }
 
     @Override
+    public void before() {
+        END_MILLIS = System.currentTimeMillis() + (RAMP + DURATION) * 1000L;
+    }
+
+    @Override
     public void after() {
         ledger.close();
         counters.write(OUT.resolve("counters-" + GENERATOR + ".json"));
@@ -104,9 +120,42 @@ public class ClassbaseJourneys extends Simulation {
     private ChainBuilder signIn() {
         return exec(http("sign in")
                 .post("/api/v1/sessions")
+                .check(rt(), statusCode())
                 .body(StringBody("{\"email\":\"#{email}\",\"password\":\"" + PASSWORD + "\"}"))
                 .check(status().is(201), jmesPath("token").saveAs("token"))
-                .check(jmesPath("user.id").saveAs("me")));
+                .check(jmesPath("user.id").saveAs("me")))
+                .exec(timed("sign in"));
+    }
+
+    /** The response time, first among a request's checks so that it is kept even when another fails. */
+    private static CheckBuilder rt() {
+        return responseTimeInMillis().saveAs("rt");
+    }
+
+    private static CheckBuilder statusCode() {
+        return status().saveAs("statusCode");
+    }
+
+    /**
+     * Records the last request under its kind: its response time (none when nothing answered) and,
+     * when a check failed, an error under its status code ("no answer" without one). The session is
+     * marked as succeeded again, so one failed request does not taint the next; sign-in keeps its
+     * failure for the retry around it.
+     */
+    private Function<Session, Session> timed(String kind) {
+        return session -> {
+            record(kind, session);
+            Session next = session.removeAll("rt", "statusCode");
+            return kind.equals("sign in") ? next : next.markAsSucceeded();
+        };
+    }
+
+    private void record(String kind, Session session) {
+        Integer millis = session.contains("rt") ? session.getInt("rt") : null;
+        String error = !session.isFailed()
+                ? null
+                : session.contains("statusCode") ? Integer.toString(session.getInt("statusCode")) : "no answer";
+        counters.request(kind, millis, error);
     }
 
     private static ChainBuilder think() {
@@ -118,11 +167,12 @@ public class ClassbaseJourneys extends Simulation {
         List<CheckBuilder> checks = new ArrayList<>(List.of(
                 status().is(200), header("Classbase-Read-Source").optional().saveAs("readSource")));
         checks.addAll(List.of(more));
-        return exec(http(name).get(url).header("Authorization", "Bearer #{token}").check(checks))
+        return exec(http(name).get(url).check(rt(), statusCode()).header("Authorization", "Bearer #{token}").check(checks))
                 .exec(session -> {
                     counters.readSource(session.getString("readSource"));
                     return session.remove("readSource");
-                });
+                })
+                .exec(timed(name));
     }
 
     /** The next id of a space-separated list column for this iteration, or none when it ran out. */
@@ -152,7 +202,12 @@ public class ClassbaseJourneys extends Simulation {
                 .exec(read("progress", "/api/v1/courses/#{course_id}/progress"))
                 .exec(think())
                 .exec(read(
-                        "next exercises", "/api/v1/exercises/next?limit=5", jmesPath("[0].id").optional().saveAs("exercise")))
+                        "next exercises",
+                        session -> "/api/v1/exercises/next?limit=5&language="
+                                + LANGUAGES.get(ThreadLocalRandom.current().nextInt(LANGUAGES.size()))
+                                + "&difficulty="
+                                + DIFFICULTIES.get(ThreadLocalRandom.current().nextInt(DIFFICULTIES.size())),
+                        jmesPath("[0].id").optional().saveAs("exercise")))
                 .doIf(session -> session.contains("exercise"))
                 .then(think().exec(completeExercise()))
                 .exec(think())
@@ -166,11 +221,12 @@ public class ClassbaseJourneys extends Simulation {
         List<CheckBuilder> checks = new ArrayList<>(List.of(
                 status().is(200), header("Classbase-Read-Source").optional().saveAs("readSource")));
         checks.addAll(List.of(more));
-        return exec(http(name).get(url).header("Authorization", "Bearer #{token}").check(checks))
+        return exec(http(name).get(url).check(rt(), statusCode()).header("Authorization", "Bearer #{token}").check(checks))
                 .exec(session -> {
                     counters.readSource(session.getString("readSource"));
                     return session.remove("readSource");
-                });
+                })
+                .exec(timed(name));
     }
 
     private ChainBuilder enroll() {
@@ -178,9 +234,11 @@ public class ClassbaseJourneys extends Simulation {
                 .doIf(session -> session.contains("enrollCourse"))
                 .then(exec(http("enroll")
                                 .post("/api/v1/enrollments")
+                                .check(rt(), statusCode())
                                 .header("Authorization", "Bearer #{token}")
                                 .body(StringBody("{\"courseId\":#{enrollCourse}}"))
                                 .check(status().in(200, 201), jmesPath("id").saveAs("written")))
+                        .exec(timed("enroll"))
                         .doIf(session -> session.contains("written"))
                         .then(exec(session -> {
                                     ledger.acknowledged(
@@ -209,9 +267,11 @@ public class ClassbaseJourneys extends Simulation {
         int score = 60 + ThreadLocalRandom.current().nextInt(41);
         return exec(http("complete exercise")
                         .post("/api/v1/exercises/#{exercise}/completion")
+                                .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("{\"score\":" + score + "}"))
                         .check(status().in(200, 201), jmesPath("userExerciseId").saveAs("written")))
+                .exec(timed("complete exercise"))
                 .doIf(session -> session.contains("written"))
                 .then(exec(session -> {
                             ledger.acknowledged(
@@ -238,10 +298,12 @@ public class ClassbaseJourneys extends Simulation {
         return exec(session -> session.set("idemKey", UUID.randomUUID().toString()))
                 .exec(http("submit assignment")
                         .post("/api/v1/assignments/#{assignment}/submissions")
+                                .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .header("Idempotency-Key", "#{idemKey}")
                         .body(StringBody("{\"body\":\"essay #{idemKey}\"}"))
                         .check(status().in(200, 201), jmesPath("id").saveAs("written")))
+                .exec(timed("submit assignment"))
                 .doIf(session -> session.contains("written"))
                 .then(exec(session -> {
                             ledger.acknowledged(
@@ -254,10 +316,12 @@ public class ClassbaseJourneys extends Simulation {
                         })
                         .exec(http("submission retry (own write)")
                                 .post("/api/v1/assignments/#{assignment}/submissions")
+                                .check(rt(), statusCode())
                                 .header("Authorization", "Bearer #{token}")
                                 .header("Idempotency-Key", "#{idemKey}")
                                 .body(StringBody("{\"body\":\"essay #{idemKey}\"}"))
                                 .check(status().saveAs("retryStatus"), jmesPath("id").optional().saveAs("retryId")))
+                        .exec(timed("submission retry (own write)"))
                         .exec(session -> {
                             if (session.getInt("retryStatus") != 200
                                     || !session.getString("written").equals(session.getString("retryId"))) {
@@ -290,9 +354,11 @@ public class ClassbaseJourneys extends Simulation {
                 })
                 .exec(http("event batch")
                         .post("/api/v1/events")
+                                .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("#{batchBody}"))
                         .check(status().is(202), jmesPath("accepted").saveAs("written")))
+                .exec(timed("event batch"))
                 .doIf(session -> session.contains("written"))
                 .then(exec(session -> {
                             ledger.acknowledged(
@@ -338,9 +404,11 @@ public class ClassbaseJourneys extends Simulation {
                 })
                 .exec(http("grade submission")
                         .post("/api/v1/submissions/#{submission}/grade")
+                                .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("{\"score\":#{score}}"))
                         .check(status().is(200), jmesPath("id").saveAs("written")))
+                .exec(timed("grade submission"))
                 .doIf(session -> session.contains("written"))
                 .then(exec(session -> {
                             ledger.acknowledged(
