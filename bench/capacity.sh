@@ -261,7 +261,8 @@ PY
     say "step $users done: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[-1]; print("%d requests, %d errors, p99 %s ms, primary connections max %s, replica read share %s, ryw violations %d" % (s["requests"], s["errors"], s["p99_ms"], s["primary_connections_max"], s["replica_read_share"], s["ryw_violations"]))' "$OUT/summary.json")"
 done
 
-say "summary: $OUT/summary.json; reports: $OUT/step-*/gatling-g*/*/index.html"
+python3 bench/capacity-plot.py "$OUT/summary.json" "$OUT"
+say "summary: $OUT/summary.json; plots: $OUT/capacity-{latency,throughput,cpu}.svg; reports: $OUT/step-*/gatling-g*/*/index.html"
 ledgers=("$OUT"/step-*/ledger-*.tsv)
 if [ -e "${ledgers[0]}" ]; then
     say "checking the write ledgers against the database (bench/ledger-check.sh)"
