@@ -49,8 +49,8 @@ public class ClassbaseJourneys extends Simulation {
     private static final String GENERATOR = System.getProperty("bench.generator", "g1");
     private static final List<String> SEARCHES =
             List.of("science", "history", "music", "data", "spanish", "health", "civics", "earth");
-    private static final List<String> CATEGORIES = List.of(
-            "science", "mathematics", "computer_science", "languages", "history", "english", "arts", "health");
+    private static final List<String> CATEGORIES =
+            List.of("science", "mathematics", "computer_science", "languages", "history", "english", "arts", "health");
     private static final List<String> LANGUAGES = List.of("python", "python", "java", "javascript", "sql", "go");
     private static final List<String> DIFFICULTIES = List.of("easy", "medium", "hard");
 
@@ -103,8 +103,8 @@ public class ClassbaseJourneys extends Simulation {
                                 onCase("admin").then(admin())));
 
         setUp(users.injectClosed(
-                                rampConcurrentUsers(0).to(USERS).during(Duration.ofSeconds(RAMP)),
-                                constantConcurrentUsers(USERS).during(Duration.ofSeconds(DURATION))))
+                        rampConcurrentUsers(0).to(USERS).during(Duration.ofSeconds(RAMP)),
+                        constantConcurrentUsers(USERS).during(Duration.ofSeconds(DURATION))))
                 .protocols(protocol)
                 .maxDuration(Duration.ofSeconds(RAMP + DURATION + 120L));
     }
@@ -122,11 +122,11 @@ public class ClassbaseJourneys extends Simulation {
 
     private ChainBuilder signIn() {
         return exec(http("sign in")
-                .post("/api/v1/sessions")
-                .check(rt(), statusCode())
-                .body(StringBody("{\"email\":\"#{email}\",\"password\":\"" + PASSWORD + "\"}"))
-                .check(status().is(201), jmesPath("token").saveAs("token"))
-                .check(jmesPath("user.id").saveAs("me")))
+                        .post("/api/v1/sessions")
+                        .check(rt(), statusCode())
+                        .body(StringBody("{\"email\":\"#{email}\",\"password\":\"" + PASSWORD + "\"}"))
+                        .check(status().is(201), jmesPath("token").saveAs("token"))
+                        .check(jmesPath("user.id").saveAs("me")))
                 .exec(timed("sign in"));
     }
 
@@ -173,7 +173,11 @@ public class ClassbaseJourneys extends Simulation {
         List<CheckBuilder> checks = new ArrayList<>(List.of(
                 status().is(200), header("Classbase-Read-Source").optional().saveAs("readSource")));
         checks.addAll(List.of(more));
-        return exec(http(name).get(url).check(rt(), statusCode()).header("Authorization", "Bearer #{token}").check(checks))
+        return exec(http(name)
+                        .get(url)
+                        .check(rt(), statusCode())
+                        .header("Authorization", "Bearer #{token}")
+                        .check(checks))
                 .exec(session -> {
                     counters.readSource(session.getString("readSource"));
                     return session.remove("readSource");
@@ -185,7 +189,9 @@ public class ClassbaseJourneys extends Simulation {
     private static Function<Session, Session> pick(String column, String as, boolean cycle) {
         return session -> {
             String list = session.getString(column);
-            String[] ids = list == null || list.isBlank() ? new String[0] : list.strip().split(" ");
+            String[] ids = list == null || list.isBlank()
+                    ? new String[0]
+                    : list.strip().split(" ");
             int i = session.getInt("iteration");
             if (ids.length == 0 || (!cycle && i >= ids.length)) {
                 return session.remove(as);
@@ -195,11 +201,15 @@ public class ClassbaseJourneys extends Simulation {
     }
 
     private ChainBuilder student() {
-        return think().exec(read("catalog browse", session -> "/api/v1/courses?limit=20&category="
-                        + CATEGORIES.get(ThreadLocalRandom.current().nextInt(CATEGORIES.size()))))
+        return think().exec(read(
+                        "catalog browse",
+                        session -> "/api/v1/courses?limit=20&category="
+                                + CATEGORIES.get(ThreadLocalRandom.current().nextInt(CATEGORIES.size()))))
                 .exec(think())
-                .exec(read("catalog search", session -> "/api/v1/courses?q="
-                        + SEARCHES.get(ThreadLocalRandom.current().nextInt(SEARCHES.size()))))
+                .exec(read(
+                        "catalog search",
+                        session -> "/api/v1/courses?q="
+                                + SEARCHES.get(ThreadLocalRandom.current().nextInt(SEARCHES.size()))))
                 .exec(think())
                 .exec(read("course detail", "/api/v1/courses/#{course_id}"))
                 .exec(think())
@@ -227,7 +237,11 @@ public class ClassbaseJourneys extends Simulation {
         List<CheckBuilder> checks = new ArrayList<>(List.of(
                 status().is(200), header("Classbase-Read-Source").optional().saveAs("readSource")));
         checks.addAll(List.of(more));
-        return exec(http(name).get(url).check(rt(), statusCode()).header("Authorization", "Bearer #{token}").check(checks))
+        return exec(http(name)
+                        .get(url)
+                        .check(rt(), statusCode())
+                        .header("Authorization", "Bearer #{token}")
+                        .check(checks))
                 .exec(session -> {
                     counters.readSource(session.getString("readSource"));
                     return session.remove("readSource");
@@ -274,7 +288,7 @@ public class ClassbaseJourneys extends Simulation {
         int score = 60 + ThreadLocalRandom.current().nextInt(41);
         return exec(http("complete exercise")
                         .post("/api/v1/exercises/#{exercise}/completion")
-                                .check(rt(), statusCode())
+                        .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("{\"score\":" + score + "}"))
                         .check(status().in(200, 201), jmesPath("userExerciseId").saveAs("written")))
@@ -289,7 +303,10 @@ public class ClassbaseJourneys extends Simulation {
                                     session.getString("written"));
                             return session;
                         })
-                        .exec(read("streak", "/api/v1/users/#{me}/streak", jmesPath("lastDay").optional().saveAs("lastDay")))
+                        .exec(read(
+                                "streak",
+                                "/api/v1/users/#{me}/streak",
+                                jmesPath("lastDay").optional().saveAs("lastDay")))
                         .exec(session -> {
                             // the completion made today (UTC) a day of the streak
                             if (session.getBoolean("answered")
@@ -306,7 +323,7 @@ public class ClassbaseJourneys extends Simulation {
         return exec(session -> session.set("idemKey", UUID.randomUUID().toString()))
                 .exec(http("submit assignment")
                         .post("/api/v1/assignments/#{assignment}/submissions")
-                                .check(rt(), statusCode())
+                        .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .header("Idempotency-Key", "#{idemKey}")
                         .body(StringBody("{\"body\":\"essay #{idemKey}\"}"))
@@ -328,7 +345,9 @@ public class ClassbaseJourneys extends Simulation {
                                 .header("Authorization", "Bearer #{token}")
                                 .header("Idempotency-Key", "#{idemKey}")
                                 .body(StringBody("{\"body\":\"essay #{idemKey}\"}"))
-                                .check(status().in(200, 201).saveAs("retryStatus"), jmesPath("id").optional().saveAs("retryId")))
+                                .check(
+                                        status().in(200, 201).saveAs("retryStatus"),
+                                        jmesPath("id").optional().saveAs("retryId")))
                         .exec(timed("submission retry (own write)"))
                         .exec(session -> {
                             // 201 or another id: the retry did not find the first request's row
@@ -347,7 +366,9 @@ public class ClassbaseJourneys extends Simulation {
                     String batch = UUID.randomUUID().toString();
                     String now = Instant.now().toString();
                     StringBuilder body = new StringBuilder("{\"events\":[");
-                    String[] kinds = {"lesson_viewed", "video_played", "exercise_opened", "page_scrolled", "lesson_viewed"};
+                    String[] kinds = {
+                        "lesson_viewed", "video_played", "exercise_opened", "page_scrolled", "lesson_viewed"
+                    };
                     for (int i = 0; i < kinds.length; i++) {
                         body.append(i == 0 ? "" : ",")
                                 .append("{\"kind\":\"")
@@ -360,11 +381,12 @@ public class ClassbaseJourneys extends Simulation {
                                 .append(i)
                                 .append("}}");
                     }
-                    return session.set("batch", batch).set("batchBody", body.append("]}").toString());
+                    return session.set("batch", batch)
+                            .set("batchBody", body.append("]}").toString());
                 })
                 .exec(http("event batch")
                         .post("/api/v1/events")
-                                .check(rt(), statusCode())
+                        .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("#{batchBody}"))
                         .check(status().is(202), jmesPath("accepted").saveAs("written")))
@@ -379,7 +401,10 @@ public class ClassbaseJourneys extends Simulation {
                                     session.getString("written"));
                             return session;
                         })
-                        .exec(read("events (own write)", "/api/v1/users/#{me}/events?limit=20", bodyString().saveAs("ownRead")))
+                        .exec(read(
+                                "events (own write)",
+                                "/api/v1/users/#{me}/events?limit=20",
+                                bodyString().saveAs("ownRead")))
                         .exec(session -> {
                             String body = session.getString("ownRead");
                             if (session.getBoolean("answered") && !body.contains(session.getString("batch"))) {
@@ -408,13 +433,14 @@ public class ClassbaseJourneys extends Simulation {
         return exec(session -> {
                     String[] idPoints = session.getString("toGrade").split(":");
                     BigDecimal points = new BigDecimal(idPoints[1]);
-                    BigDecimal score = points.multiply(BigDecimal.valueOf(ThreadLocalRandom.current().nextInt(50, 101)))
+                    BigDecimal score = points.multiply(BigDecimal.valueOf(
+                                    ThreadLocalRandom.current().nextInt(50, 101)))
                             .divide(BigDecimal.valueOf(100), 0, java.math.RoundingMode.DOWN);
                     return session.set("submission", idPoints[0]).set("score", score.toPlainString());
                 })
                 .exec(http("grade submission")
                         .post("/api/v1/submissions/#{submission}/grade")
-                                .check(rt(), statusCode())
+                        .check(rt(), statusCode())
                         .header("Authorization", "Bearer #{token}")
                         .body(StringBody("{\"score\":#{score}}"))
                         .check(status().is(200), jmesPath("id").saveAs("written")))
@@ -438,7 +464,10 @@ public class ClassbaseJourneys extends Simulation {
                         .exec(session -> {
                             String seen = session.getString("seen");
                             if (session.getBoolean("answered") && seen == null
-                                    || seen != null && new BigDecimal(seen).compareTo(new BigDecimal(session.getString("score"))) != 0) {
+                                    || seen != null
+                                            && new BigDecimal(seen)
+                                                            .compareTo(new BigDecimal(session.getString("score")))
+                                                    != 0) {
                                 counters.violation("grade");
                             }
                             return session;

@@ -38,7 +38,8 @@ final class RunCounters {
     }
 
     private void responseTime(String kind, int millis) {
-        int bucket = millis < 1_000 ? Math.max(0, millis) : millis < 60_000 ? 1_000 + (millis - 1_000) / 10 : BUCKETS - 1;
+        int bucket =
+                millis < 1_000 ? Math.max(0, millis) : millis < 60_000 ? 1_000 + (millis - 1_000) / 10 : BUCKETS - 1;
         times.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLongArray(BUCKETS))
                 .incrementAndGet(bucket);
     }
@@ -80,7 +81,12 @@ final class RunCounters {
             for (int b = 0; b < BUCKETS; b++) {
                 long n = e.getValue().get(b);
                 if (n > 0) {
-                    json.append(first ? "" : ",").append('[').append(lowerBound(b)).append(',').append(n).append(']');
+                    json.append(first ? "" : ",")
+                            .append('[')
+                            .append(lowerBound(b))
+                            .append(',')
+                            .append(n)
+                            .append(']');
                     first = false;
                 }
             }
