@@ -47,8 +47,8 @@ trap 'say interrupted; exit 130' INT TERM
 
 "${AS[@]}" "$BIN/initdb" -D "$DIR/data" -U postgres --auth=trust --encoding=UTF8 --no-sync > "$DIR/initdb.log" 2>&1 \
     || { cat "$DIR/initdb.log" >&2; exit 2; }
-# max_connections: the direct runs need one backend per client (the PostgreSQL manual, 20.3:
-# each connection is a process); shared_buffers small enough for a shared machine
+# max_connections: the direct runs need one backend per client (the PostgreSQL manual, "How
+# Connections Are Established": a process per connection); shared_buffers small for a shared machine
 "${AS[@]}" "$BIN/postgres" -D "$DIR/data" -p "$PG_PORT" -c listen_addresses=127.0.0.1 \
     -c unix_socket_directories="$DIR" -c max_connections=$((CLIENTS + 50)) -c shared_buffers=128MB \
     > "$DIR/postgres.log" 2>&1 &
