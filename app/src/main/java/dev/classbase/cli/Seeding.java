@@ -36,7 +36,12 @@ final class Seeding {
     }
 
     static void seed(DataGenerator generator, Scale scale, long seed) {
-        String hash = DemoAccounts.passwordHash();
+        seed(generator, scale, seed, DemoAccounts.passwordHash());
+    }
+
+    /** {@code passwordHash}: every generated account's (one hash: bcrypt costs tens of milliseconds). */
+    static void seed(DataGenerator generator, Scale scale, long seed, String passwordHash) {
+        String hash = passwordHash;
         generator.generate(scale, seed, LocalDate.now(ZoneOffset.UTC), hash, new ProgressBar(System.err));
     }
 

@@ -15,6 +15,21 @@ public final class DemoAccounts {
 
     /** A fresh bcrypt hash of the demo password (cost 10, random salt). */
     public static String passwordHash() {
-        return new BCryptPasswordEncoder().encode(PASSWORD);
+        return passwordHash(PASSWORD);
+    }
+
+    /**
+     * A bcrypt hash of {@code password} (cost 10, random salt), computed once and given to every
+     * generated account; bcrypt reads at most 72 bytes, so a longer password is refused rather than
+     * silently cut.
+     */
+    public static String passwordHash(String password) {
+        if (password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("the password is empty");
+        }
+        if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
+            throw new IllegalArgumentException("the password is longer than bcrypt's 72 bytes");
+        }
+        return new BCryptPasswordEncoder().encode(password);
     }
 }

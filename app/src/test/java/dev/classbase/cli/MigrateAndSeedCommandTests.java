@@ -114,6 +114,59 @@ class MigrateAndSeedCommandTests {
                 .isGreaterThanOrEqualTo(Scale.DEMO.tenants());
     }
 
+    @Test
+    void seedWithPasswordStdinGivesEveryAccountThatPasswordAndNotTheDemoOne() throws Exception {
+        TestCluster shared = TestCluster.shared();
+        DataSource db = shared.freshDatabase("cli_seed_password");
+
+        Cli.Result result = Cli.runWithInput(
+                env(shared.cluster().primary(), "cli_seed_password"),
+                Duration.ofMinutes(5),
+                "bench-accounts-7\n",
+                "seed",
+                "--scale",
+                "demo",
+                "--password-stdin");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.stdout())
+                .contains("every generated account signs in with the password given on standard input")
+                .doesNotContain("classbase-demo")
+                .doesNotContain("bench-accounts-7");
+
+        assertThat(queryLong(db, "select count(distinct password_hash) from users"))
+                .as("one hash for every account")
+                .isEqualTo(1);
+        String hash;
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("select password_hash from users where email = 'student1@northwood.demo'")) {
+            assertThat(rs.next()).isTrue();
+            hash = rs.getString(1);
+        }
+        var bcrypt = new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder();
+        assertThat(bcrypt.matches("bench-accounts-7", hash)).isTrue();
+        assertThat(bcrypt.matches("classbase-demo", hash)).isFalse();
+    }
+
+    @Test
+    void seedWithAnEmptyPasswordOnStdinWritesNothing() throws Exception {
+        TestCluster shared = TestCluster.shared();
+        DataSource db = shared.freshDatabase("cli_seed_no_password");
+
+        Cli.Result result = Cli.runWithInput(
+                env(shared.cluster().primary(), "cli_seed_no_password"),
+                Duration.ofMinutes(2),
+                "",
+                "seed",
+                "--scale",
+                "demo",
+                "--password-stdin");
+
+        assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+        assertThat(result.stderr()).contains("--password-stdin: the password is empty; nothing was written");
+        assertThat(queryLong(db, "select count(*) from users")).isZero();
+    }
+
     private static Map<String, String> env(Endpoint primary, String database) {
         return Map.of(
                 "CLASSBASE_DATABASE_URL",
