@@ -41,7 +41,7 @@ class PrometheusRulesTests {
     void promtoolChecksTheRules() throws Exception {
         Run run = promtool("check", "rules", "classbase-rules.yml");
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("SUCCESS: 9 rules found");
+        assertThat(run.output()).contains("SUCCESS: 12 rules found");
     }
 
     @Test
@@ -62,6 +62,9 @@ class PrometheusRulesTests {
                         "classbase_db_cache_hit_ratio",
                         "classbase_db_disk_used_ratio",
                         "classbase_replica_lag_seconds",
+                        "classbase_replica_in_rotation",
+                        "hikaricp_connections_pending",
+                        "hikaricp_connections_timeout_total",
                         "http_server_requests_seconds_count");
         // recording rules' own names (classbase:...) are not metrics of the app
         assertThat(Metrics.exposed(TestApp.shared())).containsAll(referred);
