@@ -1,0 +1,188 @@
+package dev.classbase.bench;
+
+import dev.classbase.cluster.Endpoint;
+import dev.classbase.data.cache.CachedReads;
+import dev.classbase.testsupport.TestApp;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One catalog endpoint three ways at the same concurrency for the same time: on a server whose
+ * cache regions are on (L1, L2 on Redis, warm: every request a hit), on a server of the same
+ * settings with the regions off (every request reads the replica), and pgbench running the
+ * transaction the uncached server runs, on the replica it reads. Before any load the two servers'
+ * answers are compared (same body; {@code hit} with no statement against {@code bypass}) and the
+ * pgbench statement's rows against the endpoint's, so the three measure the same answer.
+ *
+ * <p>Beside each window: the CPU the benchmark's JVM spent per request (the servers live in it;
+ * wrk and pgbench are processes of their own, and the idle server's background work is in the
+ * figure too) and the replica's per request or pgbench transaction ({@link PostgresCpu}).
+ */
+final class CacheComparison {
+    private static final int PGBENCH_WARMUP_SECONDS = 15;
+
+    /** What one endpoint is: its path, the SQL the uncached server runs for it, pgbench's variables. */
+    record Target(String name, String path, String sql, Map<String, String> variables) {}
+
+    /**
+     * One window: throughput, latency, the share of answers read on the replica, and CPU per
+     * request (µs) of the JVM and of the replica.
+     */
+    record Window(
+            double perSecond,
+            double p50Ms,
+            double p99Ms,
+            double onReplica,
+            Optional<Double> jvmMicros,
+            Optional<Double> dbMicros) {}
+
+    record Round(Window cached, Window uncached, Optional<Window> pgbench) {
+        double cachedOverUncached() {
+            return cached.perSecond() / uncached.perSecond();
+        }
+
+        Optional<Double> uncachedOverPgbench() {
+            return pgbench.map(p -> uncached.perSecond() / p.perSecond());
+        }
+    }
+
+    record Result(
+            Target target,
+            int cachedStatements,
+            int uncachedStatements,
+            double onReplica,
+            List<Round> rounds,
+            Round median,
+            String pgbench) {}
+
+    private final TestApp cached;
+    private final TestApp uncached;
+    private final Endpoint replica;
+    private final String replicaName;
+    private final Wrk wrk;
+    private final Optional<Pgbench> pgbench;
+    private final Optional<PostgresCpu> replicaCpu;
+    private final com.sun.management.OperatingSystemMXBean jvm =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    CacheComparison(
+            TestApp cached,
+            TestApp uncached,
+            Endpoint replica,
+            String replicaName,
+            Wrk wrk,
+            Optional<Pgbench> pgbench) {
+        this.cached = cached;
+        this.uncached = uncached;
+        this.replica = replica;
+        this.replicaName = replicaName;
+        this.wrk = wrk;
+        this.pgbench = pgbench;
+        this.replicaCpu = PostgresCpu.of(replica);
+    }
+
+    /**
+     * Warm-up of {@code warmup} seconds on each server (at most {@value #PGBENCH_WARMUP_SECONDS} for
+     * pgbench), then {@code rounds} rounds of cached, uncached and pgbench windows of {@code seconds}
+     * each in turn; the round with the median cached / uncached ratio is the result.
+     */
+    Result run(Target target, String token, int concurrency, int warmup, int seconds, int rounds) throws Exception {
+        HttpResponse<String> first = cached.get(target.path(), token);
+        HttpResponse<String> hit = cached.get(target.path(), token);
+        HttpResponse<String> read = uncached.get(target.path(), token);
+        for (HttpResponse<String> r : List.of(first, hit, read)) {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(
+                        "GET " + target.path() + " answered " + r.statusCode() + ": " + r.body());
+            }
+        }
+        expect(hit, "hit", 0, "the cached server's second answer");
+        expect(read, "bypass", -1, "the uncached server's answer");
+        if (!hit.body().equals(read.body())) {
+            throw new IllegalStateException("the cached and uncached answers of " + target.path() + " differ:\n"
+                    + hit.body() + "\n" + read.body());
+        }
+        String script = "BEGIN READ ONLY;\n" + CatalogLoad.BIND_TENANT + "\n"
+                + target.sql().strip() + ";\nCOMMIT;\n";
+
+        URI onCached = URI.create(cached.url(target.path()));
+        URI onUncached = URI.create(uncached.url(target.path()));
+        window(onCached, token, concurrency, warmup);
+        window(onUncached, token, concurrency, warmup);
+        if (pgbench.isPresent()) {
+            pgbench.get()
+                    .tps(replica, script, target.variables(), concurrency, Math.min(warmup, PGBENCH_WARMUP_SECONDS));
+        }
+        List<Round> all = new ArrayList<>();
+        double onReplica = 1;
+        for (int i = 0; i < Math.max(1, rounds); i++) {
+            Window c = window(onCached, token, concurrency, seconds);
+            Window u = window(onUncached, token, concurrency, seconds);
+            onReplica = Math.min(onReplica, u.onReplica());
+            Optional<Window> p = pgbench.isPresent()
+                    ? Optional.of(pgbenchWindow(script, target.variables(), concurrency, seconds))
+                    : Optional.empty();
+            all.add(new Round(c, u, p));
+        }
+        List<Round> byRatio = new ArrayList<>(all);
+        byRatio.sort(Comparator.comparingDouble(Round::cachedOverUncached));
+        return new Result(
+                target,
+                statements(hit),
+                statements(read),
+                onReplica,
+                all,
+                byRatio.get(byRatio.size() / 2),
+                pgbench.map(p -> p.binary().toString()).orElse(Pgbench.INSTALL_HINT));
+    }
+
+    private static void expect(HttpResponse<String> response, String cache, int statements, String what) {
+        String header = response.headers().firstValue(CachedReads.HEADER).orElse("(none)");
+        if (!header.equals(cache) || (statements >= 0 && statements(response) != statements)) {
+            throw new IllegalStateException(what + " says " + CachedReads.HEADER + ": " + header + " with "
+                    + statements(response) + " statements; expected " + cache
+                    + (statements >= 0 ? " with " + statements : ""));
+        }
+    }
+
+    private static int statements(HttpResponse<String> response) {
+        return Integer.parseInt(
+                response.headers().firstValue("Classbase-Query-Count").orElse("-1"));
+    }
+
+    private Window window(URI uri, String token, int concurrency, int seconds) throws Exception {
+        long jvmBefore = jvm.getProcessCpuTime();
+        double dbBefore = replicaCpu.isPresent() ? replicaCpu.get().seconds() : 0;
+        Wrk.Run run = wrk.run(uri, token, replicaName, concurrency, seconds);
+        long jvmAfter = jvm.getProcessCpuTime();
+        double dbAfter = replicaCpu.isPresent() ? replicaCpu.get().seconds() : 0;
+        double requests = run.perSecond() * seconds;
+        return new Window(
+                run.perSecond(),
+                run.p50Ms(),
+                run.p99Ms(),
+                run.onReplica(),
+                jvmBefore < 0 ? Optional.empty() : Optional.of((jvmAfter - jvmBefore) / 1e3 / requests),
+                replicaCpu.map(x -> 1e6 * (dbAfter - dbBefore) / requests));
+    }
+
+    private Window pgbenchWindow(String script, Map<String, String> variables, int concurrency, int seconds)
+            throws Exception {
+        double before = replicaCpu.isPresent() ? replicaCpu.get().seconds() : 0;
+        double tps = pgbench.orElseThrow().tps(replica, script, variables, concurrency, seconds);
+        double after = replicaCpu.isPresent() ? replicaCpu.get().seconds() : 0;
+        return new Window(
+                tps,
+                Double.NaN,
+                Double.NaN,
+                1,
+                Optional.empty(),
+                replicaCpu.map(x -> 1e6 * (after - before) / (tps * seconds)));
+    }
+}

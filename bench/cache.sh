@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The two-level cache: catalog browse and course detail with the cache's regions on (L1 + L2 on
+# Redis, warm) against the same server settings with them off, and pgbench running the uncached
+# server's SQL on its replica; then reads on two cached servers sharing Redis while an admin changes
+# course titles at a fixed rate: each region's hit rate and the delay until the other server answers
+# the new title. Runs on the shared test cluster (primary + replica, demo district) with a Redis of
+# its own on a free port. Prints markdown tables; the logs go to app/<build-dir>/bench.log. About
+# 5 minutes at the default sizes (cluster start and demo seed included, the build not).
+# Usage: bench/cache.sh [build-dir]     (build-dir under app/, default target)
+#   sizes: CONCURRENCY=8 DURATION=10 WARMUP=10 ROUNDS=1 MIXED_DURATION=30 WRITES_PER_SECOND=5
+#   (DURATION: each window of part 1; WARMUP: seconds per server and endpoint before them;
+#   ROUNDS > 1: the round with the median cached / uncached ratio is reported, every round printed)
+#   BENCH_OPTS: more JVM options
+#   wrk:      $WRK, else the PATH (sudo apt-get install wrk): required
+#   redis:    /usr/bin/redis-server (sudo apt-get install redis-server): required
+#   pgbench:  $PGBENCH, else /usr/lib/postgresql/*/bin/pgbench, else the PATH: without it the
+#             pgbench column is skipped
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+export BENCH_BUILD_DIR=${1:-target}
+
+if [ -z "${WRK:-}" ] && ! command -v wrk >/dev/null 2>&1; then
+    echo "wrk not found: install it with: sudo apt-get install wrk   (or set WRK=/path/to/wrk)" >&2
+    exit 2
+fi
+if [ ! -x /usr/bin/redis-server ]; then
+    echo "redis-server not found: install it with: sudo apt-get install redis-server" >&2
+    exit 2
+fi
+if [ -z "${PGBENCH:-}" ]; then
+    PGBENCH=$(ls -d /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -n 1 || true)
+    PGBENCH=${PGBENCH:-$(command -v pgbench || true)}
+fi
+if [ -n "$PGBENCH" ]; then
+    export PGBENCH
+else
+    echo "pgbench not found: the pgbench comparison will be skipped." >&2
+    echo "  install it with: sudo apt-get install postgresql-15   (or set PGBENCH=/path/to/pgbench)" >&2
+fi
+
+run_test_main \
+    -Dbench.concurrency="${CONCURRENCY:-8}" \
+    -Dbench.seconds="${DURATION:-10}" \
+    -Dbench.warmup="${WARMUP:-10}" \
+    -Dbench.rounds="${ROUNDS:-1}" \
+    -Dbench.mixed.seconds="${MIXED_DURATION:-30}" \
+    -Dbench.writes.per.second="${WRITES_PER_SECOND:-5}" \
+    ${BENCH_OPTS:-} \
+    dev.classbase.bench.CacheBenchmark || {
+    echo "the benchmark failed; the end of app/$BENCH_BUILD_DIR/bench.log:" >&2
+    tail -n 40 "app/$BENCH_BUILD_DIR/bench.log" >&2
+    exit 1
+}
