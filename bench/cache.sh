@@ -7,9 +7,10 @@
 # its own on a free port. Prints markdown tables; the logs go to app/<build-dir>/bench.log. About
 # 5 minutes at the default sizes (cluster start and demo seed included, the build not).
 # Usage: bench/cache.sh [build-dir]     (build-dir under app/, default target)
-#   sizes: CONCURRENCY=8 DURATION=10 WARMUP=10 ROUNDS=1 MIXED_DURATION=30 WRITES_PER_SECOND=5
-#   (DURATION: each window of part 1; WARMUP: seconds per server and endpoint before them;
-#   ROUNDS > 1: the round with the median cached / uncached ratio is reported, every round printed)
+#   sizes: CONCURRENCY=8 DURATION=5 ROUNDS=3 WARMUP=15 MIXED_DURATION=30 WRITES_PER_SECOND=5
+#   (part 1: ROUNDS rounds of DURATION-second windows, regions on, regions off, pgbench, after WARMUP
+#   seconds of every path on each server; the round with the median on / off ratio is reported and
+#   every round printed. Part 2: MIXED_DURATION seconds of reads with WRITES_PER_SECOND title changes)
 #   BENCH_OPTS: more JVM options
 #   wrk:      $WRK, else the PATH (sudo apt-get install wrk): required
 #   redis:    /usr/bin/redis-server (sudo apt-get install redis-server): required
@@ -41,9 +42,9 @@ fi
 
 run_test_main \
     -Dbench.concurrency="${CONCURRENCY:-8}" \
-    -Dbench.seconds="${DURATION:-10}" \
-    -Dbench.warmup="${WARMUP:-10}" \
-    -Dbench.rounds="${ROUNDS:-1}" \
+    -Dbench.seconds="${DURATION:-5}" \
+    -Dbench.warmup="${WARMUP:-15}" \
+    -Dbench.rounds="${ROUNDS:-3}" \
     -Dbench.mixed.seconds="${MIXED_DURATION:-30}" \
     -Dbench.writes.per.second="${WRITES_PER_SECOND:-5}" \
     ${BENCH_OPTS:-} \

@@ -25,7 +25,8 @@ import java.util.Optional;
  * figure too) and the replica's per request or pgbench transaction ({@link PostgresCpu}).
  */
 final class CacheComparison {
-    private static final int PGBENCH_WARMUP_SECONDS = 15;
+    /** pgbench's prepared statements and the replica's buffers need seconds, not a JIT's minute. */
+    private static final int PGBENCH_WARMUP_SECONDS = 5;
 
     /** What one endpoint is: its path, the SQL the uncached server runs for it, pgbench's variables. */
     record Target(String name, String path, String sql, Map<String, String> variables) {}
@@ -88,11 +89,11 @@ final class CacheComparison {
     }
 
     /**
-     * Warm-up of {@code warmup} seconds on each server (at most {@value #PGBENCH_WARMUP_SECONDS} for
-     * pgbench), then {@code rounds} rounds of cached, uncached and pgbench windows of {@code seconds}
-     * each in turn; the round with the median cached / uncached ratio is the result.
+     * {@value #PGBENCH_WARMUP_SECONDS} s of pgbench's warm-up (the servers are warm: {@link
+     * CacheBenchmark}), then {@code rounds} rounds of cached, uncached and pgbench windows of
+     * {@code seconds} each in turn; the round with the median cached / uncached ratio is the result.
      */
-    Result run(Target target, String token, int concurrency, int warmup, int seconds, int rounds) throws Exception {
+    Result run(Target target, String token, int concurrency, int seconds, int rounds) throws Exception {
         HttpResponse<String> first = cached.get(target.path(), token);
         HttpResponse<String> hit = cached.get(target.path(), token);
         HttpResponse<String> read = uncached.get(target.path(), token);
@@ -113,11 +114,8 @@ final class CacheComparison {
 
         URI onCached = URI.create(cached.url(target.path()));
         URI onUncached = URI.create(uncached.url(target.path()));
-        window(onCached, token, concurrency, warmup);
-        window(onUncached, token, concurrency, warmup);
         if (pgbench.isPresent()) {
-            pgbench.get()
-                    .tps(replica, script, target.variables(), concurrency, Math.min(warmup, PGBENCH_WARMUP_SECONDS));
+            pgbench.get().tps(replica, script, target.variables(), concurrency, PGBENCH_WARMUP_SECONDS);
         }
         List<Round> all = new ArrayList<>();
         double onReplica = 1;

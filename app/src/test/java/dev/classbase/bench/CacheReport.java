@@ -19,9 +19,10 @@ final class CacheReport {
             double elapsedSeconds) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%nAs %s, wrk at concurrency %d, %d s windows after %d s of warm-up per server and endpoint;"
-                        + " %d round(s), the median by the cached / uncached ratio; pgbench -M prepared at %d"
-                        + " clients on %s, which the uncached server reads%n%n",
+                "%nAs %s, wrk at concurrency %d, %d s windows after %d s of warm-up per server (every path"
+                        + " of both parts in turn); %d round(s) of on, off, pgbench, the round with the median"
+                        + " on / off ratio; pgbench -M prepared at %d clients on %s, which the uncached server"
+                        + " reads%n%n",
                 target.email(), concurrency, seconds, warmup, rounds, concurrency, replica));
         out.append("| endpoint | regions on (hit) req/s, p50 / p99 ms | regions off req/s, p50 / p99 ms"
                 + " | pgbench tps | on / off | off / pgbench |\n|---|---|---|---|---|---|\n");
@@ -75,12 +76,12 @@ final class CacheReport {
         }
 
         out.append(String.format(
-                "%nUnder writes: %d s of wrk on each cached server (%d connections each; the page and its"
+                "%nUnder writes: %d s of wrk on each cached server (%d connections each; the catalog's first page and its"
                         + " %d courses' details in turn) while an admin changes the titles of %d of them on"
                         + " the writer, %.1f a second (asked %.1f)%n%n",
                 mixedSeconds,
                 Math.max(1, concurrency / 2),
-                mixed.read(),
+                mixed.read() - 1,
                 mixed.courses(),
                 mixed.writesPerSecond(),
                 writesPerSecond));

@@ -83,14 +83,13 @@ final class CacheUnderWrites {
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /**
-     * @param page the catalog page the readers read (its courses' details too)
+     * @param read the paths the readers ask in turn
      * @param courses the courses whose titles change, in turn (ids and titles as they are)
      */
     Result run(
             TestApp writer,
             TestApp other,
-            String page,
-            List<Long> read,
+            List<String> read,
             Map<Long, String> courses,
             String readerToken,
             String adminToken,
@@ -104,7 +103,8 @@ final class CacheUnderWrites {
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            Files.writeString(script, readerScript(page, read), StandardCharsets.UTF_8);
+            Files.writeString(script, readerScript(read), StandardCharsets.UTF_8);
+            String page = read.getFirst();
             Map<String, RegionCounts> writerBefore = counts(writer, operatorToken);
             Map<String, RegionCounts> otherBefore = counts(other, operatorToken);
             int each = Math.max(1, concurrency / 2);
@@ -164,12 +164,9 @@ final class CacheUnderWrites {
         }
     }
 
-    /** Round robin over the page and its courses' details, each wrk thread on its own. */
-    private static String readerScript(String page, List<Long> courses) {
-        String paths = java.util.stream.Stream.concat(
-                        java.util.stream.Stream.of(page), courses.stream().map(id -> "/api/v1/courses/" + id))
-                .map(p -> "\"" + p + "\"")
-                .collect(Collectors.joining(", "));
+    /** A wrk script asking the paths in turn (each wrk thread on its own) and counting non-200 answers. */
+    static String readerScript(List<String> read) {
+        String paths = read.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
         return """
                 local paths = {%s}
                 local next_path = 0
