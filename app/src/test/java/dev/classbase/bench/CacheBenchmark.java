@@ -115,28 +115,25 @@ public final class CacheBenchmark {
             warmUp(wrk, warm, student, concurrency, warmup, cached, uncached);
 
             CacheComparison comparison = new CacheComparison(cached, uncached, replica, replicaName, wrk, pgbench);
-            CacheComparison.Result browse = comparison.run(
-                    new CacheComparison.Target(
-                            "catalog browse",
-                            page,
-                            CatalogLoad.browseCategorySql(),
-                            Map.of(
-                                    "tenant", Long.toString(target.tenant()),
-                                    "category", target.category(),
-                                    // pgbench refuses an empty -D value; checkSameRows proved " " selects the same page
-                                    "afterTitle", " ",
-                                    "afterId", "0",
-                                    "limit", Integer.toString(CatalogLoad.LIMIT))),
-                    student,
-                    concurrency,
-                    seconds,
-                    rounds);
-            CacheComparison.Result detail = comparison.run(
-                    new CacheComparison.Target(
-                            "course detail",
-                            "/api/v1/courses/" + course,
-                            CatalogLoad.catalogSql("COURSE"),
-                            Map.of("tenant", Long.toString(target.tenant()), "id", Long.toString(course))),
+            List<CacheComparison.Result> endpoints = comparison.run(
+                    List.of(
+                            new CacheComparison.Target(
+                                    "catalog browse",
+                                    page,
+                                    CatalogLoad.browseCategorySql(),
+                                    Map.of(
+                                            "tenant", Long.toString(target.tenant()),
+                                            "category", target.category(),
+                                            // pgbench refuses an empty -D value; checkSameRows proved " " selects the
+                                            // same page
+                                            "afterTitle", " ",
+                                            "afterId", "0",
+                                            "limit", Integer.toString(CatalogLoad.LIMIT))),
+                            new CacheComparison.Target(
+                                    "course detail",
+                                    "/api/v1/courses/" + course,
+                                    CatalogLoad.catalogSql("COURSE"),
+                                    Map.of("tenant", Long.toString(target.tenant()), "id", Long.toString(course)))),
                     student,
                     concurrency,
                     seconds,
@@ -175,10 +172,9 @@ public final class CacheBenchmark {
                     seconds,
                     warmup,
                     rounds,
-                    List.of(browse, detail),
+                    endpoints,
                     mixed,
                     mixedSeconds,
-                    writesPerSecond,
                     (System.nanoTime() - began) / 1e9));
         }
         System.exit(0); // the cluster's shutdown hook stops the servers

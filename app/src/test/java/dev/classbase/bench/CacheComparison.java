@@ -89,11 +89,51 @@ final class CacheComparison {
     }
 
     /**
-     * {@value #PGBENCH_WARMUP_SECONDS} s of pgbench's warm-up (the servers are warm: {@link
-     * CacheBenchmark}), then {@code rounds} rounds of cached, uncached and pgbench windows of
-     * {@code seconds} each in turn; the round with the median cached / uncached ratio is the result.
+     * Checks each target's answers, gives pgbench {@value #PGBENCH_WARMUP_SECONDS} s of warm-up per
+     * target (the servers are warm: {@link CacheBenchmark}), then runs {@code rounds} rounds, each
+     * of every target in turn, each target a cached, an uncached and a pgbench window of {@code
+     * seconds}: the targets share the machine's drift, and per target the round with the median
+     * cached / uncached ratio is the result.
      */
-    Result run(Target target, String token, int concurrency, int seconds, int rounds) throws Exception {
+    List<Result> run(List<Target> targets, String token, int concurrency, int seconds, int rounds) throws Exception {
+        List<int[]> statements = new ArrayList<>();
+        for (Target target : targets) {
+            statements.add(check(target, token));
+            if (pgbench.isPresent()) {
+                pgbench.get().tps(replica, script(target), target.variables(), concurrency, PGBENCH_WARMUP_SECONDS);
+            }
+        }
+        List<List<Round>> all = new ArrayList<>();
+        targets.forEach(t -> all.add(new ArrayList<>()));
+        for (int i = 0; i < Math.max(1, rounds); i++) {
+            for (int t = 0; t < targets.size(); t++) {
+                all.get(t).add(round(targets.get(t), token, concurrency, seconds));
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (int t = 0; t < targets.size(); t++) {
+            List<Round> byRatio = new ArrayList<>(all.get(t));
+            byRatio.sort(Comparator.comparingDouble(Round::cachedOverUncached));
+            results.add(new Result(
+                    targets.get(t),
+                    statements.get(t)[0],
+                    statements.get(t)[1],
+                    all.get(t).stream()
+                            .mapToDouble(r -> r.uncached().onReplica())
+                            .min()
+                            .orElse(0),
+                    all.get(t),
+                    byRatio.get(byRatio.size() / 2),
+                    pgbench.map(p -> p.binary().toString()).orElse(Pgbench.INSTALL_HINT)));
+        }
+        return results;
+    }
+
+    /**
+     * The cached server answers a hit with no statement, the uncached one reads through, and both
+     * answer the same body: {statements cached, statements uncached}.
+     */
+    private int[] check(Target target, String token) {
         HttpResponse<String> first = cached.get(target.path(), token);
         HttpResponse<String> hit = cached.get(target.path(), token);
         HttpResponse<String> read = uncached.get(target.path(), token);
@@ -109,35 +149,22 @@ final class CacheComparison {
             throw new IllegalStateException("the cached and uncached answers of " + target.path() + " differ:\n"
                     + hit.body() + "\n" + read.body());
         }
-        String script = "BEGIN READ ONLY;\n" + CatalogLoad.BIND_TENANT + "\n"
-                + target.sql().strip() + ";\nCOMMIT;\n";
+        return new int[] {statements(hit), statements(read)};
+    }
 
-        URI onCached = URI.create(cached.url(target.path()));
-        URI onUncached = URI.create(uncached.url(target.path()));
-        if (pgbench.isPresent()) {
-            pgbench.get().tps(replica, script, target.variables(), concurrency, PGBENCH_WARMUP_SECONDS);
-        }
-        List<Round> all = new ArrayList<>();
-        double onReplica = 1;
-        for (int i = 0; i < Math.max(1, rounds); i++) {
-            Window c = window(onCached, token, concurrency, seconds);
-            Window u = window(onUncached, token, concurrency, seconds);
-            onReplica = Math.min(onReplica, u.onReplica());
-            Optional<Window> p = pgbench.isPresent()
-                    ? Optional.of(pgbenchWindow(script, target.variables(), concurrency, seconds))
-                    : Optional.empty();
-            all.add(new Round(c, u, p));
-        }
-        List<Round> byRatio = new ArrayList<>(all);
-        byRatio.sort(Comparator.comparingDouble(Round::cachedOverUncached));
-        return new Result(
-                target,
-                statements(hit),
-                statements(read),
-                onReplica,
-                all,
-                byRatio.get(byRatio.size() / 2),
-                pgbench.map(p -> p.binary().toString()).orElse(Pgbench.INSTALL_HINT));
+    private Round round(Target target, String token, int concurrency, int seconds) throws Exception {
+        Window c = window(URI.create(cached.url(target.path())), token, concurrency, seconds);
+        Window u = window(URI.create(uncached.url(target.path())), token, concurrency, seconds);
+        Optional<Window> p = pgbench.isPresent()
+                ? Optional.of(pgbenchWindow(script(target), target.variables(), concurrency, seconds))
+                : Optional.empty();
+        return new Round(c, u, p);
+    }
+
+    /** The uncached server's transaction: pgjdbc's BEGIN READ ONLY, the data tier's tenant binding, the statement. */
+    private static String script(Target target) {
+        return "BEGIN READ ONLY;\n" + CatalogLoad.BIND_TENANT + "\n"
+                + target.sql().strip() + ";\nCOMMIT;\n";
     }
 
     private static void expect(HttpResponse<String> response, String cache, int statements, String what) {

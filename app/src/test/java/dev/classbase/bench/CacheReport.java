@@ -15,7 +15,6 @@ final class CacheReport {
             List<CacheComparison.Result> endpoints,
             CacheUnderWrites.Result mixed,
             int mixedSeconds,
-            double writesPerSecond,
             double elapsedSeconds) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
@@ -78,13 +77,15 @@ final class CacheReport {
         out.append(String.format(
                 "%nUnder writes: %d s of wrk on each cached server (%d connections each; the catalog's first page and its"
                         + " %d courses' details in turn) while an admin changes the titles of %d of them on"
-                        + " the writer, %.1f a second (asked %.1f)%n%n",
+                        + " the writer, %.1f a second (%d changes, each on a thread of its own, on schedule;"
+                        + " PATCH p50 %.1f ms)%n%n",
                 mixedSeconds,
                 Math.max(1, concurrency / 2),
                 mixed.read() - 1,
                 mixed.courses(),
                 mixed.writesPerSecond(),
-                writesPerSecond));
+                mixed.writes(),
+                mixed.patchP50Ms()));
         out.append(
                 "| server | reads req/s, p50 / p99 ms | region: hits / misses / bypasses, L2 hits, loads, hit rate |\n");
         out.append("|---|---|---|\n");

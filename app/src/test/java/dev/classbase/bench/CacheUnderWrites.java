@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
@@ -32,6 +33,8 @@ import tools.jackson.databind.JsonNode;
 final class CacheUnderWrites {
     /** A change not visible after this long counts as lost (tag generations are rechecked every 5 s). */
     private static final Duration GIVE_UP = Duration.ofSeconds(10);
+
+    private static final String REVISION = " (rev ";
 
     /** One region's counts over the window, on one server (the console's fields). */
     record RegionCounts(String name, long hits, long misses, long bypasses, long l2Hits, long loads) {
@@ -65,7 +68,8 @@ final class CacheUnderWrites {
             double writesPerSecond,
             List<Double> delaysMs,
             int lost,
-            double pollsPerWrite) {
+            double pollsPerWrite,
+            double patchP50Ms) {
         double percentile(double p) {
             return delaysMs.get(Math.max(0, (int) Math.ceil(p * delaysMs.size()) - 1));
         }
@@ -101,7 +105,7 @@ final class CacheUnderWrites {
             double writesPerSecond)
             throws Exception {
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
-        ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
         try {
             Files.writeString(script, readerScript(read), StandardCharsets.UTF_8);
             String page = read.getFirst();
@@ -109,41 +113,54 @@ final class CacheUnderWrites {
             Map<String, RegionCounts> otherBefore = counts(other, operatorToken);
             int each = Math.max(1, concurrency / 2);
             Future<Wrk.Output> onWriter =
-                    readers.submit(() -> wrk.run(script, URI.create(writer.url(page)), readerToken, 1, each, seconds));
+                    tasks.submit(() -> wrk.run(script, URI.create(writer.url(page)), readerToken, 1, each, seconds));
             Future<Wrk.Output> onOther =
-                    readers.submit(() -> wrk.run(script, URI.create(other.url(page)), readerToken, 1, each, seconds));
+                    tasks.submit(() -> wrk.run(script, URI.create(other.url(page)), readerToken, 1, each, seconds));
 
             List<Long> ids = new ArrayList<>(courses.keySet());
-            List<Double> delays = new ArrayList<>();
-            int lost = 0;
-            long polls = 0;
+            Map<Long, ReentrantLock> locks = new LinkedHashMap<>();
+            ids.forEach(id -> locks.put(id, new ReentrantLock()));
+            List<Future<Change>> changes = new ArrayList<>();
             long interval = (long) (1e9 / writesPerSecond);
             long started = System.nanoTime();
-            // the readers are running by now; the writes stop a second before them, so the last one is polled under
-            // load
+            // the writes stop a second before the readers, so the last ones are polled under load
             long deadline = started + TimeUnit.SECONDS.toNanos(Math.max(1, seconds - 1));
             long next = started + TimeUnit.MILLISECONDS.toNanos(500);
             int n = 0;
+            // each change on a thread of its own, started on schedule whatever the last one's latency
             while (next < deadline) {
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(Duration.ofNanos(wait)); // the write schedule, not a wait for a condition
                 }
                 long course = ids.get(n % ids.size());
-                String title = courses.get(course) + " (rev " + (n + 1) + ")";
-                change(writer, adminToken, course, title);
-                long answered = System.nanoTime();
-                long[] seen = pollUntil(other, pollerToken, course, title, answered + GIVE_UP.toNanos());
-                polls += seen[1];
-                if (seen[0] < 0) {
+                int revision = n + 1;
+                changes.add(tasks.submit(() -> changeAndPoll(
+                        writer,
+                        other,
+                        adminToken,
+                        pollerToken,
+                        course,
+                        courses.get(course),
+                        revision,
+                        locks.get(course))));
+                n++;
+                next += interval;
+            }
+            List<Double> delays = new ArrayList<>();
+            List<Double> patches = new ArrayList<>();
+            int lost = 0;
+            long polls = 0;
+            for (Future<Change> f : changes) {
+                Change c = f.get();
+                patches.add(c.patchMs());
+                polls += c.polls();
+                if (c.delayMs() < 0) {
                     lost++;
                 } else {
-                    delays.add((seen[0] - answered) / 1e6);
+                    delays.add(c.delayMs());
                 }
-                n++;
-                next = Math.max(next + interval, System.nanoTime());
             }
-            double elapsed = (System.nanoTime() - started) / 1e9;
             Wrk.Output writerLoad = onWriter.get();
             Wrk.Output otherLoad = onOther.get();
             List<Server> servers = List.of(
@@ -153,13 +170,22 @@ final class CacheUnderWrites {
                 change(writer, adminToken, c.getKey(), c.getValue());
             }
             delays.sort(null);
+            patches.sort(null);
             if (delays.isEmpty()) {
                 throw new IllegalStateException("no change became visible on the other server: " + lost + " lost");
             }
             return new Result(
-                    servers, read.size(), ids.size(), n, n / elapsed, delays, lost, (double) polls / Math.max(1, n));
+                    servers,
+                    read.size(),
+                    ids.size(),
+                    n,
+                    writesPerSecond,
+                    delays,
+                    lost,
+                    (double) polls / Math.max(1, n),
+                    patches.get(patches.size() / 2));
         } finally {
-            readers.shutdownNow();
+            tasks.shutdownNow();
             Files.deleteIfExists(script);
         }
     }
@@ -208,25 +234,60 @@ final class CacheUnderWrites {
         }
     }
 
-    /** GETs back to back until the title shows: {nanoTime of that answer or -1, GETs sent}. */
-    private long[] pollUntil(TestApp app, String token, long course, String title, long giveUpAt) throws Exception {
-        HttpRequest get = HttpRequest.newBuilder(URI.create(app.url("/api/v1/courses/" + course)))
-                .header("Authorization", "Bearer " + token)
+    /** One title change: the PATCH's time, the delay until the other server showed it (-1: never), the GETs sent. */
+    record Change(double patchMs, double delayMs, long polls) {}
+
+    /**
+     * Changes the title to revision {@code revision} on the writer (one PATCH of a course at a time,
+     * so a course's revisions commit in order), then asks the other server back to back until it
+     * answers this revision or a later one.
+     */
+    private Change changeAndPoll(
+            TestApp writer,
+            TestApp other,
+            String adminToken,
+            String pollerToken,
+            long course,
+            String original,
+            int revision,
+            ReentrantLock lock)
+            throws Exception {
+        long sent;
+        long answered;
+        lock.lock();
+        try {
+            sent = System.nanoTime();
+            change(writer, adminToken, course, original + REVISION + revision + ")");
+            answered = System.nanoTime();
+        } finally {
+            lock.unlock();
+        }
+        HttpRequest get = HttpRequest.newBuilder(URI.create(other.url("/api/v1/courses/" + course)))
+                .header("Authorization", "Bearer " + pollerToken)
                 .build();
-        long sent = 0;
+        long giveUpAt = answered + GIVE_UP.toNanos();
+        long polls = 0;
         while (System.nanoTime() < giveUpAt) {
             HttpResponse<String> response = http.send(get, HttpResponse.BodyHandlers.ofString());
             long at = System.nanoTime();
-            sent++;
+            polls++;
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(
                         "GET course " + course + " answered " + response.statusCode() + ": " + response.body());
             }
-            if (title.equals(TestApp.json(response).path("title").asString())) {
-                return new long[] {at, sent};
+            if (revision(TestApp.json(response).path("title").asString(), original) >= revision) {
+                return new Change((answered - sent) / 1e6, (at - answered) / 1e6, polls);
             }
         }
-        return new long[] {-1, sent};
+        return new Change((answered - sent) / 1e6, -1, polls);
+    }
+
+    /** The revision a title carries ({@code <original> (rev N)}), 0 for the original. */
+    private static int revision(String title, String original) {
+        if (!title.startsWith(original + REVISION) || !title.endsWith(")")) {
+            return 0;
+        }
+        return Integer.parseInt(title.substring(original.length() + REVISION.length(), title.length() - 1));
     }
 
     /** This server's cached-answer regions as its console reports them, by name. */
