@@ -8,9 +8,10 @@
 # 5 minutes at the default sizes (cluster start and demo seed included, the build not).
 # Usage: bench/cache.sh [build-dir]     (build-dir under app/, default target)
 #   sizes: CONCURRENCY=8 DURATION=5 ROUNDS=3 WARMUP=15 MIXED_DURATION=30 WRITES_PER_SECOND=5
-#   (part 1: ROUNDS rounds of DURATION-second windows, regions on, regions off, pgbench, after WARMUP
-#   seconds of every path on each server; the round with the median on / off ratio is reported and
-#   every round printed. Part 2: MIXED_DURATION seconds of reads with WRITES_PER_SECOND title changes)
+#   (a warm-up of every path on each server: at least WARMUP seconds, until it stops speeding up, at
+#   most 4 x WARMUP. Part 1: ROUNDS rounds of DURATION-second windows, regions on, regions off,
+#   pgbench; the round with the median on / off ratio is reported and every round printed. Part 2:
+#   MIXED_DURATION seconds of reads with WRITES_PER_SECOND title changes)
 #   BENCH_OPTS: more JVM options
 #   wrk:      $WRK, else the PATH (sudo apt-get install wrk): required
 #   redis:    /usr/bin/redis-server (sudo apt-get install redis-server): required

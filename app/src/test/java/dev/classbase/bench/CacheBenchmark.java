@@ -41,12 +41,13 @@ import tools.jackson.databind.JsonNode;
  * </ol>
  *
  * Sizes are system properties: bench.concurrency (8), bench.seconds (5: each window of part 1),
- * bench.rounds (3: the round with the median ratio is reported), bench.warmup (15 s per server,
- * before both parts), bench.mixed.seconds (30), bench.writes.per.second (5). Run:
+ * bench.rounds (3: the round with the median ratio is reported), bench.warmup (15 s per server at
+ * least, 60 at most, before both parts), bench.mixed.seconds (30), bench.writes.per.second (5). Run:
  * {@code bench/cache.sh}. Needs wrk and redis-server; pgbench is optional.
  */
 public final class CacheBenchmark {
     private static final List<String> REGIONS = List.of("user", "catalog", "analytics", "static");
+    private static final int WARM_WINDOW = 5;
 
     public static void main(String[] args) throws Exception {
         PrintStream tables = System.out;
@@ -112,7 +113,7 @@ public final class CacheBenchmark {
             List<String> warm = new ArrayList<>(read);
             warm.add(page);
             pageIds.forEach(id -> warm.add("/api/v1/courses/" + id));
-            warmUp(wrk, warm, student, concurrency, warmup, cached, uncached);
+            List<List<Double>> warmedUp = warmUp(wrk, warm, student, concurrency, warmup, cached, uncached);
 
             CacheComparison comparison = new CacheComparison(cached, uncached, replica, replicaName, wrk, pgbench);
             List<CacheComparison.Result> endpoints = comparison.run(
@@ -175,28 +176,49 @@ public final class CacheBenchmark {
                     endpoints,
                     mixed,
                     mixedSeconds,
+                    warmedUp,
                     (System.nanoTime() - began) / 1e9));
         }
         System.exit(0); // the cluster's shutdown hook stops the servers
     }
 
-    /** {@code seconds} of wrk asking the paths in turn, on each server in turn. */
-    private static void warmUp(Wrk wrk, List<String> paths, String token, int concurrency, int seconds, TestApp... apps)
-            throws Exception {
+    /**
+     * wrk asking the paths in turn, on each server in turn, in windows of {@value #WARM_WINDOW} s:
+     * at least {@code seconds}, then until a window is no more than 10 % faster than the one before
+     * (the JIT compiler is done with what the load needs), at most four times {@code seconds}. On a
+     * busy machine the compiler gets little of the CPU, and a fixed warm-up left the first rounds
+     * measuring it. Returns each server's windows, req/s.
+     */
+    private static List<List<Double>> warmUp(
+            Wrk wrk, List<String> paths, String token, int concurrency, int seconds, TestApp... apps) throws Exception {
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
+        List<List<Double>> windows = new ArrayList<>();
         try {
             Files.writeString(script, CacheUnderWrites.readerScript(paths), StandardCharsets.UTF_8);
             int threads = Math.max(1, Math.min(concurrency, Runtime.getRuntime().availableProcessors()));
             for (TestApp app : apps) {
-                long[] counted = Wrk.statusCounts(
-                        wrk.run(script, URI.create(app.url(paths.getFirst())), token, threads, concurrency, seconds));
-                if (counted[1] > 0) {
-                    throw new IllegalStateException(counted[1] + " of " + counted[0] + " warm-up requests failed");
+                List<Double> rates = new ArrayList<>();
+                int spent = 0;
+                while (spent < 4 * seconds) {
+                    Wrk.Output out = wrk.run(
+                            script, URI.create(app.url(paths.getFirst())), token, threads, concurrency, WARM_WINDOW);
+                    long[] counted = Wrk.statusCounts(out);
+                    if (counted[1] > 0) {
+                        throw new IllegalStateException(counted[1] + " of " + counted[0] + " warm-up requests failed");
+                    }
+                    rates.add(out.requestsPerSecond());
+                    spent += WARM_WINDOW;
+                    int n = rates.size();
+                    if (spent >= seconds && n >= 2 && rates.get(n - 1) <= 1.10 * rates.get(n - 2)) {
+                        break;
+                    }
                 }
+                windows.add(rates);
             }
         } finally {
             Files.deleteIfExists(script);
         }
+        return windows;
     }
 
     /** The four regions on or off; Redis for L2, the bus and the signed-in tokens either way. */

@@ -15,14 +15,23 @@ final class CacheReport {
             List<CacheComparison.Result> endpoints,
             CacheUnderWrites.Result mixed,
             int mixedSeconds,
+            List<List<Double>> warmUp,
             double elapsedSeconds) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
-                "%nAs %s, wrk at concurrency %d, %d s windows after %d s of warm-up per server (every path"
-                        + " of both parts in turn); %d round(s) of on, off, pgbench, the round with the median"
-                        + " on / off ratio; pgbench -M prepared at %d clients on %s, which the uncached server"
-                        + " reads%n%n",
-                target.email(), concurrency, seconds, warmup, rounds, concurrency, replica));
+                "%nAs %s, wrk at concurrency %d, %d s windows; %d round(s) of on, off, pgbench, the round"
+                        + " with the median on / off ratio; pgbench -M prepared at %d clients on %s, which the"
+                        + " uncached server reads. Warm-up (every path of both parts in turn, at least %d s per"
+                        + " server, until it stops speeding up), req/s in 5 s windows: on %s; off %s%n%n",
+                target.email(),
+                concurrency,
+                seconds,
+                rounds,
+                concurrency,
+                replica,
+                warmup,
+                rates(warmUp.get(0)),
+                rates(warmUp.get(1))));
         out.append("| endpoint | regions on (hit) req/s, p50 / p99 ms | regions off req/s, p50 / p99 ms"
                 + " | pgbench tps | on / off | off / pgbench |\n|---|---|---|---|---|---|\n");
         for (CacheComparison.Result r : endpoints) {
@@ -122,6 +131,11 @@ final class CacheReport {
                 mixed.lost()));
         out.append(String.format("%nThe run took %.0f s.%n", elapsedSeconds));
         return out.toString();
+    }
+
+    private static String rates(List<Double> rates) {
+        return String.join(
+                ", ", rates.stream().map(r -> String.format("%,.0f", r)).toList());
     }
 
     private static String load(CacheComparison.Window w) {
