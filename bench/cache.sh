@@ -8,7 +8,7 @@
 # 5 minutes at the default sizes (cluster start and demo seed included, the build not).
 # Usage: bench/cache.sh [build-dir]     (build-dir under app/, default target)
 #   sizes: CONCURRENCY=8 DURATION=5 ROUNDS=3 WARMUP=15 MIXED_DURATION=30 WRITES_PER_SECOND=5
-#   (a warm-up of every path on each server: at least WARMUP seconds, until it stops speeding up, at
+#   (a warm-up of every path on each server: at least WARMUP seconds, until the JIT compiler is idle, at
 #   most 4 x WARMUP. Part 1: ROUNDS rounds of DURATION-second windows, regions on, regions off,
 #   pgbench; the round with the median on / off ratio is reported and every round printed. Part 2:
 #   MIXED_DURATION seconds of reads with WRITES_PER_SECOND title changes)

@@ -10,6 +10,8 @@ import dev.classbase.testsupport.RedisProcess;
 import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,7 @@ import tools.jackson.databind.JsonNode;
 public final class CacheBenchmark {
     private static final List<String> REGIONS = List.of("user", "catalog", "analytics", "static");
     private static final int WARM_WINDOW = 5;
+    private static final int JIT_QUIET_PERCENT = 2;
 
     public static void main(String[] args) throws Exception {
         PrintStream tables = System.out;
@@ -113,7 +116,7 @@ public final class CacheBenchmark {
             List<String> warm = new ArrayList<>(read);
             warm.add(page);
             pageIds.forEach(id -> warm.add("/api/v1/courses/" + id));
-            List<List<Double>> warmedUp = warmUp(wrk, warm, student, concurrency, warmup, cached, uncached);
+            List<List<double[]>> warmedUp = warmUp(wrk, warm, student, concurrency, warmup, cached, uncached);
 
             CacheComparison comparison = new CacheComparison(cached, uncached, replica, replicaName, wrk, pgbench);
             List<CacheComparison.Result> endpoints = comparison.run(
@@ -183,33 +186,36 @@ public final class CacheBenchmark {
     }
 
     /**
-     * wrk asking the paths in turn, on each server in turn, in windows of {@value #WARM_WINDOW} s:
-     * at least {@code seconds}, then until a window is no more than 10 % faster than the one before
-     * (the JIT compiler is done with what the load needs), at most four times {@code seconds}. On a
-     * busy machine the compiler gets little of the CPU, and a fixed warm-up left the first rounds
-     * measuring it. Returns each server's windows, req/s.
+     * wrk asking the paths in turn, on each server in turn, in windows of {@value #WARM_WINDOW} s: at
+     * least {@code seconds}, then until the JIT compiler spent less than {@value #JIT_QUIET_PERCENT} %
+     * of a window compiling (it is done with what the load needs), at most four times {@code
+     * seconds}. Three servers' start leaves the compiler a long queue, and on a busy machine it gets
+     * little of the CPU: after a fixed warm-up the first rounds still measured partly interpreted code.
+     * Returns each server's windows: req/s and the compiler's ms.
      */
-    private static List<List<Double>> warmUp(
+    private static List<List<double[]>> warmUp(
             Wrk wrk, List<String> paths, String token, int concurrency, int seconds, TestApp... apps) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         Path script = Files.createTempFile("classbase-wrk-", ".lua");
-        List<List<Double>> windows = new ArrayList<>();
+        List<List<double[]>> windows = new ArrayList<>();
         try {
             Files.writeString(script, CacheUnderWrites.readerScript(paths), StandardCharsets.UTF_8);
             int threads = Math.max(1, Math.min(concurrency, Runtime.getRuntime().availableProcessors()));
             for (TestApp app : apps) {
-                List<Double> rates = new ArrayList<>();
+                List<double[]> rates = new ArrayList<>();
                 int spent = 0;
                 while (spent < 4 * seconds) {
+                    long compiling = jit.getTotalCompilationTime();
                     Wrk.Output out = wrk.run(
                             script, URI.create(app.url(paths.getFirst())), token, threads, concurrency, WARM_WINDOW);
+                    long compiled = jit.getTotalCompilationTime() - compiling;
                     long[] counted = Wrk.statusCounts(out);
                     if (counted[1] > 0) {
                         throw new IllegalStateException(counted[1] + " of " + counted[0] + " warm-up requests failed");
                     }
-                    rates.add(out.requestsPerSecond());
+                    rates.add(new double[] {out.requestsPerSecond(), compiled});
                     spent += WARM_WINDOW;
-                    int n = rates.size();
-                    if (spent >= seconds && n >= 2 && rates.get(n - 1) <= 1.10 * rates.get(n - 2)) {
+                    if (spent >= seconds && compiled * 100 < JIT_QUIET_PERCENT * WARM_WINDOW * 1000L) {
                         break;
                     }
                 }

@@ -15,14 +15,14 @@ final class CacheReport {
             List<CacheComparison.Result> endpoints,
             CacheUnderWrites.Result mixed,
             int mixedSeconds,
-            List<List<Double>> warmUp,
+            List<List<double[]>> warmUp,
             double elapsedSeconds) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 "%nAs %s, wrk at concurrency %d, %d s windows; %d round(s) of on, off, pgbench, the round"
                         + " with the median on / off ratio; pgbench -M prepared at %d clients on %s, which the"
                         + " uncached server reads. Warm-up (every path of both parts in turn, at least %d s per"
-                        + " server, until it stops speeding up), req/s in 5 s windows: on %s; off %s%n%n",
+                        + " server, until the JIT compiler is nearly idle), req/s in 5 s windows: on %s; off %s%n%n",
                 target.email(),
                 concurrency,
                 seconds,
@@ -133,9 +133,12 @@ final class CacheReport {
         return out.toString();
     }
 
-    private static String rates(List<Double> rates) {
+    private static String rates(List<double[]> windows) {
         return String.join(
-                ", ", rates.stream().map(r -> String.format("%,.0f", r)).toList());
+                ", ",
+                windows.stream()
+                        .map(w -> String.format("%,.0f (JIT %,.0f ms)", w[0], w[1]))
+                        .toList());
     }
 
     private static String load(CacheComparison.Window w) {
