@@ -152,8 +152,7 @@ public final class CacheBenchmark {
                                 .path("title")
                                 .asString());
             }
-            String operator = cached.signInOperator();
-            other.addDemoOperator();
+            String operator = cached.signInOperator(); // the operators table is the cluster's: both servers know it
             CacheUnderWrites.Result mixed = new CacheUnderWrites()
                     .run(
                             cached,
