@@ -4,8 +4,9 @@
 # server's SQL on its replica; then reads on two cached servers sharing Redis while an admin changes
 # course titles at a fixed rate: each region's hit rate and the delay until the other server answers
 # the new title. Runs on the shared test cluster (primary + replica, demo district) with a Redis of
-# its own on a free port. Prints markdown tables; the logs go to app/<build-dir>/bench.log. About
-# 5 minutes at the default sizes (cluster start and demo seed included, the build not).
+# its own on a free port. Prints markdown tables; the logs go to app/<build-dir>/bench.log. At the
+# default sizes 160 s are load windows and the warm-up floor; with the cluster's start, the demo seed,
+# three servers' start and the JIT's warm-up it took 7.5 minutes on two cores busy with other builds.
 # Usage: bench/cache.sh [build-dir]     (build-dir under app/, default target)
 #   sizes: CONCURRENCY=8 DURATION=5 ROUNDS=3 WARMUP=15 MIXED_DURATION=30 WRITES_PER_SECOND=5
 #   (a warm-up of every path on each server: at least WARMUP seconds, until the JIT compiler is idle, at
