@@ -34,11 +34,11 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  */
 final class CatalogLoad {
     /** The data tier's tenant binding (ConsistencyTransactionManager), with pgbench's variable. */
-    private static final String BIND_TENANT = "select set_config('app.tenant_id', :tenant, true);";
+    static final String BIND_TENANT = "select set_config('app.tenant_id', :tenant, true);";
 
     private static final int PGBENCH_WARMUP_SECONDS = 15;
     /** CatalogService asks one row more than the default page of 20 to know whether a next page exists. */
-    private static final int LIMIT = 21;
+    static final int LIMIT = 21;
 
     record Target(long tenant, String email, String category) {}
 
@@ -198,8 +198,13 @@ final class CatalogLoad {
 
     /** The statement pgbench runs, from the catalog itself, so the two never drift apart. */
     static String browseCategorySql() throws ReflectiveOperationException {
+        return catalogSql("BROWSE_CATEGORY");
+    }
+
+    /** One of CatalogQueries' statements by its constant's name (the class is the catalog's own). */
+    static String catalogSql(String constant) throws ReflectiveOperationException {
         Field field =
-                Class.forName("dev.classbase.platform.catalog.CatalogQueries").getDeclaredField("BROWSE_CATEGORY");
+                Class.forName("dev.classbase.platform.catalog.CatalogQueries").getDeclaredField(constant);
         field.setAccessible(true);
         return (String) field.get(null);
     }
@@ -208,8 +213,7 @@ final class CatalogLoad {
      * The first page through SQL on the replica as the service role, with the cursor the service
      * starts from ("") and the one pgbench can be given (" "), equals the endpoint's page.
      */
-    private static void checkSameRows(Endpoint replica, Target target, String sql, List<Long> httpIds)
-            throws Exception {
+    static void checkSameRows(Endpoint replica, Target target, String sql, List<Long> httpIds) throws Exception {
         try (Connection c = DriverManager.getConnection(replica.jdbcUrl(), replica.user(), replica.password())) {
             c.setAutoCommit(false);
             c.setReadOnly(true);

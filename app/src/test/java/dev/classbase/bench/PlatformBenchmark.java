@@ -169,7 +169,7 @@ public final class PlatformBenchmark {
     }
 
     /** Reads go to the primary until the monitor has seen the replica healthy a few times. */
-    private static void awaitRotation(TestApp app) throws InterruptedException {
+    static void awaitRotation(TestApp app) throws InterruptedException {
         ReplicaMonitor monitor = app.bean(ReplicaMonitor.class);
         if (Await.until(
                         Duration.ofSeconds(30),

@@ -53,6 +53,19 @@ class CatalogQueries {
                         limit :limit
                         """;
 
+    static final String COURSE = """
+                        select c.id, c.title, c.description, c.category, c.status, c.instructor_id,
+                               u.full_name as instructor_name, c.enrollments_count, c.assignments_count,
+                               c.published_at,
+                               (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'term', s.term)
+                                                         order by s.id), '[]')
+                                from sections as s
+                                where s.tenant_id = c.tenant_id and s.course_id = c.id)::text as sections
+                        from courses as c
+                        join users as u on u.tenant_id = c.tenant_id and u.id = c.instructor_id
+                        where c.tenant_id = :tenant and c.id = :id
+                        """;
+
     private final JdbcClient jdbc;
 
     CatalogQueries(JdbcClient jdbc) {
@@ -102,18 +115,7 @@ class CatalogQueries {
 
     /** One course of the tenant, any status, with its instructor and sections (as JSON). */
     Optional<CourseRow> course(long tenant, long id) {
-        return jdbc.sql("""
-                        select c.id, c.title, c.description, c.category, c.status, c.instructor_id,
-                               u.full_name as instructor_name, c.enrollments_count, c.assignments_count,
-                               c.published_at,
-                               (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'term', s.term)
-                                                         order by s.id), '[]')
-                                from sections as s
-                                where s.tenant_id = c.tenant_id and s.course_id = c.id)::text as sections
-                        from courses as c
-                        join users as u on u.tenant_id = c.tenant_id and u.id = c.instructor_id
-                        where c.tenant_id = :tenant and c.id = :id
-                        """)
+        return jdbc.sql(COURSE)
                 .param("tenant", tenant)
                 .param("id", id)
                 .query((rs, n) -> new CourseRow(
