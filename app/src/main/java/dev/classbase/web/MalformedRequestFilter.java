@@ -26,10 +26,18 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * section 8.3), else 415; Spring's parser throws a plain IllegalArgumentException for {@code *}/{@code *}.
  */
 final class MalformedRequestFilter extends OncePerRequestFilter {
+    private static final String ALREADY_FILTERED = MalformedRequestFilter.class.getName() + ALREADY_FILTERED_SUFFIX;
+
     private final ProblemResponses problems;
 
     MalformedRequestFilter(ProblemResponses problems) {
         this.problems = problems;
+    }
+
+    /** A constant: OncePerRequestFilter would build this name from the filter's name on every request. */
+    @Override
+    protected String getAlreadyFilteredAttributeName() {
+        return ALREADY_FILTERED;
     }
 
     @Override

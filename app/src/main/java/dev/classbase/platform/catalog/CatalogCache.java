@@ -36,7 +36,8 @@ class CatalogCache implements WarmUpSource {
     CatalogPage page(Caller caller, String q, String category, String cursor, Integer limit) {
         String audience = caller.isAdmin() || caller.isTeacher() ? "staff" : "student";
         return reads.read(
-                pageRead(caller.tenantId(), audience, q, category, cursor, limit),
+                RegionProperties.CATALOG,
+                () -> pageRead(caller.tenantId(), audience, q, category, cursor, limit),
                 CatalogPage.class,
                 () -> service.page(caller, q, category, cursor, limit));
     }
@@ -44,7 +45,12 @@ class CatalogCache implements WarmUpSource {
     CourseDetail course(Caller caller, long id) {
         long tenant = caller.tenantId();
         return CatalogService.visibleTo(
-                caller, reads.read(courseRead(tenant, id), CourseDetail.class, () -> service.detail(tenant, id)));
+                caller,
+                reads.read(
+                        RegionProperties.CATALOG,
+                        () -> courseRead(tenant, id),
+                        CourseDetail.class,
+                        () -> service.detail(tenant, id)));
     }
 
     private static CachedReads.Read pageRead(
