@@ -62,7 +62,7 @@ await_exit() {
 }
 
 down() {
-    trap - INT TERM
+    trap - INT TERM EXIT
     [ -f "$PIDS" ] || { say "nothing recorded in $PIDS"; return 0; }
     local name pid
     # the front first, the database last: nothing sees its back end vanish while it still serves
@@ -151,11 +151,12 @@ up() {
     ensure_packages
     : >"$PIDS"
     trap 'say "interrupted: stopping what started"; down; exit 130' INT TERM
+    trap 'rc=$?; if [ $rc -ne 0 ]; then say "up failed: stopping what started"; down; fi' EXIT
 
     say "PostgreSQL primary + $replicas replicas on their own (./classbase db start) in $data"
     $CB db start --replicas "$replicas" --data-dir "$data" >"$DIR/db-start.out" 2>&1 \
-        || { cat "$DIR/db-start.out" >&2; down; die "db start failed"; }
-    (umask 077 && $CB db status --env --data-dir "$data" 2>/dev/null >"$DIR/db.env")
+        || { cat "$DIR/db-start.out" >&2; die "db start failed"; }
+    (umask 077 && $CB db status --env --data-dir "$data" 2>/dev/null | grep -E '^[A-Z_]+=' >"$DIR/db.env")
     # shellcheck disable=SC1091
     . "$DIR/db.env"
     OWNER_USER=$CLASSBASE_OWNER_USER
@@ -197,7 +198,7 @@ up() {
         CLASSBASE_DATABASE_URL=$primary_bouncer \
             CLASSBASE_REPLICA_URLS=$(IFS=,; echo "${replica_bouncers[*]}") \
             CLASSBASE_APP_USER=$CLASSBASE_APP_USER CLASSBASE_APP_PASSWORD=$CLASSBASE_APP_PASSWORD \
-            CLASSBASE_REDIS_URL=$redis_url \
+            CLASSBASE_REDIS_URL=$redis_url CLASSBASE_POOLS_PGBOUNCER=true \
             setsid $CB serve --port "$port" </dev/null >"$DIR/app$i.log" 2>&1 &
         record "app$i" "$!"
         instance_urls+=("http://$host:$port")
@@ -206,24 +207,32 @@ up() {
     for i in $(seq 1 "$instances"); do
         pid=$(awk -v n="app$i" '$1 == n { print $2 }' "$PIDS")
         await "alive $pid && curl -fsS -o /dev/null ${instance_urls[$((i - 1))]}/actuator/health/readiness" \
-            "$READY_TIMEOUT" || { tail -n 30 "$DIR/app$i.log" >&2; down; die "app$i did not become ready"; }
+            "$READY_TIMEOUT" || { tail -n 30 "$DIR/app$i.log" >&2; die "app$i did not become ready"; }
         say "app$i ready"
     done
 
-    local lb_port stats_port
+    local lb_port stats_port maxconn
+    # HAProxy needs about two descriptors per connection (client and server side): stay within
+    # this shell's open-file limit (ulimit -n), as HAProxy refuses to start past it
+    local nofile
+    nofile=$(ulimit -n)
+    [ "$nofile" = unlimited ] && nofile=41000
+    maxconn=$(( (nofile - 1000) / 2 ))
+    [ "$maxconn" -gt 20000 ] && maxconn=20000
     lb_port=$(free_port)
     stats_port=$(free_port)
     sed -e "s|{{LISTEN_PORT}}|$lb_port|; s|{{STATS_PORT}}|$stats_port|" \
-        -e "s|{{GLOBAL_MAXCONN}}|20000|; s|{{FRONTEND_MAXCONN}}|20000|; s|{{SERVER_MAXCONN}}|200|" \
+        -e "s|{{GLOBAL_MAXCONN}}|$maxconn|; s|{{FRONTEND_MAXCONN}}|$maxconn|; s|{{SERVER_MAXCONN}}|200|" \
         -e "s|{{RUN_DIR}}|$DIR|; s|{{ERRORFILE_DIR}}|$ROOT/infrastructure/haproxy|" \
         -e "s|{{SERVERS}}|$servers|" "$ROOT/infrastructure/haproxy/haproxy.cfg" >"$DIR/haproxy.cfg"
-    haproxy -c -q -f "$DIR/haproxy.cfg" || { down; die "haproxy.cfg does not check"; }
-    haproxy -D -p "$DIR/haproxy.pid" -f "$DIR/haproxy.cfg" 2>"$DIR/haproxy.log"
-    await "[ -s '$DIR/haproxy.pid' ]" 10 || { down; die "haproxy did not start; see $DIR/haproxy.log"; }
+    haproxy -c -q -f "$DIR/haproxy.cfg" || die "haproxy.cfg does not check"
+    haproxy -D -p "$DIR/haproxy.pid" -f "$DIR/haproxy.cfg" 2>"$DIR/haproxy.log" \
+        || die "haproxy did not start: $(tail -n 1 "$DIR/haproxy.log")"
+    await "[ -s '$DIR/haproxy.pid' ]" 10 || die "haproxy did not start; see $DIR/haproxy.log"
     record haproxy "$(head -n 1 "$DIR/haproxy.pid")"
     # every back end UP in HAProxy's own view (its stats as CSV: column 18 is the status)
     await "[ \$(curl -fsS 'http://$host:$stats_port/stats;csv' | awk -F, '\$1 == \"classbase_instances\" && \$2 ~ /^app/ && \$18 == \"UP\"' | wc -l) -eq $instances ]" 60 \
-        || { down; die "haproxy does not report every instance up"; }
+        || die "haproxy does not report every instance up"
 
     umask 077
     {
@@ -236,7 +245,7 @@ up() {
         echo "HAPROXY_STATS_URL=http://$host:$stats_port/stats"
         echo "DATA_DIR=$data"
     } >"$ENV_FILE"
-    trap - INT TERM
+    trap - INT TERM EXIT
     say "up: $instances instances behind http://$host:$lb_port (HAProxy reports all UP); $ENV_FILE"
 }
 
