@@ -90,7 +90,7 @@ class ReadinessTests {
         Cli.Result status = Cli.inProcess("db", "status", "--data-dir", dir.toString());
         assertThat(status.exitCode()).as(status.output()).isZero();
         assertThat(status.stdout()).containsPattern("primary\\s+running").containsPattern("replica1\\s+down");
-        Cli.Result migrate = Cli.inProcess("migrate", "--data-dir", dir.toString(), "--replicas", "1");
+        Cli.Result migrate = Cli.inProcess("migrate", "--data-dir", dir.toString());
         assertThat(migrate.exitCode()).as(migrate.output()).isZero();
     }
 
