@@ -56,7 +56,9 @@ class MisconfiguredReplicaTests {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(TestApp.json(health).at("/components/replica1/status").asString())
                     .isEqualTo("DEGRADED");
-            assertThat(TestApp.json(health).at("/components/replica1/details/why").asString())
+            assertThat(TestApp.json(health)
+                            .at("/components/replica1/details/why")
+                            .asString())
                     .startsWith("not a replica");
             assertThat(TestApp.json(health)
                             .at("/components/replica1/details/inRotation")

@@ -73,7 +73,7 @@ class ReadinessTests {
         assertThat(app.get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
 
         // an operator sees which replica and why
-        JsonNode detailed = TestApp.json(app.get("/actuator/health", app.signInOperator()));
+        JsonNode detailed = TestApp.json(app.get("/actuator/health", app.signIn(DemoAccounts.OPERATOR)));
         assertThat(detailed.at("/components/replica1/status").asString()).isEqualTo("DEGRADED");
         assertThat(detailed.at("/components/replica1/details/why").asString()).contains("unreachable");
         assertThat(detailed.at("/components/primary/status").asString()).isEqualTo("UP");

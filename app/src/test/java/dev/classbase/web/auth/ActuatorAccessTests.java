@@ -38,7 +38,9 @@ class ActuatorAccessTests {
         JsonNode body = TestApp.json(health);
         // the status and the probe groups' names (liveness, readiness), no component
         assertThat(body.propertyNames()).as(health.body()).containsOnly("status", "groups");
-        assertThat(body.path("groups").values()).extracting(JsonNode::asString).containsExactlyInAnyOrder("liveness", "readiness");
+        assertThat(body.path("groups").values())
+                .extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("liveness", "readiness");
         assertThat(body.path("status").asString()).isIn("UP", "DEGRADED");
         // the probes a load balancer reads answer without a token, with the status only
         for (String probe : new String[] {"/actuator/health/readiness", "/actuator/health/liveness"}) {
