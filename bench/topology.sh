@@ -80,7 +80,7 @@ down() {
         done <"$PIDS"
     done
     local data
-    data=$(sed -n 's/^DATA_DIR=//p' "$DIR/db.env" 2>/dev/null || true)
+    data=$(cat "$DIR/data-dir" 2>/dev/null || sed -n 's/^DATA_DIR=//p' "$DIR/db.env" 2>/dev/null || true)
     if [ -n "$data" ]; then
         $CB db stop --data-dir "$data" >/dev/null 2>&1 || true
     fi
@@ -89,7 +89,7 @@ down() {
         if alive "$pid"; then left="$left $name($pid)"; fi
     done <"$PIDS"
     [ -z "$left" ] || die "still running after down:$left"
-    rm -f "$PIDS" "$ENV_FILE" "$DIR/db.env"
+    rm -f "$PIDS" "$ENV_FILE" "$DIR/db.env" "$DIR/data-dir"
     say "down: every process stopped"
 }
 
@@ -150,6 +150,7 @@ up() {
     data=${data:-$DIR/cluster}
     ensure_packages
     : >"$PIDS"
+    echo "$data" >"$DIR/data-dir" # for down, even when db start is interrupted
     trap 'say "interrupted: stopping what started"; down; exit 130' INT TERM
     trap 'rc=$?; if [ $rc -ne 0 ]; then say "up failed: stopping what started"; down; fi' EXIT
 
@@ -249,9 +250,14 @@ up() {
     say "up: $instances instances behind http://$host:$lb_port (HAProxy reports all UP); $ENV_FILE"
 }
 
-case ${1:-} in
-    up) shift; up "$@" ;;
-    down) down ;;
-    status) status ;;
-    *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] | status | down" >&2; exit 2 ;;
-esac
+main() {
+    case ${1:-} in
+        up) shift; up "$@" ;;
+        down) down ;;
+        status) status ;;
+        *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] | status | down" >&2; exit 2 ;;
+    esac
+}
+
+# one line: bash has read all of it before it runs, so an edit of this file during a run is harmless
+main "$@"; exit $?
