@@ -45,7 +45,7 @@ class ServeTests {
                         + "operator@classbase.demo, password 'classbase-demo'");
         // a probe sees the status (and the probe groups' names) only; the seeded operator sees the components
         assertThat(health.json().propertyNames())
-                .containsOnly("status", "groups"); // the probe groups' names, no component
+                .containsOnly("status", "groups");
         String operator = Http.signIn(base, DemoAccounts.OPERATOR, DemoAccounts.PASSWORD);
         JsonNode json = Http.get(base + "/actuator/health", operator).json();
         assertThat(json.path("status").asString()).isEqualTo("UP");
