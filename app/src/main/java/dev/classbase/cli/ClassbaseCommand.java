@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             PoolSizeCommand.class,
             PgBouncerConfigCommand.class,
+            DbCommand.class,
             CountersCommand.class,
             PartitionsCommand.class,
             ViewsCommand.class,

@@ -212,7 +212,7 @@ final class PgBouncerConfigCommand implements Callable<Integer> {
     }
 
     private static EmbeddedCluster embedded(Path dir) {
-        ClusterConfig config = ClusterConfig.of(dir, countReplicas(dir));
+        ClusterConfig config = ClusterConfig.of(dir, DbCommand.replicasIn(dir));
         Optional<EmbeddedCluster> running = EmbeddedCluster.attachIfRunning(config);
         if (running.isPresent()) {
             return running.get();
@@ -259,14 +259,5 @@ final class PgBouncerConfigCommand implements Callable<Integer> {
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static int countReplicas(Path dir) {
-        int n = 0;
-        while (n < ClusterConfig.MAX_REPLICAS
-                && dir.resolve("replica" + (n + 1)).toFile().isDirectory()) {
-            n++;
-        }
-        return n;
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
             "Start the server. With no database configured it starts an embedded PostgreSQL primary and streaming "
                     + "replica under ./var/cluster and seeds a demo district on first start.",
             "Environment: CLASSBASE_PORT, CLASSBASE_DATA_DIR, CLASSBASE_REPLICAS, CLASSBASE_DATABASE_URL, "
-                    + "CLASSBASE_REPLICA_URLS."
+                    + "CLASSBASE_REPLICA_URLS, CLASSBASE_REDIS_URL."
         })
 final class ServeCommand implements Callable<Integer> {
 
@@ -87,6 +87,10 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", httpPort);
         props.put("classbase.embedded", target.embeddedMode());
+        String redis = System.getenv("CLASSBASE_REDIS_URL");
+        if (redis != null && !redis.isBlank()) {
+            props.put("classbase.cache.redis-url", redis.trim()); // L2 cache and invalidation bus
+        }
         // the pools log in as the service role (owns nothing, so row-level security applies); the
         // owner only migrates and seeds, before the server starts
         put(props, "classbase.database.primary", target.asService(target.primary()));

@@ -45,9 +45,10 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             Path dir = DatabaseTarget.dataDir(dataDir.path()).toAbsolutePath().normalize();
             Optional<EmbeddedCluster> cluster =
-                    EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, countReplicas(dir)));
+                    EmbeddedCluster.attachIfRunning(ClusterConfig.of(dir, DbCommand.replicasIn(dir)));
             if (cluster.isEmpty()) {
-                System.out.println("embedded cluster in " + dir + ": not running (start it with ./classbase serve)");
+                System.out.println("embedded cluster in " + dir
+                        + ": not running (start it with ./classbase serve or ./classbase db start)");
                 return 3;
             }
             target = DatabaseTarget.embedded(cluster.get());
@@ -111,14 +112,5 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         System.out.println(line);
-    }
-
-    private static int countReplicas(Path dir) {
-        int n = 0;
-        while (n < ClusterConfig.MAX_REPLICAS
-                && dir.resolve("replica" + (n + 1)).toFile().isDirectory()) {
-            n++;
-        }
-        return n;
     }
 }

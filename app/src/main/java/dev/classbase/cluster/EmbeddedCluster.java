@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>The first process to open the folder owns the cluster (an OS file lock on {@code
  * cluster.lock}) and stops it on close; any other process, such as {@code classbase seed} while
  * {@code serve} runs, attaches to the running servers and leaves them running.
+ *
+ * <p>{@link #startDetached} ({@code classbase db start}) starts the servers in sessions of their own
+ * instead, as {@code pg_ctl start} does, and marks the folder {@code detached}: they outlive the
+ * command, every process (several {@code serve} instances among them) attaches to them, and only
+ * {@link #stopDetached} ({@code classbase db stop}) stops them.
+ *
+ * <p>Attaching needs the primary only: a replica that is down is named with the port it last used,
+ * so commands that work on the primary keep working on a degraded cluster.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
@@ -44,6 +52,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static final String EXPLAIN_ROLE = "classbase_explain";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Present while the servers run on their own, started by {@link #startDetached}. */
+    private static final String DETACHED_MARKER = "detached";
 
     private final ClusterConfig config;
     private final ClusterState state;
@@ -52,13 +62,15 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final List<PostgresServer> replicas = new ArrayList<>();
     private final FileChannel lockChannel;
     private final FileLock lock;
+    private final boolean detached;
     private boolean created;
     private volatile boolean closed;
 
-    private EmbeddedCluster(ClusterConfig config, FileChannel lockChannel, FileLock lock) {
+    private EmbeddedCluster(ClusterConfig config, FileChannel lockChannel, FileLock lock, boolean detached) {
         this.config = config;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.detached = detached;
         this.state = ClusterState.load(config.dir());
         this.binaries = PostgresBinaries.install();
         this.primary = new PostgresServer(binaries, "primary", config.dir().resolve("primary"), logFile("primary"));
@@ -81,7 +93,13 @@ public final class EmbeddedCluster implements AutoCloseable {
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
-            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, lock);
+            if (lock != null && runsDetached(config)) {
+                lock.release(); // the servers run on their own: attach, as to another owner's
+                lock = null;
+            } else if (lock != null) {
+                Files.deleteIfExists(config.dir().resolve(DETACHED_MARKER)); // its primary is gone
+            }
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, lock, false);
             if (lock == null) {
                 cluster.attach();
             } else {
@@ -112,10 +130,12 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
             if (probe != null) {
                 probe.release();
-                channel.close();
-                return java.util.Optional.empty();
+                if (!runsDetached(config)) {
+                    channel.close();
+                    return java.util.Optional.empty();
+                }
             }
-            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, null);
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, null, false);
             cluster.attach();
             return java.util.Optional.of(cluster);
         } catch (IOException e) {
@@ -123,9 +143,112 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the cluster's servers on their own ({@code classbase db start}), creating the cluster on
+     * first use; servers already running on their own are kept and missing ones started. Refused
+     * while another classbase process owns the cluster. The servers keep running after {@link
+     * #close}.
+     */
+    public static EmbeddedCluster startDetached(ClusterConfig config) {
+        try {
+            Files.createDirectories(config.dir());
+            Files.setPosixFilePermissions(config.dir(), PosixFilePermissions.fromString("rwx------"));
+            FileChannel channel = FileChannel.open(
+                    config.dir().resolve("cluster.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                channel.close();
+                throw new ClusterException("the cluster in " + config.dir() + " is run by another classbase process "
+                        + "(serve, or a command that started it); stop that process first");
+            }
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, lock, true);
+            try {
+                cluster.boot();
+                Files.writeString(
+                        config.dir().resolve(DETACHED_MARKER),
+                        "servers started by classbase db start; stop them with classbase db stop\n");
+            } catch (RuntimeException e) {
+                cluster.servers().forEach(PostgresServer::stopRunning);
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the cluster folder " + config.dir(), e);
+        }
+    }
+
+    /**
+     * Stops the servers {@link #startDetached} left running ({@code classbase db stop}): fast
+     * shutdown, replicas first. False when none was running. Refused while another classbase
+     * process owns the cluster (that process stops it when it ends).
+     */
+    public static boolean stopDetached(ClusterConfig config) {
+        Path lockFile = config.dir().resolve("cluster.lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = tryLock(channel);
+            if (lock == null) {
+                throw new ClusterException("the cluster in " + config.dir() + " is run by another classbase process "
+                        + "(serve, or a command that started it), which stops it when it ends; stop that process");
+            }
+            EmbeddedCluster cluster = new EmbeddedCluster(config, channel, lock, true);
+            boolean any = false;
+            for (PostgresServer server : cluster.servers()) {
+                any |= server.runningPid().isPresent();
+                server.stopRunning();
+            }
+            Files.deleteIfExists(config.dir().resolve(DETACHED_MARKER));
+            lock.release();
+            return any;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /** The folder is marked detached and its primary runs; a stale mark (primary gone) counts as not. */
+    private static boolean runsDetached(ClusterConfig config) {
+        if (!Files.exists(config.dir().resolve(DETACHED_MARKER))) {
+            return false;
+        }
+        PostgresServer primary = new PostgresServer(
+                null, "primary", config.dir().resolve("primary"), config.dir().resolve("logs/primary.out"));
+        return primary.runningPid().isPresent();
+    }
+
+    /** Replicas first, then the primary: the order to stop them in. */
+    private List<PostgresServer> servers() {
+        List<PostgresServer> all = new ArrayList<>(replicas);
+        all.add(primary);
+        return all;
+    }
+
+    /** The postmaster's pid of each running server ({@code primary}, {@code replica1}, ...). */
+    public java.util.Map<String, Long> runningPids() {
+        java.util.Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        primary.runningPid().ifPresent(pid -> pids.put(primary.name(), pid));
+        replicas.forEach(r -> r.runningPid().ifPresent(pid -> pids.put(r.name(), pid)));
+        return pids;
+    }
+
+    /** True when the servers run on their own ({@code classbase db start}), not inside a process. */
+    public boolean detached() {
+        return detached || Files.exists(config.dir().resolve(DETACHED_MARKER));
+    }
+
     /** True when this process started the servers (and stops them on close). */
     public boolean owned() {
-        return lock != null;
+        return lock != null && !detached;
     }
 
     /** True when this start created the cluster (the first start in an empty folder). */
@@ -180,7 +303,9 @@ public final class EmbeddedCluster implements AutoCloseable {
                     config.dir().resolve("cluster.properties") + " is missing, so the cluster's "
                             + "passwords are unknown; restore it or start with an empty CLASSBASE_DATA_DIR. Nothing was changed.");
         }
-        stopOrphans();
+        if (!detached) {
+            stopOrphans();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "classbase-cluster-stop"));
         if (created) {
             log.info("creating a PostgreSQL {} cluster in {}", PostgresBinaries.VERSION, config.dir());
@@ -192,10 +317,18 @@ public final class EmbeddedCluster implements AutoCloseable {
             primary.initdb(state.password("postgres"));
             writeServerConfig();
         }
-        primary.start(choosePort("primary"), START_TIMEOUT, this::ready);
+        if (detached && primary.runningPid().isPresent()) {
+            primary.adoptRunning();
+        } else {
+            primary.start(choosePort("primary"), START_TIMEOUT, this::ready, detached);
+        }
         bootstrap();
         for (int i = 0; i < replicas.size(); i++) {
             PostgresServer replica = replicas.get(i);
+            if (detached && replica.runningPid().isPresent()) {
+                replica.adoptRunning();
+                continue;
+            }
             if (!replica.initialized()) {
                 log.info("creating {} from the primary", replica.name());
                 try (Connection c = superuserConnection(primary.port(), "postgres")) {
@@ -206,7 +339,7 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
             ReplicaCloner.writeStandbyConfig(
                     replica.dataDir(), primary.port(), state.password("replicator"), replica.name());
-            replica.start(choosePort(replica.name()), START_TIMEOUT, this::ready);
+            replica.start(choosePort(replica.name()), START_TIMEOUT, this::ready, detached);
         }
         state.save();
         awaitStreaming(Duration.ofSeconds(60));
@@ -215,10 +348,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private void attach() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            List<Integer> ports = new ArrayList<>();
-            primary.runningPort().ifPresent(ports::add);
-            replicas.forEach(r -> r.runningPort().ifPresent(ports::add));
-            if (ports.size() == 1 + replicas.size() && state.exists()) {
+            if (primary.runningPort().isPresent() && state.exists()) {
                 attachPorts();
                 try {
                     ready(primary.port());
@@ -236,12 +366,27 @@ public final class EmbeddedCluster implements AutoCloseable {
             }
         }
         throw new ClusterException("the cluster in " + config.dir() + " is locked by another classbase process but "
-                + "its servers are not running");
+                + "its primary is not running");
     }
 
+    /** The primary's port; a replica that is down keeps the port it last used, and a warning says so. */
     private void attachPorts() {
         primary.adoptRunning();
-        replicas.forEach(PostgresServer::adoptRunning);
+        for (PostgresServer replica : replicas) {
+            if (replica.runningPort().isPresent()) {
+                replica.adoptRunning();
+            } else {
+                replica.adoptPort(state.port(replica.name(), 0));
+                log.warn("{} is not running (the cluster is degraded); reads fall back to the primary", replica.name());
+            }
+        }
+    }
+
+    /** True when the server ({@code primary}, {@code replica1}, ...) runs. */
+    public boolean running(String server) {
+        return servers().stream()
+                .filter(s -> s.name().equals(server))
+                .anyMatch(s -> s.runningPid().isPresent());
     }
 
     /** Servers left running by an owner that died without its lifeline firing: stop them first. */
@@ -387,16 +532,25 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     // ---- operations used by tests and ops commands ----
 
-    /** Stops one replica (fast shutdown); {@link #startReplica} brings it back. */
+    /** Stops one replica (fast shutdown), whoever started it; {@link #startReplica} brings it back. */
     public void stopReplica(int index) {
-        replicas.get(index).stop();
+        PostgresServer replica = replicas.get(index);
+        if (replica.owned()) {
+            replica.stop();
+        } else {
+            replica.stopRunning();
+        }
     }
 
     public void startReplica(int index) {
         PostgresServer replica = replicas.get(index);
         ReplicaCloner.writeStandbyConfig(
                 replica.dataDir(), primary.port(), state.password("replicator"), replica.name());
-        replica.start(replica.port() == 0 ? choosePort(replica.name()) : replica.port(), START_TIMEOUT, this::ready);
+        replica.start(
+                replica.port() == 0 ? choosePort(replica.name()) : replica.port(),
+                START_TIMEOUT,
+                this::ready,
+                detached());
     }
 
     /** Stops the primary (fast shutdown), as an outage or a planned failover would. */

@@ -179,33 +179,55 @@ final class PostgresServer {
     }
 
     void start(int port, Duration timeout, ConnectionCheck ready) {
+        start(port, timeout, ready, false);
+    }
+
+    /**
+     * Starts the server tied to this JVM by a lifeline, or, {@code detached}, in a session of its
+     * own ({@code setsid}, as {@code pg_ctl start} leaves a postmaster): it outlives this JVM and
+     * a Ctrl-C of the terminal, and {@link #stopRunning} stops it later from any process.
+     */
+    void start(int port, Duration timeout, ConnectionCheck ready, boolean detached) {
         this.port = port;
         if (!portFree(port)) {
             throw new ClusterException(name + ": port " + port + " is in use");
         }
         recoverStalePidFile();
         List<String> command = new ArrayList<>();
+        if (detached) {
+            command.add("setsid");
+        }
         if (binaries.asRoot()) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(Lifeline.prefix());
+        if (!detached) {
+            command.addAll(Lifeline.prefix());
+        }
         command.add(binaries.bin("postgres").toString());
         command.addAll(List.of("-D", dataDir.toString(), "-p", Integer.toString(port)));
+        Process started;
         try {
             Files.createDirectories(outFile.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(outFile.toFile()));
-            process = builder.start();
-            lifeline = process.getOutputStream();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(outFile.toFile()));
+            if (!detached) {
+                builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+            }
+            started = builder.start();
+            if (!detached) {
+                process = started;
+                lifeline = process.getOutputStream();
+            }
         } catch (IOException e) {
             throw new ClusterException(name + ": cannot start postgres: " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new ClusterException(name + " failed to start (exit " + process.exitValue() + "):\n" + tail());
+            if (!started.isAlive()) {
+                throw new ClusterException(name + " failed to start (exit " + started.exitValue() + "):\n" + tail());
             }
             try {
                 ready.check(port);
@@ -216,7 +238,11 @@ final class PostgresServer {
             }
             sleep(100);
         }
-        stop();
+        if (detached) {
+            stopRunning();
+        } else {
+            stop();
+        }
         throw new ClusterException(name + " did not accept connections within " + timeout.toSeconds() + " s"
                 + (last != null ? " (" + last.getMessage() + ")" : "") + ":\n" + tail());
     }
@@ -224,6 +250,37 @@ final class PostgresServer {
     /** Takes the port of a server another process runs, without owning it. */
     void adoptRunning() {
         this.port = runningPort().orElseThrow(() -> new ClusterException(name + " is not running"));
+    }
+
+    /** Takes the port a server that is not running last used, so it is named where it would be. */
+    void adoptPort(int lastPort) {
+        this.port = lastPort;
+    }
+
+    /**
+     * Fast shutdown (SIGINT) of the server running in the data directory, whoever started it;
+     * waits for the postmaster to exit (its shutdown checkpoint included).
+     */
+    void stopRunning() {
+        Optional<Long> pid = runningPid();
+        if (pid.isEmpty()) {
+            return;
+        }
+        signal("INT", pid.get());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        boolean quit = false;
+        while (ProcessHandle.of(pid.get()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                if (quit) {
+                    throw new ClusterException(name + " (pid " + pid.get() + ") did not stop; see " + outFile);
+                }
+                signal("QUIT", pid.get()); // immediate shutdown: crash recovery on the next start
+                quit = true;
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            }
+            sleep(50);
+        }
+        log.info("{} stopped", name);
     }
 
     boolean owned() {

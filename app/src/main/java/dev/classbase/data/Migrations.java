@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -48,13 +49,28 @@ public final class Migrations {
 
     public static MigrateResult apply(DataSource primary) {
         acceptRewordedComments(primary);
-        return Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(primary)
                 .locations("classpath:db/migration")
                 .mixed(true)
                 .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
-                .load()
-                .migrate();
+                .load();
+        MigrationInfoService info = flyway.info();
+        boolean failed =
+                java.util.Arrays.stream(info.all()).anyMatch(m -> m.getState().isFailed());
+        if (info.pending().length == 0 && !failed) {
+            // nothing to apply: no migration lock is taken. Through PgBouncer's transaction pooling a
+            // session-level advisory lock and its unlock can land on two server connections, and the
+            // lock would stay held on one of them (PgBouncer's docs, "SQL feature map for pooling
+            // modes"); so instances start through PgBouncer on a schema migrated directly.
+            MigrateResult none = new MigrateResult();
+            none.success = true;
+            none.initialSchemaVersion =
+                    info.current() == null ? null : info.current().getVersion().getVersion();
+            none.targetSchemaVersion = none.initialSchemaVersion;
+            return none;
+        }
+        return flyway.migrate();
     }
 
     /** Moves the history rows of {@link #REWORDED} scripts from their old checksum to the new one. */

@@ -98,6 +98,58 @@ class EmbeddedClusterTests {
         }
     }
 
+    /** db start, db stop: servers on their own outlive the process that started them; others attach. */
+    @Test
+    void aDetachedClusterOutlivesItsStarterAndStopsOnlyOnStopDetached() throws Exception {
+        Path dir = TestCluster.privateDir("detached");
+        ClusterConfig config = ClusterConfig.of(dir, 1);
+        java.util.Map<String, Long> pids;
+        try (EmbeddedCluster started = EmbeddedCluster.startDetached(config)) {
+            assertThat(started.owned()).isFalse();
+            assertThat(started.detached()).isTrue();
+            pids = started.runningPids();
+            assertThat(pids).containsOnlyKeys("primary", "replica1");
+        }
+        try {
+            // still running after close; a plain start attaches and does not own them
+            assertThat(pids.values())
+                    .allMatch(pid ->
+                            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            try (EmbeddedCluster attached = EmbeddedCluster.start(config)) {
+                assertThat(attached.owned()).isFalse();
+                assertThat(attached.runningPids()).isEqualTo(pids);
+                assertThat(count(TestCluster.dataSource(attached.primary()), "SELECT 1"))
+                        .isEqualTo(1);
+            }
+            assertThat(EmbeddedCluster.attachIfRunning(config)).isPresent();
+            // a replica down: attaching needs the primary only
+            new ProcessBuilder("kill", "-INT", pids.get("replica1").toString())
+                    .start()
+                    .waitFor();
+            Boolean stopped = Await.until(
+                    Duration.ofSeconds(60),
+                    () -> ProcessHandle.of(pids.get("replica1"))
+                                    .map(ProcessHandle::isAlive)
+                                    .orElse(false)
+                            ? null
+                            : Boolean.TRUE);
+            assertThat(stopped).isTrue();
+            try (EmbeddedCluster degraded =
+                    EmbeddedCluster.attachIfRunning(config).orElseThrow()) {
+                assertThat(degraded.running("primary")).isTrue();
+                assertThat(degraded.running("replica1")).isFalse();
+                assertThat(degraded.replicas().get(0).port()).isPositive(); // the port it last used
+            }
+        } finally {
+            assertThat(EmbeddedCluster.stopDetached(config)).isTrue();
+        }
+        assertThat(pids.values())
+                .noneMatch(
+                        pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        assertThat(EmbeddedCluster.attachIfRunning(config)).isEmpty();
+        assertThat(EmbeddedCluster.stopDetached(config)).isFalse();
+    }
+
     @Test
     void aCrashedClusterWithAStalePidFileStartsCleanly() throws Exception {
         Path dir = TestCluster.privateDir("crash");

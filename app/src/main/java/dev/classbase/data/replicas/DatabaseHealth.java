@@ -13,9 +13,15 @@ import org.springframework.stereotype.Component;
 /**
  * Health components {@code primary} (version, not in recovery) and one per replica ({@code
  * replica1}, ...: streaming state and lag in bytes and seconds behind the primary).
+ *
+ * <p>Only the primary can make the service DOWN (HTTP 503), and only it is in the readiness group
+ * ({@code /actuator/health/readiness}, what a load balancer checks): reads fall back to the primary,
+ * so a replica that is unreachable, not streaming, lagging or not a replica at all is DEGRADED
+ * (HTTP 200) with {@code why}. One lost replica must not take every instance out of rotation.
  */
 @Component
 class DatabaseHealth implements SmartInitializingSingleton {
+    static final String DEGRADED = "DEGRADED";
     private final DataSource primary;
     private final Pools pools;
     private final ReplicaMonitor monitor;
@@ -61,12 +67,21 @@ class DatabaseHealth implements SmartInitializingSingleton {
         try {
             ReplicationQueries.ReplicaInfo info = ReplicationQueries.replica(replica, primaryLsn);
             boolean streaming = info.inRecovery() && "streaming".equals(info.receiverStatus());
-            Health.Builder health = !info.inRecovery()
-                    ? Health.down().withDetail("error", "not in recovery: this server is a primary")
-                    : streaming ? Health.up() : Health.status("DEGRADED");
             ReplicaMonitor.Status status = monitor.status(name);
+            boolean inRotation = status != null && status.inRotation();
+            Health.Builder health;
+            if (!info.inRecovery()) {
+                health = degraded("not a replica: the server accepts writes (not in recovery); reads use the primary");
+            } else if (!streaming) {
+                health = degraded("not streaming from the primary (WAL receiver: "
+                        + (info.receiverStatus() == null ? "none" : info.receiverStatus()) + ")");
+            } else if (status != null && !inRotation) { // null: not polled yet
+                health = degraded("out of rotation: " + status.reason());
+            } else {
+                health = Health.up();
+            }
             return health.withDetail("inRecovery", info.inRecovery())
-                    .withDetail("inRotation", status != null && status.inRotation())
+                    .withDetail("inRotation", inRotation)
                     .withDetail("rotation", status == null ? "not monitored" : status.reason())
                     .withDetail("state", info.receiverStatus() == null ? "not streaming" : info.receiverStatus())
                     .withDetail("receiveLsn", String.valueOf(info.receiveLsn()))
@@ -75,9 +90,14 @@ class DatabaseHealth implements SmartInitializingSingleton {
                     .withDetail("lagSeconds", info.lagSeconds() == null ? -1 : info.lagSeconds())
                     .build();
         } catch (SQLException e) {
-            return Health.down()
+            return degraded("unreachable; reads use the primary")
                     .withDetail("error", JdbcUrls.mask(e.getMessage()))
+                    .withDetail("inRotation", false)
                     .build();
         }
+    }
+
+    private static Health.Builder degraded(String why) {
+        return Health.status(DEGRADED).withDetail("why", why);
     }
 }

@@ -52,8 +52,14 @@ class MisconfiguredReplicaTests {
 
             // the components are shown to an operator only
             HttpResponse<String> health = app.send("GET", "/actuator/health", app.signInOperator(), null, Map.of());
+            // DEGRADED, not DOWN: reads fall back to the primary, so the instance stays in rotation
+            assertThat(health.statusCode()).isEqualTo(200);
             assertThat(TestApp.json(health).at("/components/replica1/status").asString())
-                    .isEqualTo("DOWN");
+                    .isEqualTo("DEGRADED");
+            assertThat(TestApp.json(health)
+                            .at("/components/replica1/details/why")
+                            .asString())
+                    .startsWith("not a replica");
             assertThat(TestApp.json(health)
                             .at("/components/replica1/details/inRotation")
                             .asBoolean(true))

@@ -36,8 +36,18 @@ class ActuatorAccessTests {
         HttpResponse<String> health = app.get("/actuator/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode body = TestApp.json(health);
-        assertThat(body.propertyNames()).as(health.body()).containsExactly("status");
+        // the status and the probe groups' names (liveness, readiness), no component
+        assertThat(body.propertyNames()).as(health.body()).containsOnly("status", "groups");
+        assertThat(body.path("groups").values())
+                .extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("liveness", "readiness");
         assertThat(body.path("status").asString()).isIn("UP", "DEGRADED");
+        // the probes a load balancer reads answer without a token, with the status only
+        for (String probe : new String[] {"/actuator/health/readiness", "/actuator/health/liveness"}) {
+            HttpResponse<String> answer = app.get(probe, null);
+            assertThat(answer.statusCode()).as(probe).isEqualTo(200);
+            assertThat(TestApp.json(answer).propertyNames()).as(answer.body()).containsExactly("status");
+        }
         // a component's own path says no more than the whole
         HttpResponse<String> component = app.get("/actuator/health/primary", null);
         assertThat(component.body()).doesNotContain("version", "inRecovery", "details");
@@ -48,7 +58,7 @@ class ActuatorAccessTests {
         for (String token : new String[] {tenantAdmin, student}) {
             HttpResponse<String> health = app.get("/actuator/health", token);
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(TestApp.json(health).propertyNames()).as(health.body()).containsExactly("status");
+            assertThat(TestApp.json(health).propertyNames()).as(health.body()).containsOnly("status", "groups");
         }
     }
 
