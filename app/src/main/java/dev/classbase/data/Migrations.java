@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -11,6 +12,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateResult;
 
 /**
  * Applies the Flyway scripts under {@code db/migration}: on the primary only, before the server
@@ -56,13 +58,17 @@ public final class Migrations {
                 .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
                 .load();
         MigrationInfoService info = flyway.info();
-        boolean failed =
-                java.util.Arrays.stream(info.all()).anyMatch(m -> m.getState().isFailed());
+        boolean failed = Arrays.stream(info.all()).anyMatch(m -> m.getState().isFailed());
         if (info.pending().length == 0 && !failed) {
             // nothing to apply: no migration lock is taken. Through PgBouncer's transaction pooling a
             // session-level advisory lock and its unlock can land on two server connections, and the
             // lock would stay held on one of them (PgBouncer's docs, "SQL feature map for pooling
-            // modes"); so instances start through PgBouncer on a schema migrated directly.
+            // modes"); so instances start through PgBouncer on a schema migrated directly. The
+            // applied scripts are still validated, as migrate would (a changed checksum is refused).
+            ValidateResult validated = flyway.validateWithResult();
+            if (!validated.validationSuccessful) {
+                throw new FlywayException(validated.getAllErrorMessages());
+            }
             MigrateResult none = new MigrateResult();
             none.success = true;
             none.initialSchemaVersion =

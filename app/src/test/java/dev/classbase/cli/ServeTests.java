@@ -44,8 +44,7 @@ class ServeTests {
                 .contains("Operator (platform staff: the database console at /admin, the actuator): "
                         + "operator@classbase.demo, password 'classbase-demo'");
         // a probe sees the status (and the probe groups' names) only; the seeded operator sees the components
-        assertThat(health.json().propertyNames())
-                .containsOnly("status", "groups");
+        assertThat(health.json().propertyNames()).containsOnly("status", "groups");
         String operator = Http.signIn(base, DemoAccounts.OPERATOR, DemoAccounts.PASSWORD);
         JsonNode json = Http.get(base + "/actuator/health", operator).json();
         assertThat(json.path("status").asString()).isEqualTo("UP");

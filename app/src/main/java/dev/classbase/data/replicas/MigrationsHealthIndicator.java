@@ -1,5 +1,6 @@
-package dev.classbase.data;
+package dev.classbase.data.replicas;
 
+import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.pool.Pools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
