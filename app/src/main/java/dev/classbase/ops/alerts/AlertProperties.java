@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Alerts ({@code classbase.alerts.*}). Default thresholds: slow query 1 s / critical 5 s,
- * connections 80 %, error rate 5 %, cache hit 95 %, replication lag 60 s, disk 85 %; a cooldown of 5
+ * connections 80 %, error rate 5 %, cache hit 95 %, replication lag 60 s, disk 85 %, a lock waited on over 5 s; a cooldown of 5
  * minutes; the repeat interval is Alertmanager's default (4 h).
  * Out-of-range values are clamped with a warning naming the setting; a webhook URL that is not
  * http(s) fails at start.
@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param slowQueryIgnoreApplications application_name patterns (LIKE) whose statements are long by
  *     design (the analytics pools' reports, pg_dump) and never make a slow query
  * @param errorRateMinRequests fewer requests in the window say nothing (1 failure of 2 is not 50 %)
+ * @param lockWait a backend waiting on a lock for longer than this counts in the lock_waits rule
  */
 @ConfigurationProperties("classbase.alerts")
 public record AlertProperties(
@@ -45,7 +46,8 @@ public record AlertProperties(
         URI webhookUrl,
         @DefaultValue("5s") Duration webhookTimeout,
         @DefaultValue("5") int webhookAttempts,
-        @DefaultValue("1s") Duration webhookBackoff) {
+        @DefaultValue("1s") Duration webhookBackoff,
+        @DefaultValue("5s") Duration lockWait) {
     private static final Logger log = LoggerFactory.getLogger(AlertProperties.class);
 
     public AlertProperties {
@@ -68,6 +70,7 @@ public record AlertProperties(
         webhookTimeout = atLeast("webhook-timeout", webhookTimeout, Duration.ofMillis(100));
         webhookAttempts = (int) within("webhook-attempts", webhookAttempts, 1, 10);
         webhookBackoff = atLeast("webhook-backoff", webhookBackoff, Duration.ofMillis(1));
+        lockWait = atLeast("lock-wait", lockWait, Duration.ofMillis(100));
         if (webhookUrl != null
                 && (webhookUrl.getHost() == null
                         || !("http".equals(webhookUrl.getScheme()) || "https".equals(webhookUrl.getScheme())))) {
@@ -98,7 +101,8 @@ public record AlertProperties(
                 null,
                 Duration.ofSeconds(5),
                 5,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5));
     }
 
     private static Duration atLeast(String name, Duration value, Duration min) {

@@ -44,7 +44,7 @@ class AlertsConfig {
             Resources resources, AlertProperties properties, ReplicaMonitor replicas, MeterRegistry registry) {
         Clock clock = Clock.systemUTC();
         ErrorRate errorRate = new ErrorRate(registry, resources.pool(), instanceName(), clock, properties);
-        Signals signals = new Signals(resources.pool(), properties, replicas::statuses, errorRate);
+        Signals signals = new Signals(resources.pool(), properties, replicas::statuses, errorRate, registry);
         return new AlertEvaluator(resources.pool(), signals, properties, resources.notifier(), clock);
     }
 

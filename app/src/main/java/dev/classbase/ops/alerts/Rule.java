@@ -22,7 +22,17 @@ enum Rule {
     /** The most lagging replica's replay lag, seconds. */
     REPLICATION_LAG("s", "default: replication lag > 60 s; classbase.alerts.replication-lag"),
     /** Used share of the filesystem holding the data directory, percent. */
-    DISK("%", "default: disk usage > 85 %; classbase.alerts.disk-percent");
+    DISK("%", "default: disk usage > 85 %; classbase.alerts.disk-percent"),
+    /** The most threads of one Hikari pool waiting for a connection now (hikaricp.connections.pending). */
+    POOL_EXHAUSTION("threads", "threads waiting for a pooled connection > 0"),
+    /** Connection requests that timed out in any Hikari pool since the last evaluation. */
+    CONNECTION_FAILURES("timeouts", "connection timeouts since the last evaluation > 0"),
+    /** Replicas out of the read rotation (unreachable, failing, or lagging) at their last poll. */
+    REPLICA_DOWN("replicas", "replicas out of the read rotation > 0"),
+    /** Deadlocks PostgreSQL detected in this database since the last evaluation (pg_stat_database). */
+    DEADLOCKS("deadlocks", "deadlocks since the last evaluation > 0"),
+    /** Backends of this database waiting on a lock for longer than lock-wait. */
+    LOCK_WAITS("backends", "default: backends waiting on a lock for over 5 s > 0; classbase.alerts.lock-wait");
 
     static final String WARNING = "warning";
     static final String CRITICAL = "critical";
@@ -73,6 +83,9 @@ enum Rule {
             case REPLICATION_LAG -> above(value, p.replicationLag().toMillis() / 1000.0, WARNING);
             // a full disk stops the server: no writes, then no WAL, then a crash
             case DISK -> above(value, p.diskPercent(), CRITICAL);
+            // a waiting thread is a request that is not served yet; a timeout is one that failed
+            case POOL_EXHAUSTION, REPLICA_DOWN, DEADLOCKS, LOCK_WAITS -> above(value, 0, WARNING);
+            case CONNECTION_FAILURES -> above(value, 0, CRITICAL);
         };
     }
 

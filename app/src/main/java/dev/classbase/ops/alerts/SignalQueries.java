@@ -101,4 +101,47 @@ final class SignalQueries {
             return new DataDirectory(rs.getString(1), rs.getInt(2), rs.getLong(3));
         }
     }
+
+    /** Backends waiting on a lock longer than the threshold, and the longest of them. */
+    record LockWaits(int waiting, Integer pid, double seconds, String blockedBy, String query) {}
+
+    /** Deadlocks detected in this database since the statistics were reset (a counter). */
+    static long deadlocks(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()
+                """);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * Backends of this database whose statement has waited on a heavyweight lock for longer than
+     * {@code seconds}: wait_event_type 'Lock' and an ungranted pg_locks row (PgHero's
+     * blocked_queries), timed from query_start, the start of the waiting statement; the blockers are
+     * pg_blocking_pids. A lock wait shorter than deadlock_timeout is ordinary contention.
+     */
+    static LockWaits lockWaits(Connection c, double seconds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) OVER ()::int AS waiting, a.pid,
+                       extract(epoch FROM clock_timestamp() - a.query_start)::float8 AS seconds,
+                       array_to_string(pg_blocking_pids(a.pid), ', ') AS blocked_by,
+                       left(a.query, 300) AS query
+                FROM pg_stat_activity a
+                WHERE a.datname = current_database()
+                  AND a.wait_event_type = 'Lock'
+                  AND a.pid <> pg_backend_pid()
+                  AND clock_timestamp() - a.query_start > make_interval(secs => ?)
+                  AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND NOT l.granted)
+                ORDER BY a.query_start
+                LIMIT 1
+                """)) {
+            ps.setDouble(1, seconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? new LockWaits(rs.getInt(1), rs.getInt(2), rs.getDouble(3), rs.getString(4), rs.getString(5))
+                        : new LockWaits(0, null, 0, null, null);
+            }
+        }
+    }
 }

@@ -2,7 +2,10 @@ package dev.classbase.ops.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.cluster.EmbeddedCluster;
+import dev.classbase.data.replicas.ReplicaMonitor;
 import dev.classbase.testsupport.Await;
 import dev.classbase.testsupport.TestCluster;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,9 +78,17 @@ class AlertEvaluatorTests {
     }
 
     private static Setup evaluator(AlertProperties properties, MeterRegistry registry, TestClock clock) {
+        return evaluator(properties, registry, clock, List::of);
+    }
+
+    private static Setup evaluator(
+            AlertProperties properties,
+            MeterRegistry registry,
+            TestClock clock,
+            Supplier<List<ReplicaMonitor.Status>> replicas) {
         WebhookNotifier notifier = new WebhookNotifier(properties, AlertEvaluator.deliveryLog(service));
         ErrorRate errorRate = new ErrorRate(registry, service, AlertsConfig.instanceName(), clock, properties);
-        Signals signals = new Signals(service, properties, List::of, errorRate);
+        Signals signals = new Signals(service, properties, replicas, errorRate, registry);
         return new Setup(new AlertEvaluator(service, signals, properties, notifier, clock), notifier);
     }
 
@@ -105,7 +118,8 @@ class AlertEvaluatorTests {
                 receiver.url(),
                 Duration.ofSeconds(5),
                 attempts,
-                Duration.ofMillis(10));
+                Duration.ofMillis(10),
+                Duration.ofMillis(200));
     }
 
     private static AlertProperties fast() {
@@ -439,7 +453,8 @@ class AlertEvaluatorTests {
                 url,
                 timeout,
                 p.webhookAttempts(),
-                p.webhookBackoff());
+                p.webhookBackoff(),
+                p.lockWait());
     }
 
     @Test
@@ -486,6 +501,266 @@ class AlertEvaluatorTests {
             assertThat(rs.getString(1)).isEqualTo("recent");
             assertThat(rs.getLong(2)).isEqualTo(1);
             assertThat(rs.next()).isFalse();
+        }
+    }
+
+    /**
+     * Two transactions each lock one row of a private table, then the other's: PostgreSQL's
+     * deadlock detector aborts one with 40P01 (docs: "Deadlocks", explicit locking), the victim's
+     * backend counts it in pg_stat_database.deadlocks, and the next evaluations see the change.
+     */
+    @Test
+    void aRealDeadlockFiresTheDeadlockRuleOnceAndResolves() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-11-30T20:00:00Z"));
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS deadlock_probe (id int PRIMARY KEY, n int NOT NULL);
+                    INSERT INTO deadlock_probe VALUES (1, 0), (2, 0) ON CONFLICT DO NOTHING;
+                    """);
+        }
+        try (Setup setup = evaluator(fast(), new SimpleMeterRegistry(), clock)) {
+            AlertEvaluator evaluator = setup.evaluator();
+            assertThat(reading(evaluator.evaluate(), Rule.DEADLOCKS).note()).contains("baseline");
+            assertThat(reading(evaluator.evaluate(), Rule.DEADLOCKS).value()).isZero();
+
+            List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (Connection a = owner.getConnection();
+                    Connection b = owner.getConnection()) {
+                a.setAutoCommit(false);
+                b.setAutoCommit(false);
+                update(a, 1);
+                update(b, 2);
+                CompletableFuture<Void> first = CompletableFuture.runAsync(() -> lockOrAbort(a, 2, states), sleepers);
+                lockOrAbort(b, 1, states);
+                first.get();
+            }
+            assertThat(states)
+                    .as("one transaction aborted as the deadlock victim")
+                    .containsExactly("40P01");
+
+            // the victim's backend reports the count when it goes idle or exits
+            Evaluation fired = evaluateUntil(evaluator, e -> firing(e, Rule.DEADLOCKS) != null);
+            Alert alert = firing(fired, Rule.DEADLOCKS);
+            assertThat(alert.value()).isEqualTo(1.0);
+            assertThat(alert.severity()).isEqualTo("warning");
+            assertThat(alert.summary()).contains("deadlocks warning: 1.0 deadlocks");
+
+            clock.advance(Duration.ofSeconds(30));
+            Evaluation next = evaluator.evaluate();
+            assertThat(reading(next, Rule.DEADLOCKS).value()).isZero();
+            assertThat(firing(next, Rule.DEADLOCKS)).isNull();
+        } finally {
+            deleteAlerts("deadlocks");
+        }
+    }
+
+    /** Takes the row's lock in the open transaction; a deadlock victim records 40P01 and rolls back. */
+    private static void lockOrAbort(Connection c, int id, List<String> states) {
+        try {
+            update(c, id);
+            c.commit();
+        } catch (SQLException e) {
+            states.add(e.getSQLState());
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                throw new AssertionError(rollback);
+            }
+        }
+    }
+
+    private static void update(Connection c, int id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE deadlock_probe SET n = n + 1 WHERE id = ?")) {
+            ps.setInt(1, id);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A row lock held by an open transaction and a second backend waiting for it (seen in pg_locks
+     * as not granted): lock_waits fires once the wait passes lock-wait (200 ms here), names the
+     * waiter and its blocker, and resolves when the holder rolls back.
+     */
+    @Test
+    void aBackendWaitingOnARowLockFiresLockWaitsUntilTheLockIsReleased() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-11-30T21:00:00Z"));
+        try (Connection c = owner.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS lock_probe (id int PRIMARY KEY, n int NOT NULL);
+                    INSERT INTO lock_probe VALUES (1, 0) ON CONFLICT DO NOTHING;
+                    """);
+        }
+        CompletableFuture<Integer> waiterPid = new CompletableFuture<>();
+        CompletableFuture<Void> waited;
+        try (Connection holder = owner.getConnection();
+                Setup setup = evaluator(fast(), new SimpleMeterRegistry(), clock)) {
+            holder.setAutoCommit(false);
+            int holderPid;
+            try (Statement s = holder.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_backend_pid() FROM lock_probe WHERE id = 1 FOR UPDATE")) {
+                rs.next();
+                holderPid = rs.getInt(1);
+            }
+            waited = CompletableFuture.runAsync(
+                    () -> {
+                        try (Connection w = owner.getConnection();
+                                Statement s = w.createStatement()) {
+                            // a long wait by design for the slow-query rule (fast() ignores these names)
+                            s.execute("SET application_name = 'classbase-analytics-lock-probe'");
+                            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                                rs.next();
+                                waiterPid.complete(rs.getInt(1));
+                            }
+                            s.executeUpdate("UPDATE lock_probe SET n = n + 1 WHERE id = 1");
+                        } catch (SQLException e) {
+                            waiterPid.completeExceptionally(e);
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    sleepers);
+            int pid = waiterPid.get();
+            assertThat(Await.until(WAIT, () -> waitsOnALock(pid) ? Boolean.TRUE : null))
+                    .as("the waiter's lock request is in pg_locks, not granted")
+                    .isTrue();
+
+            AlertEvaluator evaluator = setup.evaluator();
+            Evaluation fired = evaluateUntil(evaluator, e -> firing(e, Rule.LOCK_WAITS) != null);
+            Alert alert = firing(fired, Rule.LOCK_WAITS);
+            assertThat(alert.value()).isEqualTo(1.0);
+            assertThat(alert.summary())
+                    .contains("pid " + pid + " waiting")
+                    .contains("blocked by pid " + holderPid)
+                    .contains("UPDATE lock_probe");
+            assertThat(firing(fired, Rule.SLOW_QUERY)).isNull();
+
+            holder.rollback();
+            waited.get();
+            clock.advance(Duration.ofSeconds(30));
+            Evaluation released = evaluator.evaluate();
+            assertThat(reading(released, Rule.LOCK_WAITS).value()).isZero();
+            assertThat(firing(released, Rule.LOCK_WAITS)).isNull();
+        } finally {
+            deleteAlerts("lock_waits");
+        }
+    }
+
+    private static boolean waitsOnALock(int pid) {
+        try (Connection c = owner.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM pg_locks WHERE pid = ? AND NOT granted")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A real Hikari pool of one connection measured by Micrometer: a thread waiting while the
+     * connection is held fires pool_exhaustion, a request that times out fires connection_failures
+     * (critical), and both resolve once the connection is back and no new timeout comes.
+     */
+    @Test
+    void aWaitingThreadAndATimeoutInAHikariPoolFireThePoolRules() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-11-30T22:00:00Z"));
+        MeterRegistry registry = new SimpleMeterRegistry();
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(service);
+        config.setPoolName("alerts-probe");
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(WAIT.toMillis());
+        config.setMetricRegistry(registry);
+        try (HikariDataSource pool = new HikariDataSource(config);
+                Setup setup = evaluator(fast(), registry, clock)) {
+            AlertEvaluator evaluator = setup.evaluator();
+            Evaluation baseline = evaluator.evaluate();
+            assertThat(reading(baseline, Rule.POOL_EXHAUSTION).value()).isZero();
+            assertThat(reading(baseline, Rule.CONNECTION_FAILURES).note()).contains("baseline");
+
+            CompletableFuture<Void> waiter;
+            try (Connection held = pool.getConnection()) {
+                waiter = CompletableFuture.runAsync(
+                        () -> {
+                            try (Connection c = pool.getConnection()) {
+                                c.isValid(1);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        sleepers);
+                assertThat(Await.until(
+                                WAIT,
+                                () -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0
+                                        ? Boolean.TRUE
+                                        : null))
+                        .isTrue();
+                Evaluation waiting = evaluator.evaluate();
+                Alert exhausted = firing(waiting, Rule.POOL_EXHAUSTION);
+                assertThat(exhausted).as(waiting.readings().toString()).isNotNull();
+                assertThat(exhausted.value()).isEqualTo(1.0);
+                assertThat(exhausted.summary()).contains("pool alerts-probe");
+                assertThat(firing(waiting, Rule.CONNECTION_FAILURES)).isNull();
+
+                // a request with a short timeout fails while the connection is held
+                pool.getHikariConfigMXBean().setConnectionTimeout(250);
+                org.assertj.core.api.Assertions.assertThatThrownBy(pool::getConnection)
+                        .isInstanceOf(java.sql.SQLTransientConnectionException.class);
+                clock.advance(Duration.ofSeconds(30));
+                Evaluation failed = evaluator.evaluate();
+                Alert failures = firing(failed, Rule.CONNECTION_FAILURES);
+                assertThat(failures).as(failed.readings().toString()).isNotNull();
+                assertThat(failures.severity()).isEqualTo("critical");
+                assertThat(failures.value()).isEqualTo(1.0);
+            }
+            waiter.get();
+            clock.advance(Duration.ofSeconds(30));
+            Evaluation recovered = evaluator.evaluate();
+            assertThat(firing(recovered, Rule.POOL_EXHAUSTION)).isNull();
+            assertThat(firing(recovered, Rule.CONNECTION_FAILURES)).isNull();
+        } finally {
+            deleteAlerts("pool_exhaustion", "connection_failures");
+        }
+    }
+
+    /** The replica monitor's statuses: a polled replica out of rotation fires replica_down. */
+    @Test
+    void aReplicaOutOfRotationFiresReplicaDown() throws Exception {
+        TestClock clock = new TestClock(Instant.parse("2026-11-30T23:00:00Z"));
+        Instant polled = clock.instant();
+        AtomicReference<List<ReplicaMonitor.Status>> statuses = new AtomicReference<>(List.of(
+                new ReplicaMonitor.Status("replica1", true, "in rotation", null, 0, 0, "streaming", polled),
+                new ReplicaMonitor.Status(
+                        "replica2", false, "unreachable: connection refused", null, -1, -1, null, polled)));
+        try (Setup setup = evaluator(fast(), new SimpleMeterRegistry(), clock, statuses::get)) {
+            AlertEvaluator evaluator = setup.evaluator();
+            Evaluation down = evaluator.evaluate();
+            Alert alert = firing(down, Rule.REPLICA_DOWN);
+            assertThat(alert).as(down.readings().toString()).isNotNull();
+            assertThat(alert.value()).isEqualTo(1.0);
+            assertThat(alert.summary()).contains("replica2: unreachable: connection refused");
+
+            statuses.set(List.of(
+                    new ReplicaMonitor.Status("replica1", true, "in rotation", null, 0, 0, "streaming", polled),
+                    new ReplicaMonitor.Status("replica2", true, "in rotation", null, 0, 0, "streaming", polled)));
+            clock.advance(Duration.ofSeconds(30));
+            Evaluation back = evaluator.evaluate();
+            assertThat(reading(back, Rule.REPLICA_DOWN).value()).isZero();
+            assertThat(firing(back, Rule.REPLICA_DOWN)).isNull();
+        } finally {
+            deleteAlerts("replica_down");
+        }
+    }
+
+    private static void deleteAlerts(String... rules) throws SQLException {
+        try (Connection c = owner.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM alerts WHERE rule = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", rules));
+            ps.executeUpdate();
         }
     }
 

@@ -31,7 +31,8 @@ class AlertPropertiesTests {
                 webhook,
                 Duration.ofSeconds(5),
                 attempts,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5));
     }
 
     @Test
