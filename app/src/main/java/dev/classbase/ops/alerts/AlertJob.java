@@ -19,7 +19,9 @@ import org.springframework.stereotype.Component;
  * changes the alerts; see {@link AlertEvaluator}), and exports the readings as gauges for
  * Prometheus ({@code infrastructure/prometheus/classbase-rules.yml} holds the same rules over them):
  * {@code classbase_db_longest_query_seconds}, {@code classbase_db_connections_used_ratio},
- * {@code classbase_db_cache_hit_ratio}, {@code classbase_db_disk_used_ratio} (ratios 0..1) and
+ * {@code classbase_db_cache_hit_ratio}, {@code classbase_db_disk_used_ratio} (ratios 0..1),
+ * {@code classbase_db_new_deadlocks} (this instance's count since its previous evaluation),
+ * {@code classbase_db_lock_waiters} (backends waiting on a lock longer than lock-wait) and
  * {@code classbase_alerts_firing{rule}} (1 firing, 0 not). A gauge is NaN when its signal could not
  * be read or its reading is older than three intervals (the scheduler stopped), never a stale number.
  * Replication lag is the replica monitor's {@code classbase_replica_lag_seconds}; the error rate
@@ -51,6 +53,8 @@ class AlertJob {
         gauge(registry, "classbase.db.connections_used_ratio", Rule.CONNECTIONS, 100, "Connections / max_connections");
         gauge(registry, "classbase.db.cache_hit_ratio", Rule.CACHE_HIT, 100, "Worse of table and index cache hit");
         gauge(registry, "classbase.db.disk_used_ratio", Rule.DISK, 100, "Used share of the data directory's disk");
+        gauge(registry, "classbase.db.new_deadlocks", Rule.DEADLOCKS, 1, "Deadlocks since the previous evaluation");
+        gauge(registry, "classbase.db.lock_waiters", Rule.LOCK_WAITS, 1, "Backends waiting on a lock over lock-wait");
         for (Rule rule : Rule.values()) {
             Gauge.builder("classbase.alerts.firing", this, firing(rule))
                     .tag("rule", rule.id())

@@ -41,7 +41,7 @@ class PrometheusRulesTests {
     void promtoolChecksTheRules() throws Exception {
         Run run = promtool("check", "rules", "classbase-rules.yml");
         assertThat(run.exit()).as(run.output()).isZero();
-        assertThat(run.output()).contains("SUCCESS: 12 rules found");
+        assertThat(run.output()).contains("SUCCESS: 14 rules found");
     }
 
     @Test
@@ -61,6 +61,8 @@ class PrometheusRulesTests {
                         "classbase_db_connections_used_ratio",
                         "classbase_db_cache_hit_ratio",
                         "classbase_db_disk_used_ratio",
+                        "classbase_db_new_deadlocks",
+                        "classbase_db_lock_waiters",
                         "classbase_replica_lag_seconds",
                         "classbase_replica_in_rotation",
                         "hikaricp_connections_pending",
