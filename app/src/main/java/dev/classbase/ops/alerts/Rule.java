@@ -24,9 +24,12 @@ enum Rule {
     /** Used share of the filesystem holding the data directory, percent. */
     DISK("%", "default: disk usage > 85 %; classbase.alerts.disk-percent"),
     /** The most threads of one Hikari pool waiting for a connection now (hikaricp.connections.pending). */
-    POOL_EXHAUSTION("threads", "default: threads waiting for a pooled connection > 0; fixed, no classbase.alerts.* setting"),
+    POOL_EXHAUSTION(
+            "threads", "default: threads waiting for a pooled connection > 0; fixed, no classbase.alerts.* setting"),
     /** Connection requests that timed out in any Hikari pool since the last evaluation. */
-    CONNECTION_FAILURES("timeouts", "default: connection timeouts since the last evaluation > 0; fixed, no classbase.alerts.* setting"),
+    CONNECTION_FAILURES(
+            "timeouts",
+            "default: connection timeouts since the last evaluation > 0; fixed, no classbase.alerts.* setting"),
     /** Replicas out of the read rotation (unreachable, failing, or lagging) at their last poll. */
     REPLICA_DOWN("replicas", "default: replicas out of the read rotation > 0; fixed, no classbase.alerts.* setting"),
     /** Deadlocks PostgreSQL detected in this database since the last evaluation (pg_stat_database). */

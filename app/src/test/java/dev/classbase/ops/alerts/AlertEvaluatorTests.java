@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.data.replicas.ReplicaMonitor;
 import dev.classbase.testsupport.Await;
@@ -708,9 +709,10 @@ class AlertEvaluatorTests {
                 assertThat(exhausted.summary()).contains("pool alerts-probe");
                 assertThat(firing(waiting, Rule.CONNECTION_FAILURES)).isNull();
 
-                // a request with a short timeout fails while the connection is held
-                pool.getHikariConfigMXBean().setConnectionTimeout(250);
-                org.assertj.core.api.Assertions.assertThatThrownBy(pool::getConnection)
+                // a request with a short timeout (the pool's own hard-timeout entry: a runtime change
+                // of connectionTimeout reaches only later pools) fails while the connection is held
+                HikariPool inner = (HikariPool) pool.getHikariPoolMXBean();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> inner.getConnection(250))
                         .isInstanceOf(java.sql.SQLTransientConnectionException.class);
                 clock.advance(Duration.ofSeconds(30));
                 Evaluation failed = evaluator.evaluate();
@@ -722,7 +724,9 @@ class AlertEvaluatorTests {
             waiter.get();
             clock.advance(Duration.ofSeconds(30));
             Evaluation recovered = evaluateUntil(evaluator, e -> firing(e, Rule.POOL_EXHAUSTION) == null);
-            assertThat(recovered).as("the pool's waiting thread got its connection").isNotNull();
+            assertThat(recovered)
+                    .as("the pool's waiting thread got its connection")
+                    .isNotNull();
             assertThat(reading(recovered, Rule.POOL_EXHAUSTION).value()).isZero();
             assertThat(firing(recovered, Rule.CONNECTION_FAILURES)).isNull();
         } finally {
