@@ -119,7 +119,7 @@ final class SignalQueries {
      * Backends of this database whose statement has waited on a heavyweight lock for longer than
      * {@code seconds}: wait_event_type 'Lock' and an ungranted pg_locks row (PgHero's
      * blocked_queries), timed from query_start, the start of the waiting statement; the blockers are
-     * pg_blocking_pids. A lock wait shorter than deadlock_timeout is ordinary contention.
+     * pg_blocking_pids.
      */
     static LockWaits lockWaits(Connection c, double seconds) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
