@@ -213,6 +213,7 @@ class PatroniSwitchoverTests {
                         retried++;
                         retry = true;
                     }
+                    // a writer's back-off before its retry, as a client's would be; no condition to await
                     Thread.sleep(50);
                 }
             }
