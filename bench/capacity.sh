@@ -11,6 +11,7 @@
 # Usage: bench/capacity.sh [--users N] [--steps N,N,...] [--duration S] [--ramp S]
 #                          [--url URL --db-url postgresql://... [--replica-urls U1,U2]]
 #                          [--password-stdin] [--users-per-generator N] [--sign-in-budget N]
+#                          [--sign-in-rate N] [--sessions FILE] [--data-dir DIR] [--out DIR]
 #   without --url: bench/topology.sh up (HAProxy, app instances, PgBouncer, primary, replicas),
 #   torn down on exit or Ctrl-C; with --url: only that server is loaded, --db-url (the database's
 #   owner) exports the accounts and is sampled, with --replica-urls.
@@ -18,8 +19,13 @@
 #   Accounts: distinct seeded users (./classbase seed --scale M [--password-stdin]).
 #   Load generators: one Gatling JVM per --users-per-generator users (default 5000), each from its
 #   own 127.0.0.x source addresses (sign-ins per address stay under --sign-in-budget a minute, the
-#   server's classbase.sign-in.address-attempts, default 100; and under 20,000 connections an
-#   address so the local port range suffices).
+#   server's classbase.sign-in.address-attempts, default 100; and at most 10,000 connections an
+#   address, well inside the local port range).
+#   Sessions: before the first step every account of the largest step signs in once (bcrypt makes a
+#   sign-in the dearest request: --sign-in-rate a second, default 20, from as many addresses as the
+#   budget needs), and the steps use those sessions (12 hours, a school day), as people who signed
+#   in earlier in the day; an account without one signs in at its step's start. --sessions FILE
+#   reuses the sessions.csv of an earlier run against the same database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -37,6 +43,9 @@ REPLICA_URLS=""
 PASSWORD=classbase-demo
 PER_GENERATOR=5000
 SIGN_IN_BUDGET=100
+SIGN_IN_RATE=20
+SESSIONS=""
+DATA_DIR=""
 OUT=target/capacity
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -50,13 +59,17 @@ while [ $# -gt 0 ]; do
         --password-stdin) IFS= read -r PASSWORD || die "--password-stdin: standard input had no password"; shift ;;
         --users-per-generator) PER_GENERATOR=${2:?}; shift 2 ;;
         --sign-in-budget) SIGN_IN_BUDGET=${2:?}; shift 2 ;;
+        --sign-in-rate) SIGN_IN_RATE=${2:?}; shift 2 ;;
+        --sessions) SESSIONS=${2:?--sessions needs a file}; shift 2 ;;
+        --data-dir) DATA_DIR=${2:?--data-dir needs the embedded cluster folder}; shift 2 ;;
         --out) OUT=${2:?}; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
 STEPS=${STEPS:-$USERS}
-for n in ${STEPS//,/ } "$DURATION" "$PER_GENERATOR" "$SIGN_IN_BUDGET" ${RAMP:+"$RAMP"}; do
+[ -z "$SESSIONS" ] || [ -r "$SESSIONS" ] || die "--sessions $SESSIONS: no such file"
+for n in ${STEPS//,/ } "$DURATION" "$PER_GENERATOR" "$SIGN_IN_BUDGET" "$SIGN_IN_RATE" ${RAMP:+"$RAMP"}; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number"
 done
 
@@ -93,7 +106,7 @@ if [ -z "$URL" ]; then
     [ -x bench/topology.sh ] || die "bench/topology.sh is missing: give --url URL --db-url URL to load a running server"
     say "starting the topology (bench/topology.sh up)"
     TOPOLOGY_UP=1
-    bench/topology.sh up || die "bench/topology.sh up failed"
+    bench/topology.sh up ${DATA_DIR:+--data-dir "$DATA_DIR"} || die "bench/topology.sh up failed"
     # shellcheck disable=SC1091
     . target/topology/topology.env
     URL=$CLASSBASE_URL
@@ -197,56 +210,117 @@ sample_processes() { # file pid...
 }
 
 # --- steps --------------------------------------------------------------------------------------
-summary_steps=()
-for users in ${STEPS//,/ }; do
-    step_dir=$OUT/step-$users
-    rm -rf "$step_dir"; mkdir -p "$step_dir"
-    ramp=${RAMP:-$(( users / 10 > 60 ? users / 10 : 60 ))}
-    gens=$(( (users + PER_GENERATOR - 1) / PER_GENERATOR ))
-    # sign-ins per address per minute below half the budget (room for retries after a 503); at most
-    # 20,000 connections an address
-    per_address=$(( SIGN_IN_BUDGET * 5 * ramp / 600 ))
-    [ "$per_address" -gt 20000 ] && per_address=20000
-    [ "$per_address" -lt 1 ] && per_address=1
-    addresses=$(( (users + per_address - 1) / per_address ))
-    [ "$addresses" -lt "$gens" ] && addresses=$gens
-    [ "$addresses" -gt 250 ] && die "step $users: $addresses source addresses needed; lengthen --ramp"
-    say "step $users users: ramp ${ramp}s, ${DURATION}s steady, $gens Gatling JVM(s), $addresses source address(es) 127.0.0.10-$((9 + addresses))"
-    export_accounts "$users"
-    # every generator its own slice of the accounts, in the mix's order
-    python3 - "$OUT/accounts.csv" "$users" "$gens" "$step_dir" <<'PY'
-import sys
-lines = open(sys.argv[1]).read().splitlines()
-header, rows = lines[0], lines[1 : 1 + int(sys.argv[2])]
-g = int(sys.argv[3])
-# a user whose sign-in fails for good is replaced by the next account: a fifth more, spread alike
-rows = lines[1 : 1 + int(sys.argv[2]) * 6 // 5]
-for i in range(g):
-    with open("%s/accounts-g%d.csv" % (sys.argv[4], i + 1), "w") as f:
-        f.write("\n".join([header] + rows[i::g]) + "\n")
-PY
-    conn_urls=("$DB_URL")
-    for r in ${REPLICA_URLS//,/ }; do conn_urls+=("$r"); done
-    sample_connections "$step_dir/connections.txt" "${conn_urls[@]}" &
-    conn_sampler=$!
+# --- sessions: every account of the largest step signs in once, before the first step ------------
+# Gatling JVMs: $1 directory, $2 users, $3 ramp, $4 duration, $5 generators, $6 addresses, then
+# extra -D options. Starts them in the background; their pids in gen_pids.
+start_generators() {
+    local dir=$1 n=$2 ramp=$3 duration=$4 gens=$5 addresses=$6 g a per_gen addr_list
+    shift 6
     gen_pids=()
     for g in $(seq 1 "$gens"); do
-        per_gen=$(( (users + gens - g) / gens ))
+        per_gen=$(( (n + gens - g) / gens ))
         addr_list=""
         for a in $(seq 0 $((addresses - 1))); do
             [ $(( a % gens )) -eq $((g - 1)) ] && addr_list+="${addr_list:+,}127.0.0.$((10 + a))"
         done
         (ulimit -n "$(ulimit -Hn)"; exec "$JAVA_HOME/bin/java" -Xms512m -Xmx1g -XX:+UseParallelGC $GATLING_JVM \
             -cp "$CLASSPATH_BENCH" \
-            -Dbench.url="$URL" -Dbench.accounts="$ROOT/$step_dir/accounts-g$g.csv" -Dbench.password="$PASSWORD" \
-            -Dbench.users="$per_gen" -Dbench.ramp="$ramp" -Dbench.duration="$DURATION" \
-            -Dbench.out="$ROOT/$step_dir" -Dbench.generator="g$g" -Dbench.localAddresses="$addr_list" \
+            -Dbench.url="$URL" -Dbench.accounts="$ROOT/$dir/accounts-g$g.csv" -Dbench.password="$PASSWORD" \
+            -Dbench.users="$per_gen" -Dbench.ramp="$ramp" -Dbench.duration="$duration" \
+            -Dbench.out="$ROOT/$dir" -Dbench.generator="g$g" -Dbench.localAddresses="$addr_list" "$@" \
             io.gatling.app.Gatling -s dev.classbase.bench.load.ClassbaseJourneys \
-            -rf "$ROOT/$step_dir/gatling-g$g" -rd "$users users, generator $g of $gens" \
-            > "$step_dir/gatling-g$g.log" 2>&1) &
+            -rf "$ROOT/$dir/gatling-g$g" -rd "$n users, generator $g of $gens" \
+            > "$dir/gatling-g$g.log" 2>&1) &
         gen_pids+=($!)
-        echo "gatling-g$g $!" >> "$step_dir/processes"
+        echo "gatling-g$g $!" >> "$dir/processes"
     done
+}
+
+# the accounts file's first $2 rows (and a fifth more: a user whose sign-in fails for good is
+# replaced by the next account) dealt to $3 generators in the mix's order, each row with its session
+# from $SESSIONS when there is one; prints how many of the first $2 have none
+deal_accounts() { # dir users generators
+    python3 - "$OUT/accounts.csv" "$2" "$3" "$1" "${SESSIONS:-}" <<'PY'
+import csv, os, sys
+src, users, g, out, sessions = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+tokens = {}
+if sessions:
+    with open(sessions) as f:
+        tokens = {r["email"]: r["token"] for r in csv.DictReader(f)}
+with open(src) as f:
+    reader = csv.DictReader(f)
+    fields = [c for c in reader.fieldnames if c != "token"] + ["token"]
+    rows = list(reader)[: users * 6 // 5]
+for r in rows:
+    r["token"] = tokens.get(r["email"], "")
+os.umask(0o077)
+for i in range(g):
+    with open("%s/accounts-g%d.csv" % (out, i + 1), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows[i::g])
+print(sum(1 for r in rows[:users] if not r["token"]))
+PY
+}
+
+# source addresses for $1 users of whom $2 sign in over $3 seconds, from $4 generators: sign-ins per
+# address per minute at most half the budget (room for retries after a 503 or 429), and at most
+# 10,000 connections an address
+source_addresses() {
+    local users=$1 signing=$2 ramp=$3 gens=$4 per_address addresses
+    per_address=$(( SIGN_IN_BUDGET * ramp / 120 ))
+    [ "$per_address" -lt 1 ] && per_address=1
+    addresses=$(( (signing + per_address - 1) / per_address ))
+    [ "$addresses" -lt $(( (users + 9999) / 10000 )) ] && addresses=$(( (users + 9999) / 10000 ))
+    [ "$addresses" -lt "$gens" ] && addresses=$gens
+    echo "$addresses"
+}
+
+max_users=0
+for users in ${STEPS//,/ }; do [ "$users" -gt "$max_users" ] && max_users=$users; done
+if [ -z "$SESSIONS" ]; then
+    sign_dir=$OUT/sign-in
+    rm -rf "$sign_dir"; mkdir -p "$sign_dir"
+    export_accounts "$max_users"
+    ramp=$(( (max_users + SIGN_IN_RATE - 1) / SIGN_IN_RATE ))
+    [ "$ramp" -lt 10 ] && ramp=10
+    gens=$(( (max_users + PER_GENERATOR - 1) / PER_GENERATOR ))
+    deal_accounts "$sign_dir" "$max_users" "$gens" >/dev/null
+    addresses=$(source_addresses "$max_users" "$max_users" "$ramp" "$gens")
+    [ "$addresses" -gt 250 ] && die "sign-in: $addresses source addresses needed; lower --sign-in-rate"
+    say "signing $max_users accounts in: ${SIGN_IN_RATE}/s over ${ramp}s, $gens Gatling JVM(s), $addresses source address(es)"
+    cat "$PROCS" > "$sign_dir/processes"
+    start_generators "$sign_dir" "$max_users" "$ramp" 60 "$gens" "$addresses" -Dbench.signInOnly=true
+    # shellcheck disable=SC2046
+    sample_processes "$sign_dir/usage.txt" $(awk '{print $2}' "$sign_dir/processes") &
+    usage_sampler=$!
+    failed=0
+    for p in "${gen_pids[@]}"; do wait "$p" || failed=1; done
+    kill "$usage_sampler" 2>/dev/null || true
+    wait "$usage_sampler" 2>/dev/null || true
+    [ "$failed" = 0 ] || { tail -n 20 "$sign_dir"/gatling-g*.log >&2; die "sign-in: a Gatling run failed (logs in $sign_dir)"; }
+    (umask 077; { echo "email,token"; for f in "$sign_dir"/sessions-g*.csv; do [ -e "$f" ] && tail -n +2 "$f"; done; } > "$OUT/sessions.csv")
+    SESSIONS=$OUT/sessions.csv
+    say "signed in: $(( $(wc -l < "$SESSIONS") - 1 )) of $max_users accounts have a session ($SESSIONS)"
+fi
+
+# --- steps --------------------------------------------------------------------------------------
+summary_steps=()
+for users in ${STEPS//,/ }; do
+    step_dir=$OUT/step-$users
+    rm -rf "$step_dir"; mkdir -p "$step_dir"
+    gens=$(( (users + PER_GENERATOR - 1) / PER_GENERATOR ))
+    export_accounts "$users"
+    signing=$(deal_accounts "$step_dir" "$users" "$gens")
+    ramp=${RAMP:-$(( signing / SIGN_IN_RATE > 60 ? signing / SIGN_IN_RATE : 60 ))}
+    addresses=$(source_addresses "$users" "$signing" "$ramp" "$gens")
+    [ "$addresses" -gt 250 ] && die "step $users: $addresses source addresses needed; lengthen --ramp"
+    say "step $users users ($signing without a session): ramp ${ramp}s, ${DURATION}s steady, $gens Gatling JVM(s), $addresses source address(es) 127.0.0.10-$((9 + addresses))"
+    conn_urls=("$DB_URL")
+    for r in ${REPLICA_URLS//,/ }; do conn_urls+=("$r"); done
+    sample_connections "$step_dir/connections.txt" "${conn_urls[@]}" &
+    conn_sampler=$!
+    start_generators "$step_dir" "$users" "$ramp" "$DURATION" "$gens" "$addresses"
     cat "$PROCS" >> "$step_dir/processes"
     # shellcheck disable=SC2046
     sample_processes "$step_dir/usage.txt" $(awk '{print $2}' "$step_dir/processes") &

@@ -34,7 +34,12 @@ import java.util.function.Function;
  * {@code bench.users}, {@code bench.ramp} and {@code bench.duration} (seconds), {@code bench.out}
  * (ledger and counters), {@code bench.generator} (this JVM's name in those files),
  * {@code bench.localAddresses} (comma-separated source addresses, given to the virtual users in turn),
- * {@code bench.thinkMin}/{@code bench.thinkMax} (seconds).
+ * {@code bench.thinkMin}/{@code bench.thinkMax} (seconds), {@code bench.signInOnly}.
+ *
+ * <p>An accounts file may carry a {@code token} column: a session that account signed in earlier
+ * (sessions last 12 hours, a school day), used instead of a new sign-in. A run with
+ * {@code bench.signInOnly=true} makes those: every account signs in once, spread over the ramp, and
+ * its session goes to {@code sessions-<generator>.csv}.
  */
 public class ClassbaseJourneys extends Simulation {
     private static final String URL = System.getProperty("bench.url", "http://127.0.0.1:8080");
@@ -47,6 +52,9 @@ public class ClassbaseJourneys extends Simulation {
     private static final int THINK_MAX = Integer.getInteger("bench.thinkMax", 15);
     private static final Path OUT = Path.of(System.getProperty("bench.out", "target/capacity"));
     private static final String GENERATOR = System.getProperty("bench.generator", "g1");
+    /** Only sign every account in (open model over the ramp) and write its session to sessions-*.csv. */
+    private static final boolean SIGN_IN_ONLY = Boolean.getBoolean("bench.signInOnly");
+
     private static final List<String> SEARCHES =
             List.of("science", "history", "music", "data", "spanish", "health", "civics", "earth");
     private static final List<String> CATEGORIES =
@@ -62,6 +70,7 @@ public class ClassbaseJourneys extends Simulation {
 
     private final WriteLedger ledger = new WriteLedger(OUT.resolve("ledger-" + GENERATOR + ".tsv"));
     private final RunCounters counters = new RunCounters();
+    private final SignedInSessions sessions = new SignedInSessions(OUT.resolve("sessions-" + GENERATOR + ".csv"));
 
     {
         HttpProtocolBuilder protocol = http.baseUrl(URL)
@@ -79,6 +88,11 @@ public class ClassbaseJourneys extends Simulation {
 
         ScenarioBuilder users = scenario("classbase")
                 .feed(csv(ACCOUNTS).queue())
+                // a session signed in earlier (bench/capacity.sh's sign-in pass): no new sign-in
+                .exec(session -> {
+                    String token = session.getString("token");
+                    return token == null || token.isBlank() ? session.remove("token") : session;
+                })
                 // a person whose sign-in failed (a 503 or 429 under load) tries again after a while,
                 // as long as the step lasts: one account per virtual user, never replaced
                 .asLongAs(session -> !session.contains("token") && System.currentTimeMillis() < END_MILLIS)
@@ -91,8 +105,12 @@ public class ClassbaseJourneys extends Simulation {
                 .then(exitHere())
                 .exec(session -> {
                     counters.signedIn();
+                    if (SIGN_IN_ONLY) {
+                        sessions.add(session.getString("email"), session.getString("token"));
+                    }
                     return session;
                 })
+                .exitHereIf(session -> SIGN_IN_ONLY)
                 // users that start together do not all ask at once
                 .pause(Duration.ZERO, Duration.ofSeconds(THINK_MAX))
                 .asLongAs(session -> System.currentTimeMillis() < END_MILLIS, "iteration")
@@ -102,11 +120,18 @@ public class ClassbaseJourneys extends Simulation {
                                 onCase("teacher").then(teacher()),
                                 onCase("admin").then(admin())));
 
-        setUp(users.injectClosed(
-                        rampConcurrentUsers(0).to(USERS).during(Duration.ofSeconds(RAMP)),
-                        constantConcurrentUsers(USERS).during(Duration.ofSeconds(DURATION))))
-                .protocols(protocol)
-                .maxDuration(Duration.ofSeconds(RAMP + DURATION + 120L));
+        if (SIGN_IN_ONLY) {
+            // open model: every account signs in once, spread evenly over the ramp
+            setUp(users.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(RAMP))))
+                    .protocols(protocol)
+                    .maxDuration(Duration.ofSeconds(RAMP + DURATION + 120L));
+        } else {
+            setUp(users.injectClosed(
+                            rampConcurrentUsers(0).to(USERS).during(Duration.ofSeconds(RAMP)),
+                            constantConcurrentUsers(USERS).during(Duration.ofSeconds(DURATION))))
+                    .protocols(protocol)
+                    .maxDuration(Duration.ofSeconds(RAMP + DURATION + 120L));
+        }
     }
 
     @Override
@@ -117,7 +142,9 @@ public class ClassbaseJourneys extends Simulation {
     @Override
     public void after() {
         ledger.close();
+        sessions.close();
         counters.write(OUT.resolve("counters-" + GENERATOR + ".json"));
+        counters.writeTimeline(OUT.resolve("timeline-" + GENERATOR + ".tsv"));
     }
 
     private ChainBuilder signIn() {

@@ -26,9 +26,16 @@ final class RunCounters {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
 
+    /**
+     * Per second of the run: answers and failures per request kind, and reads per target, for the
+     * fault runs (bench/chaos.sh), which ask when writes and replica reads came back.
+     */
+    private final Map<String, LongAdder> timeline = new ConcurrentHashMap<>();
+
     /** A request of {@code kind}: its response time (null: no answer) and its error (null: none). */
     void request(String kind, Integer millis, String error) {
         requests.computeIfAbsent(kind, k -> new LongAdder()).increment();
+        tick(kind, error == null ? "ok" : "failed");
         if (error != null) {
             errors.computeIfAbsent(kind + "|" + error, k -> new LongAdder()).increment();
         }
@@ -59,6 +66,26 @@ final class RunCounters {
         }
         String target = header.startsWith("replica") ? "replica" : header.startsWith("primary") ? "primary" : "other";
         readSources.computeIfAbsent(target, k -> new LongAdder()).increment();
+        tick("read source", target);
+    }
+
+    private void tick(String kind, String outcome) {
+        long second = System.currentTimeMillis() / 1_000;
+        timeline.computeIfAbsent(second + "\t" + kind + "\t" + outcome, k -> new LongAdder())
+                .increment();
+    }
+
+    /** {@code epoch-second kind outcome count} lines, tab-separated, in time order. */
+    void writeTimeline(Path file) {
+        StringBuilder tsv = new StringBuilder();
+        new TreeMap<>(timeline)
+                .forEach((k, v) -> tsv.append(k).append('\t').append(v.sum()).append('\n'));
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, tsv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     void signedIn() {
