@@ -70,7 +70,9 @@ with picked_students as materialized (
            null, null,
            (select string_agg(s.id || ':' || s.points, ' ') from (
                 select s.id, a.points from submissions as s
+                -- the gradebook lists the section's students who have not dropped: grade only what it shows
                 join enrollments as e on e.tenant_id = s.tenant_id and e.user_id = s.user_id and e.section_id = t.section_id
+                                     and e.status <> 'dropped'
                 join assignments as a on a.tenant_id = s.tenant_id and a.id = s.assignment_id and a.course_id = t.course_id
                 where s.tenant_id = t.tenant_id and s.status in ('submitted', 'graded')
                 order by s.id limit 20) as s),

@@ -12,7 +12,7 @@ W, H, L, R, T, B = 640, 360, 70, 170, 30, 50
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
-def chart(title, y_label, xs, series, path):
+def chart(title, y_label, xs, series, path, x_label="concurrent users", x_ticks=None):
     """series: [(name, [y or None per x])]; a single step is drawn as points."""
     ys = [y for _, values in series for y in values if y is not None]
     y_max = max(ys + [1]) * 1.1
@@ -30,20 +30,20 @@ def chart(title, y_label, xs, series, path):
            '<text x="%d" y="18" font-size="13">%s</text>' % (L, title),
            '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (L, H - B, W - R, H - B),
            '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (L, T, L, H - B),
-           '<text x="%d" y="%d" text-anchor="middle">concurrent users</text>' % ((L + W - R) / 2, H - 12),
+           '<text x="%d" y="%d" text-anchor="middle">%s</text>' % ((L + W - R) / 2, H - 12, x_label),
            '<text x="14" y="%d" transform="rotate(-90 14 %d)" text-anchor="middle">%s</text>' % ((T + H - B) / 2, (T + H - B) / 2, y_label)]
     for i in range(5):
         y = y_max * i / 4
         out.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (L - 4, py(y) + 4, "%.0f" % y if y_max > 10 else "%.1f" % y))
         out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#ddd"/>' % (L, py(y), W - R, py(y)))
-    for x in xs:
+    for x in (xs if x_ticks is None else x_ticks):
         out.append('<text x="%d" y="%d" text-anchor="middle">%d</text>' % (px(x), H - B + 14, x))
     for i, (name, values) in enumerate(series):
         color = COLORS[i % len(COLORS)]
         points = [(px(x), py(y)) for x, y in zip(xs, values) if y is not None]
         if len(points) > 1:
             out.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (color, " ".join("%.1f,%.1f" % p for p in points)))
-        for x, y in points:
+        for x, y in (points if len(points) <= 40 else []):
             out.append('<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>' % (x, y, color))
         out.append('<text x="%d" y="%d" fill="%s">%s</text>' % (W - R + 8, T + 14 * (i + 1), color, name))
     out.append("</svg>")

@@ -31,6 +31,36 @@ def percentiles(histogram):
     return out
 
 
+def steady(step_dir, ramp):
+    """Requests a second and p50/p95/p99 of every request but sign-in over the steady part only:
+    the journeys' 10 s windows from the end of the ramp (and 20 s more) to the last full window."""
+    windows = {}
+    for path in glob.glob(os.path.join(step_dir, "latency-g*.tsv")):
+        for line in open(path):
+            start, ms, n = (int(v) for v in line.split("\t"))
+            h = windows.setdefault(start, {})
+            h[ms] = h.get(ms, 0) + n
+    if not windows:
+        return None
+    first, last = min(windows), max(windows)
+    keep = [w for w in windows if first + ramp + 20 <= w < last]
+    if not keep:
+        return None
+    merged = {}
+    for w in keep:
+        for ms, n in windows[w].items():
+            merged[ms] = merged.get(ms, 0) + n
+    p50, p95, p99 = percentiles(list(merged.items()))
+    total = sum(merged.values())
+    return {"seconds": 10 * len(keep), "requests": total, "throughput_rps": round(total / (10 * len(keep)), 2),
+            "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
+
+
+def after_step(step_dir):
+    path = os.path.join(step_dir, "after-step.json")
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
 def counters(step_dir):
     total = {"signIns": 0, "rywViolations": {}, "readSources": {}, "requests": {}, "errors": {}, "responseTimes": {}}
     for path in glob.glob(os.path.join(step_dir, "counters-g*.json")):
@@ -153,6 +183,8 @@ def main():
             "read_sources": reads,
             "ryw_violations": sum(c["rywViolations"].values()),
             "ryw_violations_by_kind": c["rywViolations"],
+            "steady": steady(step_dir, ramp),
+            "after_step": after_step(step_dir),
             "processes": usage(step_dir),
             "reports": reports(step_dir),
         })

@@ -96,7 +96,11 @@ trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM
 
 port_of() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(p.port or (443 if p.scheme == "https" else 80 if p.scheme == "http" else 5432))' "$1"; }
+mkdir -p "$OUT"
+rm -f "$OUT"/gc-*.log
 if [ -z "$URL" ]; then
+    # the instances' heap after each collection, for the step's time series (JDK unified logging)
+    export CLASSBASE_JAVA_OPTS="${CLASSBASE_JAVA_OPTS:-} -Xlog:gc:file=$ROOT/$OUT/gc-%p.log:utctime"
     [ -x bench/topology.sh ] || die "bench/topology.sh is missing: give --url URL --db-url URL to load a running server"
     say "starting the topology (bench/topology.sh up)"
     TOPOLOGY_UP=1
@@ -137,6 +141,37 @@ max_users=0
 for users in ${STEPS//,/ }; do [ "$users" -gt "$max_users" ] && max_users=$users; done
 [ -n "$SESSIONS" ] || sign_in_pass "$max_users"
 
+# After a step: is the system back to normal once the load has gone? A catalog read every quarter
+# second for 20 s with one of the sessions; back = every answer from then on 200 within 100 ms.
+after_step_probe() { # step_dir
+    python3 - "$URL" "$SESSIONS" > "$1/after-step.json" <<'PY'
+import csv, json, sys, time, urllib.request, urllib.error
+url, sessions = sys.argv[1], sys.argv[2]
+token = next(csv.DictReader(open(sessions)))["token"]
+samples, start = [], time.time()
+while time.time() - start < 20:
+    t = time.time()
+    req = urllib.request.Request(url + "/api/v1/courses?limit=20", headers={"Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            r.read(); status = r.status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    except Exception:
+        status = 0
+    samples.append((round(t - start, 2), status, round((time.time() - t) * 1000, 1)))
+    time.sleep(max(0, 0.25 - (time.time() - t)))
+back = None
+for i in range(len(samples)):
+    if all(s == 200 and ms <= 100 for _, s, ms in samples[i:]):
+        back = samples[i][0]
+        break
+print(json.dumps({"back_to_normal_s": back, "probes": len(samples),
+                  "non_200": sum(1 for _, s, _ in samples if s != 200),
+                  "max_ms": max(ms for _, _, ms in samples)}))
+PY
+}
+
 # --- steps --------------------------------------------------------------------------------------
 summary_steps=()
 for users in ${STEPS//,/ }; do
@@ -163,6 +198,9 @@ for users in ${STEPS//,/ }; do
     kill "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     wait "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     [ "$failed" = 0 ] || { tail -n 20 "$step_dir"/gatling-g*.log >&2; die "step $users: a Gatling run failed (logs in $step_dir)"; }
+    after_step_probe "$step_dir"
+    python3 bench/capacity-timeseries.py "$step_dir" "$OUT" "$ramp" > "$step_dir/trend.json" \
+        || say "step $users: no time series (see $step_dir)"
     summary_steps+=("$users:$ramp:$gens:$addresses")
     python3 bench/capacity-summary.py "$OUT" "${summary_steps[@]}" --duration "$DURATION" > "$OUT/summary.json"
     say "step $users done: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[-1]; print("%d requests, %d errors, p99 %s ms, primary connections max %s, replica read share %s, ryw violations %d" % (s["requests"], s["errors"], s["p99_ms"], s["primary_connections_max"], s["replica_read_share"], s["ryw_violations"]))' "$OUT/summary.json")"

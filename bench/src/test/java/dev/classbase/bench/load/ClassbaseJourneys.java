@@ -91,7 +91,9 @@ public class ClassbaseJourneys extends Simulation {
                 // a session signed in earlier (bench/capacity.sh's sign-in pass): no new sign-in
                 .exec(session -> {
                     String token = session.getString("token");
-                    return token == null || token.isBlank() ? session.remove("token") : session;
+                    return token == null || token.isBlank()
+                            ? session.remove("token")
+                            : session.set("me", session.getString("user_id"));
                 })
                 // a person whose sign-in failed (a 503 or 429 under load) tries again after a while,
                 // as long as the step lasts: one account per virtual user, never replaced
@@ -145,6 +147,7 @@ public class ClassbaseJourneys extends Simulation {
         sessions.close();
         counters.write(OUT.resolve("counters-" + GENERATOR + ".json"));
         counters.writeTimeline(OUT.resolve("timeline-" + GENERATOR + ".tsv"));
+        counters.writeLatencyWindows(OUT.resolve("latency-" + GENERATOR + ".tsv"));
     }
 
     private ChainBuilder signIn() {

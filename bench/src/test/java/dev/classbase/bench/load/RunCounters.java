@@ -22,6 +22,8 @@ final class RunCounters {
     private final LongAdder signIns = new LongAdder();
     private final Map<String, java.util.concurrent.atomic.AtomicLongArray> times = new ConcurrentHashMap<>();
     private static final int BUCKETS = 1_000 + 5_900 + 1;
+    private static final int WINDOW_SECONDS = 10;
+    private final Map<Long, java.util.concurrent.atomic.AtomicLongArray> windows = new ConcurrentHashMap<>();
 
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -49,6 +51,39 @@ final class RunCounters {
                 millis < 1_000 ? Math.max(0, millis) : millis < 60_000 ? 1_000 + (millis - 1_000) / 10 : BUCKETS - 1;
         times.computeIfAbsent(kind, k -> new java.util.concurrent.atomic.AtomicLongArray(BUCKETS))
                 .incrementAndGet(bucket);
+        if (!kind.equals("sign in")) {
+            windows.computeIfAbsent(
+                            System.currentTimeMillis() / 1_000 / WINDOW_SECONDS * WINDOW_SECONDS,
+                            k -> new java.util.concurrent.atomic.AtomicLongArray(BUCKETS))
+                    .incrementAndGet(bucket);
+        }
+    }
+
+    /**
+     * Response times of every request but sign-in per {@value #WINDOW_SECONDS}-second window, for
+     * latency over time (the soak): {@code window-start-epoch-second ms count} lines.
+     */
+    void writeLatencyWindows(Path file) {
+        StringBuilder tsv = new StringBuilder();
+        new TreeMap<>(windows).forEach((start, histogram) -> {
+            for (int b = 0; b < BUCKETS; b++) {
+                long n = histogram.get(b);
+                if (n > 0) {
+                    tsv.append(start)
+                            .append('\t')
+                            .append(lowerBound(b))
+                            .append('\t')
+                            .append(n)
+                            .append('\n');
+                }
+            }
+        });
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, tsv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The lower bound in milliseconds of a bucket. */
