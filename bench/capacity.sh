@@ -11,7 +11,7 @@
 # Usage: bench/capacity.sh [--users N] [--steps N,N,...] [--duration S] [--ramp S]
 #                          [--url URL --db-url postgresql://... [--replica-urls U1,U2]]
 #                          [--password-stdin] [--users-per-generator N] [--sign-in-budget N]
-#                          [--sign-in-rate N] [--sessions FILE] [--data-dir DIR] [--out DIR]
+#                          [--sign-in-rate N] [--sessions FILE] [--sign-in-only] [--data-dir DIR] [--out DIR]
 #   without --url: bench/topology.sh up (HAProxy, app instances, PgBouncer, primary, replicas),
 #   torn down on exit or Ctrl-C; with --url: only that server is loaded, --db-url (the database's
 #   owner) exports the accounts and is sampled, with --replica-urls.
@@ -25,7 +25,8 @@
 #   sign-in the dearest request: --sign-in-rate a second, default 20, from as many addresses as the
 #   budget needs), and the steps use those sessions (12 hours, a school day), as people who signed
 #   in earlier in the day; an account without one signs in at its step's start. --sessions FILE
-#   reuses the sessions.csv of an earlier run against the same database.
+#   reuses the sessions.csv of an earlier run against the same database; --sign-in-only stops
+#   after the sign-in pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,6 +46,7 @@ PER_GENERATOR=5000
 SIGN_IN_BUDGET=100
 SIGN_IN_RATE=20
 SESSIONS=""
+SIGN_IN_ONLY=""
 DATA_DIR=""
 OUT=target/capacity
 while [ $# -gt 0 ]; do
@@ -61,6 +63,7 @@ while [ $# -gt 0 ]; do
         --sign-in-budget) SIGN_IN_BUDGET=${2:?}; shift 2 ;;
         --sign-in-rate) SIGN_IN_RATE=${2:?}; shift 2 ;;
         --sessions) SESSIONS=${2:?--sessions needs a file}; shift 2 ;;
+        --sign-in-only) SIGN_IN_ONLY=1; shift ;;
         --data-dir) DATA_DIR=${2:?--data-dir needs the embedded cluster folder}; shift 2 ;;
         --out) OUT=${2:?}; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -104,7 +107,12 @@ if [ -z "$URL" ]; then
     [ -x bench/topology.sh ] || die "bench/topology.sh is missing: give --url URL --db-url URL to load a running server"
     say "starting the topology (bench/topology.sh up)"
     TOPOLOGY_UP=1
-    bench/topology.sh up ${DATA_DIR:+--data-dir "$DATA_DIR"} || die "bench/topology.sh up failed"
+    # one HAProxy process per 9,000 clients: each needs two descriptors a client, within the
+    # open-file limit (ulimit -n), and they share the port (SO_REUSEPORT)
+    top=0
+    for users in ${STEPS//,/ }; do [ "$users" -gt "$top" ] && top=$users; done
+    bench/topology.sh up ${DATA_DIR:+--data-dir "$DATA_DIR"} --lb-processes $(( (top + 8999) / 9000 )) \
+        || die "bench/topology.sh up failed"
     # shellcheck disable=SC1091
     . target/topology/topology.env
     URL=$CLASSBASE_URL
@@ -140,6 +148,7 @@ compile_journeys
 max_users=0
 for users in ${STEPS//,/ }; do [ "$users" -gt "$max_users" ] && max_users=$users; done
 [ -n "$SESSIONS" ] || sign_in_pass "$max_users"
+[ -z "$SIGN_IN_ONLY" ] || exit 0
 
 # After a step: is the system back to normal once the load has gone? A catalog read every quarter
 # second for 20 s with one of the sessions; back = every answer from then on 200 within 100 ms.

@@ -5,12 +5,13 @@
 #     -> PgBouncer (transaction pooling) per server -> PostgreSQL primary + streaming replicas
 #        (./classbase db start: postmasters on their own, shared by the instances)
 #
-#   bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR]
+#   bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] [--lb-processes N]
 #   bench/topology.sh status
 #   bench/topology.sh down
 #
 # `up` installs haproxy, pgbouncer and redis-server with apt when they are missing (and says so),
-# waits until HAProxy reports every instance up, and writes $TOPOLOGY_DIR/topology.env (shell
+# --lb-processes runs N HAProxy processes on one port (SO_REUSEPORT: N times the clients one
+# process's open-file limit allows), waits until HAProxy reports every instance up, and writes $TOPOLOGY_DIR/topology.env (shell
 # KEY=value: CLASSBASE_URL, INSTANCE_URLS, PRIMARY_URL, REPLICA_URLS, PGBOUNCER_URLS, REDIS_URL;
 # mode 0600, it holds passwords) and $TOPOLOGY_DIR/pids (`name pid` per process). `down` stops
 # everything `up` started, also after a Ctrl-C of `up`, and checks that no process is left.
@@ -66,7 +67,7 @@ down() {
     [ -f "$PIDS" ] || { say "nothing recorded in $PIDS"; return 0; }
     local name pid
     # the front first, the database last: nothing sees its back end vanish while it still serves
-    for pattern in haproxy 'app*' 'pgbouncer-*' redis; do
+    for pattern in 'haproxy*' 'app*' 'pgbouncer-*' redis; do
         while read -r name pid; do
             # shellcheck disable=SC2053
             [[ $name == $pattern ]] || continue
@@ -134,13 +135,14 @@ start_pgbouncer() {
 }
 
 up() {
-    local instances=2 replicas=2 data=""
+    local instances=2 replicas=2 data="" lb_processes=1
     while [ $# -gt 0 ]; do
         case $1 in
             --instances) instances=$2; shift 2 ;;
+            --lb-processes) lb_processes=$2; shift 2 ;;
             --replicas) replicas=$2; shift 2 ;;
             --data-dir) data=$2; shift 2 ;;
-            *) die "unknown option $1 (up [--instances N] [--replicas N] [--data-dir DIR])" ;;
+            *) die "unknown option $1 (up [--instances N] [--replicas N] [--data-dir DIR] [--lb-processes N])" ;;
         esac
     done
     [ "$instances" -ge 1 ] || die "--instances must be at least 1"
@@ -200,6 +202,7 @@ up() {
             CLASSBASE_REPLICA_URLS=$(IFS=,; echo "${replica_bouncers[*]}") \
             CLASSBASE_APP_USER=$CLASSBASE_APP_USER CLASSBASE_APP_PASSWORD=$CLASSBASE_APP_PASSWORD \
             CLASSBASE_REDIS_URL=$redis_url CLASSBASE_POOLS_PGBOUNCER=true \
+            CLASSBASE_SIGNIN_TRUSTEDPROXIES=$host \
             setsid $CB serve --port "$port" </dev/null >"$DIR/app$i.log" 2>&1 &
         record "app$i" "$!"
         instance_urls+=("http://$host:$port")
@@ -222,15 +225,19 @@ up() {
     [ "$maxconn" -gt 20000 ] && maxconn=20000
     lb_port=$(free_port)
     stats_port=$(free_port)
-    sed -e "s|{{LISTEN_PORT}}|$lb_port|; s|{{STATS_PORT}}|$stats_port|" \
-        -e "s|{{GLOBAL_MAXCONN}}|$maxconn|; s|{{FRONTEND_MAXCONN}}|$maxconn|; s|{{SERVER_MAXCONN}}|200|" \
-        -e "s|{{RUN_DIR}}|$DIR|; s|{{ERRORFILE_DIR}}|$ROOT/infrastructure/haproxy|" \
-        -e "s|{{SERVERS}}|$servers|" "$ROOT/infrastructure/haproxy/haproxy.cfg" >"$DIR/haproxy.cfg"
-    haproxy -c -q -f "$DIR/haproxy.cfg" || die "haproxy.cfg does not check"
-    haproxy -D -p "$DIR/haproxy.pid" -f "$DIR/haproxy.cfg" 2>"$DIR/haproxy.log" \
-        || die "haproxy did not start: $(tail -n 1 "$DIR/haproxy.log")"
-    await "[ -s '$DIR/haproxy.pid' ]" 10 || die "haproxy did not start; see $DIR/haproxy.log"
-    record haproxy "$(head -n 1 "$DIR/haproxy.pid")"
+    local n suffix
+    for n in $(seq 1 "$lb_processes"); do
+        suffix=$([ "$n" -eq 1 ] && echo "" || echo "-$n")
+        sed -e "s|{{LISTEN_PORT}}|$lb_port|; s|{{STATS_PORT}}|$stats_port|" \
+            -e "s|{{GLOBAL_MAXCONN}}|$maxconn|; s|{{FRONTEND_MAXCONN}}|$maxconn|; s|{{SERVER_MAXCONN}}|200|" \
+            -e "s|{{RUN_DIR}}|$DIR|; s|{{PROCESS}}|$suffix|; s|{{ERRORFILE_DIR}}|$ROOT/infrastructure/haproxy|" \
+            -e "s|{{SERVERS}}|$servers|" "$ROOT/infrastructure/haproxy/haproxy.cfg" >"$DIR/haproxy$suffix.cfg"
+        haproxy -c -q -f "$DIR/haproxy$suffix.cfg" || die "haproxy$suffix.cfg does not check"
+        haproxy -D -p "$DIR/haproxy$suffix.pid" -f "$DIR/haproxy$suffix.cfg" 2>"$DIR/haproxy$suffix.log" \
+            || die "haproxy$suffix did not start: $(tail -n 1 "$DIR/haproxy$suffix.log")"
+        await "[ -s '$DIR/haproxy$suffix.pid' ]" 10 || die "haproxy$suffix did not start; see $DIR/haproxy$suffix.log"
+        record "haproxy$suffix" "$(head -n 1 "$DIR/haproxy$suffix.pid")"
+    done
     # every back end UP in HAProxy's own view (its stats as CSV: column 18 is the status)
     await "[ \$(curl -fsS 'http://$host:$stats_port/stats;csv' | awk -F, '\$1 == \"classbase_instances\" && \$2 ~ /^app/ && \$18 == \"UP\"' | wc -l) -eq $instances ]" 60 \
         || die "haproxy does not report every instance up"
@@ -255,7 +262,7 @@ main() {
         up) shift; up "$@" ;;
         down) down ;;
         status) status ;;
-        *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] | status | down" >&2; exit 2 ;;
+        *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] [--lb-processes N] | status | down" >&2; exit 2 ;;
     esac
 }
 
