@@ -163,12 +163,37 @@ source_addresses() {
 }
 
 # --- the sign-in pass: $1 accounts sign in once (open model at SIGN_IN_RATE a second); their
-# sessions go to $OUT/sessions.csv (mode 0600), and SESSIONS names it
+# sessions go to $OUT/sessions.csv (mode 0600), and SESSIONS names it. With SESSIONS set already,
+# only the accounts without one sign in, and the file holds both.
 sign_in_pass() {
     local max_users=$1 sign_dir ramp gens addresses failed p usage_sampler
     sign_dir=$OUT/sign-in
     rm -rf "$sign_dir"; mkdir -p "$sign_dir"
     export_accounts "$max_users"
+    local earlier=""
+    if [ -n "${SESSIONS:-}" ]; then
+        # only the accounts of the first $max_users that have no session yet
+        earlier=$sign_dir/earlier-sessions.csv
+        (umask 077; cp "$SESSIONS" "$earlier")
+        max_users=$(python3 - "$OUT/accounts.csv" "$max_users" "$earlier" <<'PY'
+import csv, sys
+path, n, sessions = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+have = {r["email"] for r in csv.DictReader(open(sessions))}
+with open(path) as f:
+    reader = csv.DictReader(f)
+    fields, rows = reader.fieldnames, list(reader)
+todo = [r for r in rows[:n] if r["email"] not in have] + [r for r in rows[n:] if r["email"] not in have]
+with open(path, "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+    w.writeheader()
+    w.writerows(todo)
+print(sum(1 for r in rows[:n] if r["email"] not in have))
+PY
+)
+        SESSIONS=""
+        say "$max_users accounts have no session in $earlier"
+        [ "$max_users" -gt 0 ] || { (umask 077; cp "$earlier" "$OUT/sessions.csv"); SESSIONS=$OUT/sessions.csv; return 0; }
+    fi
     ramp=$(( (max_users + SIGN_IN_RATE - 1) / SIGN_IN_RATE ))
     [ "$ramp" -lt 10 ] && ramp=10
     gens=$(( (max_users + PER_GENERATOR - 1) / PER_GENERATOR ))
@@ -186,7 +211,8 @@ sign_in_pass() {
     kill "$usage_sampler" 2>/dev/null || true
     wait "$usage_sampler" 2>/dev/null || true
     [ "$failed" = 0 ] || { tail -n 20 "$sign_dir"/gatling-g*.log >&2; die "sign-in: a Gatling run failed (logs in $sign_dir)"; }
-    (umask 077; { echo "email,token"; for f in "$sign_dir"/sessions-g*.csv; do [ -e "$f" ] && tail -n +2 "$f"; done; } > "$OUT/sessions.csv")
+    (umask 077; { echo "email,token"; [ -z "$earlier" ] || tail -n +2 "$earlier"
+        for f in "$sign_dir"/sessions-g*.csv; do [ -e "$f" ] && tail -n +2 "$f"; done; } > "$OUT/sessions.csv")
     SESSIONS=$OUT/sessions.csv
-    say "signed in: $(( $(wc -l < "$SESSIONS") - 1 )) of $max_users accounts have a session ($SESSIONS)"
+    say "signed in: $(( $(wc -l < "$SESSIONS") - 1 )) accounts have a session ($SESSIONS)"
 }
