@@ -26,7 +26,7 @@
 #   budget needs), and the steps use those sessions (12 hours, a school day), as people who signed
 #   in earlier in the day; an account without one signs in at its step's start. --sessions FILE
 #   reuses the sessions.csv of an earlier run against the same database; --sign-in-only stops
-#   after the sign-in pass.
+#   after the sign-in pass (with --sessions: signs in the accounts that have none yet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -147,8 +147,11 @@ compile_journeys
 
 max_users=0
 for users in ${STEPS//,/ }; do [ "$users" -gt "$max_users" ] && max_users=$users; done
+if [ -n "$SIGN_IN_ONLY" ]; then
+    sign_in_pass "$max_users" # with --sessions: the accounts that have none yet
+    exit 0
+fi
 [ -n "$SESSIONS" ] || sign_in_pass "$max_users"
-[ -z "$SIGN_IN_ONLY" ] || exit 0
 
 # After a step: is the system back to normal once the load has gone? A catalog read every quarter
 # second for 20 s with one of the sessions; back = every answer from then on 200 within 100 ms.
