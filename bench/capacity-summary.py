@@ -56,6 +56,11 @@ def steady(step_dir, ramp):
             "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
 
 
+def primary(step_dir):
+    path = os.path.join(step_dir, "primary.json")
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
 def after_step(step_dir):
     path = os.path.join(step_dir, "after-step.json")
     return json.load(open(path)) if os.path.exists(path) else None
@@ -185,6 +190,7 @@ def main():
             "ryw_violations_by_kind": c["rywViolations"],
             "steady": steady(step_dir, ramp),
             "after_step": after_step(step_dir),
+            "primary": primary(step_dir),
             "processes": usage(step_dir),
             "reports": reports(step_dir),
         })

@@ -200,6 +200,10 @@ for users in ${STEPS//,/ }; do
     for r in ${REPLICA_URLS//,/ }; do conn_urls+=("$r"); done
     sample_connections "$step_dir/connections.txt" "${conn_urls[@]}" &
     conn_sampler=$!
+    # the primary's WAL and commits over the step, for the capacity model (writes per second, WAL
+    # bytes per write: the primary's share that one server has to carry)
+    primary_counts() { psql "$DB_URL" -Atqc "select pg_current_wal_lsn(), (select xact_commit from pg_stat_database where datname = current_database()), extract(epoch from now())" -F ' '; }
+    read -r lsn0 commits0 t0 <<< "$(primary_counts)"
     start_generators "$step_dir" "$users" "$ramp" "$DURATION" "$gens" "$addresses"
     cat "$PROCS" >> "$step_dir/processes"
     # shellcheck disable=SC2046
@@ -210,6 +214,8 @@ for users in ${STEPS//,/ }; do
     kill "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     wait "$conn_sampler" "$usage_sampler" 2>/dev/null || true
     [ "$failed" = 0 ] || { tail -n 20 "$step_dir"/gatling-g*.log >&2; die "step $users: a Gatling run failed (logs in $step_dir)"; }
+    read -r lsn1 commits1 t1 <<< "$(primary_counts)"
+    psql "$DB_URL" -Atqc "select json_build_object('wal_bytes', pg_wal_lsn_diff('$lsn1', '$lsn0'), 'commits', $commits1 - $commits0, 'seconds', round(($t1 - $t0)::numeric, 1))" > "$step_dir/primary.json"
     after_step_probe "$step_dir"
     python3 bench/capacity-timeseries.py "$step_dir" "$OUT" "$ramp" > "$step_dir/trend.json" \
         || say "step $users: no time series (see $step_dir)"
