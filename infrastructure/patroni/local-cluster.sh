@@ -4,6 +4,7 @@
 #
 #   local-cluster.sh up     [DIR]   start; writes DIR/cluster.env with the URLs and ports
 #   local-cluster.sh status [DIR]   patronictl list
+#   local-cluster.sh start NODE [DIR]   start NODE's Patroni again (after a fault); it rejoins as a replica
 #   local-cluster.sh down   [DIR]   stop everything started by up and delete DIR
 #
 # DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. PostgreSQL refuses to run as
@@ -11,6 +12,11 @@
 set -euo pipefail
 
 cmd=${1:-}
+NODE=""
+if [ "$cmd" = start ]; then
+    NODE=${2:-}
+    shift
+fi
 DIR=${2:-${CLASSBASE_PATRONI_DIR:-/tmp/classbase-patroni}}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
@@ -95,12 +101,9 @@ up() {
     chmod 644 "$DIR/patronictl.yml"
 
     # the first node bootstraps alone, so it is the one that runs post_bootstrap and becomes the leader
-    local i=0 runner=()
-    [ "$(id -u)" = 0 ] && runner=(runuser -u postgres --)
+    local i=0
     for name in "${NODES[@]}"; do
-        # setsid: a process group of its own, so down stops Patroni and nothing else
-        (cd "$DIR/$name" && exec setsid bash -c 'echo $$ > pid; exec "$@"' _ "${runner[@]}" patroni "$DIR/$name/patroni.yml") \
-            >"$DIR/$name/patroni.log" 2>&1 </dev/null &
+        start_node "$name"
         if [ $i = 0 ]; then
             wait_for 60 "$name to lead" curl -fsS "http://127.0.0.1:${rest_ports[0]}/primary"
         fi
@@ -123,6 +126,24 @@ ENV
     chmod 600 "$DIR/cluster.env"
     echo "cluster up: $DIR/cluster.env"
     status
+}
+
+start_node() { # name: its Patroni in the background, appending to its log
+    local name=$1 runner=()
+    [ "$(id -u)" = 0 ] && runner=(runuser -u postgres --)
+    # setsid: a process group of its own, so down stops Patroni and nothing else
+    (cd "$DIR/$name" && exec setsid bash -c 'echo $$ > pid; exec "$@"' _ "${runner[@]}" patroni "$DIR/$name/patroni.yml") \
+        >>"$DIR/$name/patroni.log" 2>&1 </dev/null &
+}
+
+start() { # a node whose Patroni was stopped or killed; a running one is left alone
+    [ -f "$DIR/$NODE/patroni.yml" ] || { echo "no node '$NODE' in $DIR (one of: ${NODES[*]})" >&2; exit 2; }
+    if [ -f "$DIR/$NODE/pid" ] && kill -0 "$(cat "$DIR/$NODE/pid")" 2>/dev/null; then
+        echo "$NODE's Patroni is running (pid $(cat "$DIR/$NODE/pid"))" >&2
+        exit 1
+    fi
+    start_node "$NODE"
+    echo "$NODE started"
 }
 
 healthy() { # one leader, one synchronous standby, one more replica, all running and streaming
@@ -174,5 +195,6 @@ case "$cmd" in
     up) up ;;
     down) down ;;
     status) status ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    start) start ;;
+    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
 esac
