@@ -7,7 +7,9 @@
 #   local-cluster.sh start NODE [DIR]   start NODE's Patroni again (after a fault); it rejoins as a replica
 #   local-cluster.sh down   [DIR]   stop everything started by up and delete DIR
 #
-# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. PostgreSQL refuses to run as
+# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. CLASSBASE_PATRONI_TTL (10) and
+# CLASSBASE_PATRONI_LOOP_WAIT (2) set the leader key's lifetime and Patroni's loop; retry_timeout follows
+# as (ttl - loop_wait) / 2, the most Patroni allows. PostgreSQL refuses to run as
 # root, so as root Patroni runs as the postgres user (runuser); etcd runs as the caller.
 set -euo pipefail
 
@@ -22,6 +24,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 SCOPE=classbase
+TTL=${CLASSBASE_PATRONI_TTL:-10}
+LOOP_WAIT=${CLASSBASE_PATRONI_LOOP_WAIT:-2}
+RETRY_TIMEOUT=$(( (TTL - LOOP_WAIT) / 2 ))
 NODES=(node1 node2 node3)
 
 free_port() {
@@ -89,7 +94,7 @@ up() {
         chmod 700 "$DIR/$name"
         SCOPE=$SCOPE NAME=$name REST_PORT=$rest_port PG_PORT=$pg_port ETCD_PORT=$etcd_port DIR=$DIR PG_BIN=$PG_BIN \
             SUPERUSER_PASSWORD=$superuser_password REPLICATION_PASSWORD=$replication_password \
-            REWIND_PASSWORD=$rewind_password \
+            REWIND_PASSWORD=$rewind_password TTL=$TTL LOOP_WAIT=$LOOP_WAIT RETRY_TIMEOUT=$RETRY_TIMEOUT \
             envsubst <"$HERE/patroni.yml.template" >"$DIR/$name/patroni.yml"
         chown postgres:postgres "$DIR/$name/patroni.yml" 2>/dev/null || true
         chmod 600 "$DIR/$name/patroni.yml"
@@ -192,9 +197,11 @@ down() {
 }
 
 case "$cmd" in
-    up) up ;;
+    up)
+        [ "$RETRY_TIMEOUT" -ge 1 ] || { echo "CLASSBASE_PATRONI_TTL must exceed CLASSBASE_PATRONI_LOOP_WAIT by 2 or more" >&2; exit 2; }
+        up ;;
     down) down ;;
     status) status ;;
     start) start ;;
-    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac
