@@ -87,12 +87,12 @@ class MisconfiguredReplicaTests {
         logs.start();
         log.addAppender(logs);
         try {
-            monitor.pollNow(); // closed to open: the URL points at a primary
+            monitor.pollNow(); // closed to open: the URL points at a primary, whose connections are retired
             // polls within the breaker's 20 ms wait move nothing; the first after it goes open to
             // half-open, then half-open to open
             Await.until(Duration.ofSeconds(10), () -> {
                 monitor.pollNow();
-                return logs.list.size() >= 3 ? Boolean.TRUE : null;
+                return logs.list.size() >= 4 ? Boolean.TRUE : null;
             });
         } finally {
             log.detachAppender(logs);
@@ -101,6 +101,8 @@ class MisconfiguredReplicaTests {
                 logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines)
                 .containsExactly(
+                        "replica1: the server accepts writes; retiring the replica's connections so new ones look"
+                                + " for a standby",
                         "replica1: State transition from CLOSED to OPEN"
                                 + " (not a replica: the server accepts writes (check the replica URL))",
                         "replica1: State transition from OPEN to HALF_OPEN"
