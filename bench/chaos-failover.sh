@@ -294,19 +294,17 @@ def longest_gap(ok):
         best = max(best, run)
     return best
 
-# writes are back at the first second after the kill with an acknowledged write and no failed
-# write in the 10 s that follow (a second-long resolution: the timeline counts answers per second)
-writes_back = None
-for s in range(k0 + 1, last + 1):
-    if t[s]["write ok"] > 0 and all(t[x]["write failed"] == 0 for x in range(s, s + 11)):
-        writes_back = s - k0
-        break
+# writes are back at the first whole second after the kill with an acknowledged write (the
+# timeline counts answers per second: one second's resolution)
+writes_back = first_after(k0 + 1, lambda c: c["write ok"] > 0)
 # replica reads: the first read a replica answered after the new leader was seen
 promoted = int(float(promoted_at)) + 1 if promoted_at else k0 + 1
 replica_back = first_after(promoted, lambda c: c["source replica"] > 0)
 reads_gap = longest_gap(lambda c: c["read ok"] > 0)
 writes_gap = longest_gap(lambda c: c["write ok"] > 0)
 replica_gap = longest_gap(lambda c: c["source replica"] > 0)
+# failures on the shared machine without any fault: the 30 s before the kill, per second
+before = [s for s in t if k0 - 30 <= s < k0]
 after = [s for s in t if k0 <= s <= k0 + 60]
 read_failed_after = sum(t[s]["read failed"] for s in after)
 write_failed_after = sum(t[s]["write failed"] for s in after)
@@ -337,6 +335,10 @@ print(json.dumps({
         "longest_without_a_replica_read_s": replica_gap,
     },
     "failed_within_60s_of_the_kill": {"writes": write_failed_after, "reads": read_failed_after},
+    "failed_in_the_30s_before_it": {
+        "writes": sum(t[s]["write failed"] for s in before),
+        "reads": sum(t[s]["read failed"] for s in before),
+    },
     "old_primary_rejoined_as_replica": (rejoined == "true") if fault == "failover" else None,
     "rejoin_s": float(rejoin_s) if rejoin_s not in ("", "null") else None,
     "timeline": {str(s - k0): dict(t[s]) for s in range(k0 - 3, min(last, k0 + 25) + 1)},
