@@ -15,8 +15,8 @@
 # object to --json FILE (default OUT/summary.json), also printed.
 #
 # Usage: bench/chaos-failover.sh [--users 300] [--seconds 180] [--out target/chaos/failover]
-#                                [--json FILE] [--fault failover|restart] [--ttl 10] [--loop-wait 2]
-#   --ttl, --loop-wait: Patroni's leader key lifetime and loop (local-cluster.sh's defaults: 10, 2);
+#                                [--json FILE] [--fault failover|restart] [--ttl 6] [--loop-wait 1]
+#   --ttl, --loop-wait: Patroni's leader key lifetime and loop (local-cluster.sh's defaults: 6, 1);
 #   an unannounced failover takes ttl - loop_wait to ttl seconds plus a loop and the promotion.
 #   --fault restart: SIGKILL only the leader's postmaster; Patroni restarts it in place (crash
 #   recovery), no failover: the same figures for that fault.
@@ -247,7 +247,7 @@ set -e
 head -n 1 "$OUT/ledger-check.txt" >&2
 
 python3 - "$LOAD" "$OUT/ledger-check.txt" "$kill_at" "$FAULT" "$old_leader" "${new_leader:-}" "${promoted_at:-}" \
-    "$rejoined" "$rejoin_s" "$USERS" "$RUN_SECONDS" "${CLASSBASE_PATRONI_TTL:-10}" "${CLASSBASE_PATRONI_LOOP_WAIT:-2}" \
+    "$rejoined" "$rejoin_s" "$USERS" "$RUN_SECONDS" "${CLASSBASE_PATRONI_TTL:-6}" "${CLASSBASE_PATRONI_LOOP_WAIT:-1}" \
     > "$JSON_OUT" <<'PY'
 import collections, glob, json, re, sys
 load, ledger, kill_at, fault, old, new, promoted_at, rejoined, rejoin_s, users, seconds, ttl, loop_wait = sys.argv[1:]

@@ -7,8 +7,8 @@
 #   local-cluster.sh start NODE [DIR]   start NODE's Patroni again (after a fault); it rejoins as a replica
 #   local-cluster.sh down   [DIR]   stop everything started by up and delete DIR
 #
-# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. CLASSBASE_PATRONI_TTL (10) and
-# CLASSBASE_PATRONI_LOOP_WAIT (2) set the leader key's lifetime and Patroni's loop; retry_timeout follows
+# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. CLASSBASE_PATRONI_TTL (6) and
+# CLASSBASE_PATRONI_LOOP_WAIT (1) set the leader key's lifetime and Patroni's loop; retry_timeout follows
 # as (ttl - loop_wait) / 2, the most Patroni allows. PostgreSQL refuses to run as
 # root, so as root Patroni runs as the postgres user (runuser); etcd runs as the caller.
 set -euo pipefail
@@ -24,8 +24,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 SCOPE=classbase
-TTL=${CLASSBASE_PATRONI_TTL:-10}
-LOOP_WAIT=${CLASSBASE_PATRONI_LOOP_WAIT:-2}
+TTL=${CLASSBASE_PATRONI_TTL:-6}
+LOOP_WAIT=${CLASSBASE_PATRONI_LOOP_WAIT:-1}
 RETRY_TIMEOUT=$(( (TTL - LOOP_WAIT) / 2 ))
 NODES=(node1 node2 node3)
 
