@@ -4,18 +4,29 @@
 #
 #   local-cluster.sh up     [DIR]   start; writes DIR/cluster.env with the URLs and ports
 #   local-cluster.sh status [DIR]   patronictl list
+#   local-cluster.sh start NODE [DIR]   start NODE's Patroni again (after a fault); it rejoins as a replica
 #   local-cluster.sh down   [DIR]   stop everything started by up and delete DIR
 #
-# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. PostgreSQL refuses to run as
+# DIR defaults to $CLASSBASE_PATRONI_DIR or /tmp/classbase-patroni. CLASSBASE_PATRONI_TTL (6) and
+# CLASSBASE_PATRONI_LOOP_WAIT (1) set the leader key's lifetime and Patroni's loop; retry_timeout follows
+# as (ttl - loop_wait) / 2, the most Patroni allows. PostgreSQL refuses to run as
 # root, so as root Patroni runs as the postgres user (runuser); etcd runs as the caller.
 set -euo pipefail
 
 cmd=${1:-}
+NODE=""
+if [ "$cmd" = start ]; then
+    NODE=${2:-}
+    shift
+fi
 DIR=${2:-${CLASSBASE_PATRONI_DIR:-/tmp/classbase-patroni}}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 SCOPE=classbase
+TTL=${CLASSBASE_PATRONI_TTL:-6}
+LOOP_WAIT=${CLASSBASE_PATRONI_LOOP_WAIT:-1}
+RETRY_TIMEOUT=$(( (TTL - LOOP_WAIT) / 2 ))
 NODES=(node1 node2 node3)
 
 free_port() {
@@ -83,7 +94,7 @@ up() {
         chmod 700 "$DIR/$name"
         SCOPE=$SCOPE NAME=$name REST_PORT=$rest_port PG_PORT=$pg_port ETCD_PORT=$etcd_port DIR=$DIR PG_BIN=$PG_BIN \
             SUPERUSER_PASSWORD=$superuser_password REPLICATION_PASSWORD=$replication_password \
-            REWIND_PASSWORD=$rewind_password \
+            REWIND_PASSWORD=$rewind_password TTL=$TTL LOOP_WAIT=$LOOP_WAIT RETRY_TIMEOUT=$RETRY_TIMEOUT \
             envsubst <"$HERE/patroni.yml.template" >"$DIR/$name/patroni.yml"
         chown postgres:postgres "$DIR/$name/patroni.yml" 2>/dev/null || true
         chmod 600 "$DIR/$name/patroni.yml"
@@ -95,12 +106,9 @@ up() {
     chmod 644 "$DIR/patronictl.yml"
 
     # the first node bootstraps alone, so it is the one that runs post_bootstrap and becomes the leader
-    local i=0 runner=()
-    [ "$(id -u)" = 0 ] && runner=(runuser -u postgres --)
+    local i=0
     for name in "${NODES[@]}"; do
-        # setsid: a process group of its own, so down stops Patroni and nothing else
-        (cd "$DIR/$name" && exec setsid bash -c 'echo $$ > pid; exec "$@"' _ "${runner[@]}" patroni "$DIR/$name/patroni.yml") \
-            >"$DIR/$name/patroni.log" 2>&1 </dev/null &
+        start_node "$name"
         if [ $i = 0 ]; then
             wait_for 60 "$name to lead" curl -fsS "http://127.0.0.1:${rest_ports[0]}/primary"
         fi
@@ -123,6 +131,24 @@ ENV
     chmod 600 "$DIR/cluster.env"
     echo "cluster up: $DIR/cluster.env"
     status
+}
+
+start_node() { # name: its Patroni in the background, appending to its log
+    local name=$1 runner=()
+    [ "$(id -u)" = 0 ] && runner=(runuser -u postgres --)
+    # setsid: a process group of its own, so down stops Patroni and nothing else
+    (cd "$DIR/$name" && exec setsid bash -c 'echo $$ > pid; exec "$@"' _ "${runner[@]}" patroni "$DIR/$name/patroni.yml") \
+        >>"$DIR/$name/patroni.log" 2>&1 </dev/null &
+}
+
+start() { # a node whose Patroni was stopped or killed; a running one is left alone
+    [ -f "$DIR/$NODE/patroni.yml" ] || { echo "no node '$NODE' in $DIR (one of: ${NODES[*]})" >&2; exit 2; }
+    if [ -f "$DIR/$NODE/pid" ] && kill -0 "$(cat "$DIR/$NODE/pid")" 2>/dev/null; then
+        echo "$NODE's Patroni is running (pid $(cat "$DIR/$NODE/pid"))" >&2
+        exit 1
+    fi
+    start_node "$NODE"
+    echo "$NODE started"
 }
 
 healthy() { # one leader, one synchronous standby, one more replica, all running and streaming
@@ -171,8 +197,11 @@ down() {
 }
 
 case "$cmd" in
-    up) up ;;
+    up)
+        [ "$RETRY_TIMEOUT" -ge 1 ] || { echo "CLASSBASE_PATRONI_TTL must exceed CLASSBASE_PATRONI_LOOP_WAIT by 2 or more" >&2; exit 2; }
+        up ;;
     down) down ;;
     status) status ;;
-    *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+    start) start ;;
+    *) sed -n '2,14p' "$0" >&2; exit 2 ;;
 esac

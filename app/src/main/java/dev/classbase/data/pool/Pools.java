@@ -81,6 +81,18 @@ public final class Pools implements AutoCloseable {
         }
     }
 
+    /**
+     * Retires a replica's connections (in-use ones when returned), in its request and analytics
+     * pools: its URL reached a primary, as a promoted standby does after a failover.
+     */
+    public void evictReplica(String name) {
+        for (HikariDataSource pool : new HikariDataSource[] {replicas.get(name), analyticsReplicas.get(name)}) {
+            if (pool != null && pool.getHikariPoolMXBean() != null) {
+                pool.getHikariPoolMXBean().softEvictConnections();
+            }
+        }
+    }
+
     @Override
     public void close() {
         all().forEach(HikariDataSource::close);

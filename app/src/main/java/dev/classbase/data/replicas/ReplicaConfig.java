@@ -18,7 +18,11 @@ class ReplicaConfig {
 
     @Bean
     ReplicaMonitor replicaMonitor(
-            DatabaseProperties database, PoolProperties properties, RoutingProperties routing, MeterRegistry registry) {
+            DatabaseProperties database,
+            PoolProperties properties,
+            RoutingProperties routing,
+            MeterRegistry registry,
+            Pools pools) {
         PoolProperties.Role monitorRole =
                 new PoolProperties.Role(1, 0, routing.pollTimeout().multipliedBy(2), routing.pollTimeout());
         HikariDataSource primary = Pools.monitorPool(database.primary(), "monitor-primary", monitorRole, properties);
@@ -27,6 +31,6 @@ class ReplicaConfig {
             targets.add(new ReplicaMonitor.Target(
                     server.name(), Pools.monitorPool(server, "monitor-" + server.name(), monitorRole, properties)));
         }
-        return new ReplicaMonitor(primary, targets, routing, registry);
+        return new ReplicaMonitor(primary, targets, routing, registry, pools::evictReplica);
     }
 }

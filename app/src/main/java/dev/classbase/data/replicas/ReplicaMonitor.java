@@ -1,5 +1,6 @@
 package dev.classbase.data.replicas;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.data.JdbcUrls;
 import dev.classbase.data.consistency.Lsn;
 import dev.classbase.data.consistency.WalTimeline;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class ReplicaMonitor implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ReplicaMonitor.class);
+    /** How often a replica URL that keeps reaching a primary (a misconfiguration) is reconnected. */
+    static final Duration RECONNECT_EVERY = Duration.ofSeconds(5);
 
     /** A replica to watch, through its own small monitoring pool (so a full app pool never blinds us). */
     public record Target(String name, DataSource dataSource) {}
@@ -55,9 +59,28 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private volatile boolean running;
     private volatile Lsn lastPrimaryLsn;
     private Thread poller;
+    private final Consumer<String> reconnect;
+    private final Map<String, Long> lastReconnect = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReplicaMonitor(
             DataSource primary, List<Target> targets, RoutingProperties properties, MeterRegistry registry) {
+        this(primary, targets, properties, registry, name -> {});
+    }
+
+    /**
+     * {@code reconnect} is told the name of a replica whose server accepts writes, at most once every
+     * {@link #RECONNECT_EVERY}: after a failover the promoted standby is still behind the replica
+     * URL's open connections, and a multi-host URL ({@code targetServerType=preferSecondary}) finds a
+     * standby again only on new ones (pgjdbc checks a server's type when it connects,
+     * https://jdbc.postgresql.org/documentation/use/#connection-fail-over).
+     */
+    public ReplicaMonitor(
+            DataSource primary,
+            List<Target> targets,
+            RoutingProperties properties,
+            MeterRegistry registry,
+            Consumer<String> reconnect) {
+        this.reconnect = reconnect;
         this.primary = primary;
         this.targets = List.copyOf(targets);
         this.properties = properties;
@@ -202,6 +225,9 @@ public final class ReplicaMonitor implements SmartLifecycle {
             double lagSeconds = timeline.secondsBehind(replay, System.nanoTime())
                     .orElse(info.lagSeconds() == null ? -1 : info.lagSeconds());
             String problem = problem(info, lagBytes, lagSeconds);
+            if (!info.inRecovery()) {
+                reconnect(target);
+            }
             causes.put(target.name(), problem == null ? "healthy" : problem);
             if (permitted) {
                 if (problem == null) {
@@ -246,6 +272,23 @@ public final class ReplicaMonitor implements SmartLifecycle {
                             null,
                             Instant.now()));
         }
+    }
+
+    /** A replica URL that reached a primary: its pools' connections are retired (new ones choose again). */
+    private void reconnect(Target target) {
+        long now = System.nanoTime();
+        Long last = lastReconnect.get(target.name());
+        if (last != null && now - last < RECONNECT_EVERY.toNanos()) {
+            return;
+        }
+        lastReconnect.put(target.name(), now);
+        log.warn(
+                "{}: the server accepts writes; retiring the replica's connections so new ones look for a standby",
+                target.name());
+        if (target.dataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+        reconnect.accept(target.name());
     }
 
     private String problem(ReplicationQueries.ReplicaInfo info, long lagBytes, double lagSeconds) {

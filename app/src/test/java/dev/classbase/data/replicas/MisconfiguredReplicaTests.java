@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.classbase.cluster.EmbeddedCluster;
 import dev.classbase.data.Probe;
 import dev.classbase.testsupport.Await;
@@ -12,7 +14,10 @@ import dev.classbase.testsupport.TestApp;
 import dev.classbase.testsupport.TestCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,12 +87,12 @@ class MisconfiguredReplicaTests {
         logs.start();
         log.addAppender(logs);
         try {
-            monitor.pollNow(); // closed to open: the URL points at a primary
+            monitor.pollNow(); // closed to open: the URL points at a primary, whose connections are retired
             // polls within the breaker's 20 ms wait move nothing; the first after it goes open to
             // half-open, then half-open to open
             Await.until(Duration.ofSeconds(10), () -> {
                 monitor.pollNow();
-                return logs.list.size() >= 3 ? Boolean.TRUE : null;
+                return logs.list.size() >= 4 ? Boolean.TRUE : null;
             });
         } finally {
             log.detachAppender(logs);
@@ -96,11 +101,49 @@ class MisconfiguredReplicaTests {
                 logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(lines)
                 .containsExactly(
+                        "replica1: the server accepts writes; retiring the replica's connections so new ones look"
+                                + " for a standby",
                         "replica1: State transition from CLOSED to OPEN"
                                 + " (not a replica: the server accepts writes (check the replica URL))",
                         "replica1: State transition from OPEN to HALF_OPEN"
                                 + " (polling again after the breaker's wait of 20 ms)",
                         "replica1: State transition from HALF_OPEN to OPEN"
                                 + " (not a replica: the server accepts writes (check the replica URL))");
+    }
+
+    /**
+     * A replica URL that reaches a server accepting writes (a standby promoted by a failover) has its
+     * connections retired, so that a multi-host URL chooses a standby again; once per interval, not
+     * at every poll.
+     */
+    @Test
+    void aReplicaThatAcceptsWritesIsReconnectedOncePerInterval() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(TestCluster.shared().primaryDataSource());
+        config.setMaximumPoolSize(1);
+        config.setPoolName("monitor-promoted");
+        List<String> reconnected = new ArrayList<>();
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            ReplicaMonitor monitor = new ReplicaMonitor(
+                    TestCluster.shared().primaryDataSource(),
+                    List.of(new ReplicaMonitor.Target("replica1", pool)),
+                    new RoutingProperties(Duration.ofMillis(20), null, 0, 0, null),
+                    new SimpleMeterRegistry(),
+                    reconnected::add);
+            int before = backendPid(pool);
+            monitor.pollNow();
+            monitor.pollNow();
+            assertThat(reconnected).containsExactly("replica1");
+            assertThat(monitor.status("replica1").reason()).startsWith("not a replica");
+            assertThat(backendPid(pool)).as("a new server connection").isNotEqualTo(before);
+        }
+    }
+
+    private static int backendPid(HikariDataSource pool) throws Exception {
+        try (Connection c = pool.getConnection();
+                ResultSet rs = c.createStatement().executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }
