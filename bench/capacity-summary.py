@@ -4,7 +4,7 @@ response-time histograms per request kind, summed, whence the percentiles; read-
 violations; read sources; Gatling's HTML reports, one per JVM, are listed beside), the connection
 samples (connections.txt) and the process samples (usage.txt, processes).
 
-Usage: capacity-summary.py OUT USERS:RAMP:GENERATORS:ADDRESSES... --duration S
+Usage: capacity-summary.py OUT USERS:RAMP:GENERATORS:ADDRESSES:DURATION...
 """
 import glob
 import json
@@ -56,7 +56,7 @@ def steady(step_dir, ramp):
             "p50_ms": p50, "p95_ms": p95, "p99_ms": p99}
 
 
-def primary(step_dir):
+def primary_counts(step_dir):
     path = os.path.join(step_dir, "primary.json")
     return json.load(open(path)) if os.path.exists(path) else None
 
@@ -126,6 +126,7 @@ def usage(step_dir):
         t1, k1 = last[pid]
         out[names.get(pid, pid)] = {
             "cpu_percent": round(100.0 * (k1 - k0) / hz / (t1 - t0), 1) if t1 > t0 else None,
+            "cpu_seconds": round((k1 - k0) / hz, 1),
             "rss_max_mb": round(rss_max[pid] / 1024.0, 1),
         }
     return out
@@ -133,13 +134,11 @@ def usage(step_dir):
 
 def main():
     args = sys.argv[1:]
-    duration = int(args[args.index("--duration") + 1])
-    del args[args.index("--duration") : args.index("--duration") + 2]
     out_dir, steps = args[0], args[1:]
     replica_names = [n for n in os.environ.get("BENCH_REPLICA_NAMES", "").split(",") if n]
     result = []
     for step in steps:
-        users, ramp, generators, addresses = (int(x) for x in step.split(":"))
+        users, ramp, generators, addresses, duration = (int(x) for x in step.split(":"))
         step_dir = os.path.join(out_dir, "step-%d" % users)
         c = counters(step_dir)
         elapsed = ramp + duration
@@ -190,7 +189,7 @@ def main():
             "ryw_violations_by_kind": c["rywViolations"],
             "steady": steady(step_dir, ramp),
             "after_step": after_step(step_dir),
-            "primary": primary(step_dir),
+            "primary": primary_counts(step_dir),
             "processes": usage(step_dir),
             "reports": reports(step_dir),
         })

@@ -8,7 +8,7 @@
 # target/capacity/summary.json (one object per step), keeps each generator's Gatling HTML report
 # under target/capacity/step-<users>/gatling-g<n>/, and checks the write ledgers against the database at the end.
 #
-# Usage: bench/capacity.sh [--users N] [--steps N,N,...] [--duration S] [--ramp S]
+# Usage: bench/capacity.sh [--users N] [--steps N[:S],N[:S],...] [--duration S] [--ramp S]
 #                          [--url URL --db-url postgresql://... [--replica-urls U1,U2]]
 #                          [--password-stdin] [--users-per-generator N] [--sign-in-budget N]
 #                          [--sign-in-rate N] [--sessions FILE] [--sign-in-only] [--data-dir DIR] [--out DIR]
@@ -72,7 +72,7 @@ while [ $# -gt 0 ]; do
 done
 STEPS=${STEPS:-$USERS}
 [ -z "$SESSIONS" ] || [ -r "$SESSIONS" ] || die "--sessions $SESSIONS: no such file"
-for n in ${STEPS//,/ } "$DURATION" "$PER_GENERATOR" "$SIGN_IN_BUDGET" "$SIGN_IN_RATE" ${RAMP:+"$RAMP"}; do
+for n in $(echo "${STEPS//,/ }" | tr ':' ' ') "$DURATION" "$PER_GENERATOR" "$SIGN_IN_BUDGET" "$SIGN_IN_RATE" ${RAMP:+"$RAMP"}; do
     [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive whole number"
 done
 
@@ -110,7 +110,7 @@ if [ -z "$URL" ]; then
     # one HAProxy process per 9,000 clients: each needs two descriptors a client, within the
     # open-file limit (ulimit -n), and they share the port (SO_REUSEPORT)
     top=0
-    for users in ${STEPS//,/ }; do [ "$users" -gt "$top" ] && top=$users; done
+    for users in ${STEPS//,/ }; do users=${users%%:*}; [ "$users" -gt "$top" ] && top=$users; done
     bench/topology.sh up ${DATA_DIR:+--data-dir "$DATA_DIR"} --lb-processes $(( (top + 8999) / 9000 )) \
         || die "bench/topology.sh up failed"
     # shellcheck disable=SC1091
@@ -146,7 +146,7 @@ compile_journeys
 
 
 max_users=0
-for users in ${STEPS//,/ }; do [ "$users" -gt "$max_users" ] && max_users=$users; done
+for users in ${STEPS//,/ }; do users=${users%%:*}; [ "$users" -gt "$max_users" ] && max_users=$users; done
 if [ -n "$SIGN_IN_ONLY" ]; then
     sign_in_pass "$max_users" # with --sessions: the accounts that have none yet
     exit 0
@@ -186,7 +186,10 @@ PY
 
 # --- steps --------------------------------------------------------------------------------------
 summary_steps=()
-for users in ${STEPS//,/ }; do
+for step in ${STEPS//,/ }; do
+    users=${step%%:*}
+    duration=$DURATION
+    [ "$step" = "$users" ] || duration=${step#*:}
     step_dir=$OUT/step-$users
     rm -rf "$step_dir"; mkdir -p "$step_dir"
     gens=$(( (users + PER_GENERATOR - 1) / PER_GENERATOR ))
@@ -195,7 +198,7 @@ for users in ${STEPS//,/ }; do
     ramp=${RAMP:-$(( signing / SIGN_IN_RATE > 60 ? signing / SIGN_IN_RATE : 60 ))}
     addresses=$(source_addresses "$users" "$signing" "$ramp" "$gens")
     [ "$addresses" -gt 250 ] && die "step $users: $addresses source addresses needed; lengthen --ramp"
-    say "step $users users ($signing without a session): ramp ${ramp}s, ${DURATION}s steady, $gens Gatling JVM(s), $addresses source address(es) 127.0.0.10-$((9 + addresses))"
+    say "step $users users ($signing without a session): ramp ${ramp}s, ${duration}s steady, $gens Gatling JVM(s), $addresses source address(es) 127.0.0.10-$((9 + addresses))"
     conn_urls=("$DB_URL")
     for r in ${REPLICA_URLS//,/ }; do conn_urls+=("$r"); done
     sample_connections "$step_dir/connections.txt" "${conn_urls[@]}" &
@@ -204,7 +207,7 @@ for users in ${STEPS//,/ }; do
     # bytes per write: the primary's share that one server has to carry)
     primary_counts() { psql "$DB_URL" -Atqc "select pg_current_wal_lsn(), (select xact_commit from pg_stat_database where datname = current_database()), extract(epoch from now())" -F ' '; }
     read -r lsn0 commits0 t0 <<< "$(primary_counts)"
-    start_generators "$step_dir" "$users" "$ramp" "$DURATION" "$gens" "$addresses"
+    start_generators "$step_dir" "$users" "$ramp" "$duration" "$gens" "$addresses"
     cat "$PROCS" >> "$step_dir/processes"
     # shellcheck disable=SC2046
     sample_processes "$step_dir/usage.txt" $(awk '{print $2}' "$step_dir/processes") &
@@ -219,8 +222,8 @@ for users in ${STEPS//,/ }; do
     after_step_probe "$step_dir"
     python3 bench/capacity-timeseries.py "$step_dir" "$OUT" "$ramp" > "$step_dir/trend.json" \
         || say "step $users: no time series (see $step_dir)"
-    summary_steps+=("$users:$ramp:$gens:$addresses")
-    python3 bench/capacity-summary.py "$OUT" "${summary_steps[@]}" --duration "$DURATION" > "$OUT/summary.json"
+    summary_steps+=("$users:$ramp:$gens:$addresses:$duration")
+    python3 bench/capacity-summary.py "$OUT" "${summary_steps[@]}" > "$OUT/summary.json"
     say "step $users done: $(python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))[-1]; print("%d requests, %d errors, p99 %s ms, primary connections max %s, replica read share %s, ryw violations %d" % (s["requests"], s["errors"], s["p99_ms"], s["primary_connections_max"], s["replica_read_share"], s["ryw_violations"]))' "$OUT/summary.json")"
 done
 
