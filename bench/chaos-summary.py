@@ -140,8 +140,11 @@ def fault_figures(out, name):
             result["probe_503_with_retry_after"] = sum(1 for s in retry if "retry-after=" in s)
             result["probe_503"] = len(retry)
     if meta["letter"] == "a":
-        back = next((t for t, _, src in probe if t >= meta["restored_at"] and src == "replica1"), None)
-        result["replica_in_rotation_after_restart_s"] = None if back is None else round(back - meta["restored_at"], 1)
+        # from the moment the restarted replica accepted connections again
+        up_file = os.path.join(d, "replica-up")
+        up = float(open(up_file).read()) if os.path.exists(up_file) else meta["restored_at"]
+        back = next((t for t, _, src in probe if t >= up and src == "replica1"), None)
+        result["replica_in_rotation_after_restart_s"] = None if back is None else round(back - up, 1)
     notes = os.path.join(d, "notes.txt")
     if os.path.exists(notes):
         with open(notes) as f:

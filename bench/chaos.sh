@@ -150,13 +150,14 @@ spare_session() {
 }
 
 # Every half second, a read on each instance with a spare session: where the server says it went
-# (Classbase-Read-Source), so that a replica's return to the rotation is seen to the second.
+# (Classbase-Read-Source), so that a replica's return to the rotation is seen to the second. The
+# user's own events: a read no cache region answers.
 probe_reads() { # file token user
     local file=$1 token=$2 me=$3 i src
     while :; do
         for i in "${!INSTANCES[@]}"; do
             src=$(curl -s -o /dev/null -D - --max-time 5 -H "Authorization: Bearer $token" \
-                "${INSTANCES[$i]}/api/v1/users/$me/enrollments" | tr -d '\r' \
+                "${INSTANCES[$i]}/api/v1/users/$me/events?limit=1" | tr -d '\r' \
                 | awk -F': ' '/^HTTP/ { split($0, w, " "); s = w[2] } tolower($1) == "classbase-read-source" { r = $2 }
                              tolower($1) == "retry-after" { ra = " retry-after=" $2 }
                              END { print (s == 200 ? r : "status-" s ra) }')
@@ -170,7 +171,18 @@ probe_reads() { # file token user
 note() { echo "$*" >>"$FDIR/notes.txt"; say "  $*"; }
 
 inject_a() { kill -KILL "$(pid_of postgres-replica1)"; note "postgres-replica1 ($(pid_of postgres-replica1)) killed with SIGKILL"; }
-undo_a() { bench/topology.sh restart postgres-replica1; }
+undo_a() {
+    # the replica's own return (it accepts connections), apart from the restart command's end
+    bench/topology.sh restart postgres-replica1 &
+    local restart=$! deadline=$(( $(date +%s) + 180 ))
+    until psql "${REPLICAS[0]}" -Atqc 'select pg_is_in_recovery()' >/dev/null 2>&1; do
+        [ "$(date +%s)" -lt "$deadline" ] || break
+        sleep 0.2
+    done
+    now >"$FDIR/replica-up"
+    note "replica1 accepts connections again at +$(python3 -c "print(round($(now) - $restarted, 1))") s after the restart began"
+    wait "$restart"
+}
 
 inject_b() {
     local u n
@@ -278,6 +290,24 @@ for f in ${FAULTS//,/ }; do
     gens=$(( (USERS + PER_GENERATOR - 1) / PER_GENERATOR ))
     export_accounts "$USERS"
     signing=$(deal_accounts "$FDIR" "$USERS" "$gens")
+    # the journeys take the user's id (`me`) from a sign-in's answer, which a reused session does
+    # not have: a feeder column of that name gives it
+    python3 - "$FDIR"/accounts-g*.csv <<'PY2'
+import csv, os, sys
+for path in sys.argv[1:]:
+    rows = list(csv.DictReader(open(path)))
+    if not rows or "me" in rows[0]:
+        continue
+    fields = list(rows[0].keys()) + ["me"]
+    for r in rows:
+        r["me"] = r["user_id"]
+    os.umask(0o077)
+    with open(path + ".tmp", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    os.replace(path + ".tmp", path)
+PY2
     addresses=$(source_addresses "$USERS" "$signing" "$RAMP" "$gens")
     say "fault $f ($name): $USERS users, ramp ${RAMP}s, ${PHASE}s steady, injected at +${INJECT_AT}s, undone ${HOLD}s later"
     cp $TOPO/pids "$FDIR/processes"
@@ -290,7 +320,7 @@ for f in ${FAULTS//,/ }; do
     started=$(date +%s)
     sleep $((RAMP + INJECT_AT))
     injected=$(now)
-    "inject_$f"
+    "inject_$f" || note "injecting the fault failed"
     sleep "$HOLD"
     restarted=$(now)
     "undo_$f" || note "undoing the fault failed: see $TOPO/"
