@@ -160,7 +160,7 @@ probe_reads() { # file token user
                 "${INSTANCES[$i]}/api/v1/users/$me/events?limit=1" | tr -d '\r' \
                 | awk -F': ' '/^HTTP/ { split($0, w, " "); s = w[2] } tolower($1) == "classbase-read-source" { r = $2 }
                              tolower($1) == "retry-after" { ra = " retry-after=" $2 }
-                             END { print (s == 200 ? r : "status-" s ra) }')
+                             END { print (s == 200 ? r : "status-" s ra) }' || true)
             printf '%s\tapp%d\t%s\n' "$(now)" $((i + 1)) "${src:-none}" >>"$file"
         done
         sleep 0.5
