@@ -223,7 +223,7 @@ inject_e() {
     (
         while :; do
             c=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $token" \
-                "${INSTANCES[1]}/api/v1/users/${s#* }/enrollments")
+                "${INSTANCES[1]}/api/v1/users/${s#* }/enrollments" || true)
             if [ "$c" = 401 ]; then
                 echo "signed-out token refused on app2 after $(python3 -c "print(round($(now) - $out, 1))") s (401)" >>"$FDIR/notes.txt"
                 exit 0
