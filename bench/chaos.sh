@@ -2,11 +2,12 @@
 # Faults under load on the scale-out topology (bench/topology.sh: HAProxy -> 2 app instances ->
 # a PgBouncer per server -> primary + 2 replicas, Redis). One sign-in pass, then per fault one run
 # of the load journeys (bench/journeys.sh) of --ramp seconds of ramp and --phase-seconds steady; the
-# fault goes in --inject-at seconds into the steady part and is undone --hold seconds later:
+# fault goes in --inject-at seconds into the steady part and is undone --hold seconds later (c and
+# g at once, as a supervisor restarts a crashed process):
 #
 #   a  a replica's postmaster killed (SIGKILL), started again (./classbase db start)
 #   b  every client connection on the primary and the replicas ended (pg_terminate_backend)
-#   c  the primary's PgBouncer killed (SIGKILL), started again on its configuration
+#   c  the primary's PgBouncer killed (SIGKILL), started again at once on its configuration
 #   d  one app instance killed (SIGKILL); HAProxy's health checks move traffic; started again
 #   e  Redis killed (SIGKILL), started again; a sign-out on one instance during the outage must be
 #      refused on the other within classbase.cache.session-ttl
@@ -321,7 +322,9 @@ PY2
     sleep $((RAMP + INJECT_AT))
     injected=$(now)
     "inject_$f" || note "injecting the fault failed"
-    sleep "$HOLD"
+    # a PgBouncer and an instance during ingestion are restarted at once (a crash and its
+    # supervisor's restart); the others stay down for --hold seconds
+    case $f in c|g) ;; *) sleep "$HOLD" ;; esac
     restarted=$(now)
     "undo_$f" || note "undoing the fault failed: see $TOPO/"
     restored=$(now)
