@@ -195,8 +195,9 @@ await_instance() {
     local i=$1 pid port
     pid=$(awk -v n="app$i" '$1 == n { print $2 }' "$PIDS")
     port=$(sed -n 's/^PORT=//p' "$DIR/app$i.env")
-    await "alive $pid && curl -fsS -o /dev/null http://127.0.0.1:$port/actuator/health/readiness" \
-        "$READY_TIMEOUT" || { tail -n 30 "$DIR/app$i.log" >&2; die "app$i did not become ready"; }
+    # a process that exited gives up at once
+    await "! alive $pid || curl -fsS -o /dev/null http://127.0.0.1:$port/actuator/health/readiness" \
+        "$READY_TIMEOUT" && alive "$pid" || { tail -n 30 "$DIR/app$i.log" >&2; die "app$i did not become ready"; }
 }
 
 # Starts NAME (as in the pids file) again as `up` started it, after it died or was killed.
@@ -209,6 +210,10 @@ restart() {
     alive "$pid" && die "restart: $name ($pid) is still running"
     case $name in
         app*)
+            # a killed instance's socket may outlive it for a moment
+            local port
+            port=$(sed -n 's/^PORT=//p' "$DIR/${name}.env")
+            await "[ -z \"\$(ss -Hltn 'sport = :$port')\" ]" 30 || die "restart: port $port is still taken"
             launch_instance "${name#app}"
             await_instance "${name#app}" ;;
         redis) start_redis "$(cat "$DIR/redis.port")" ;;
