@@ -34,8 +34,29 @@ READY_TIMEOUT=${CLASSBASE_TOPOLOGY_TIMEOUT:-300}
 say() { printf 'topology: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
+# A free port below the ephemeral range (net.ipv4.ip_local_port_range): no outgoing connection can
+# hold it when a killed process is started again on it.
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 -c '
+import random, socket
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+for _ in range(200):
+    port = random.randrange(max(1024, low - 12000), low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(port)
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+else:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+'
 }
 
 # Installs the OS packages the topology runs, when missing and when we may (root or sudo).
@@ -213,7 +234,8 @@ restart() {
             # a killed instance's socket may outlive it for a moment
             local port
             port=$(sed -n 's/^PORT=//p' "$DIR/${name}.env")
-            await "[ -z \"\$(ss -Hltn 'sport = :$port')\" ]" 30 || die "restart: port $port is still taken"
+            await "[ -z \"\$(ss -Htan exclude time-wait 'sport = :$port')\" ]" 30 \
+                || die "restart: port $port is still taken: $(ss -Htanp exclude time-wait "sport = :$port" | head -n 3)"
             launch_instance "${name#app}"
             await_instance "${name#app}" ;;
         redis) start_redis "$(cat "$DIR/redis.port")" ;;
