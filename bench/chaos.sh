@@ -316,7 +316,7 @@ for path in sys.argv[1:]:
     os.replace(path + ".tmp", path)
 PY2
     addresses=$(source_addresses "$USERS" "$signing" "$RAMP" "$gens")
-    say "fault $f ($name): $USERS users, ramp ${RAMP}s, ${PHASE}s steady, injected at +${INJECT_AT}s, undone ${HOLD}s later"
+    say "fault $f ($name): $USERS users, ramp ${RAMP}s, ${PHASE}s steady, injected at +${INJECT_AT}s, undone $(case $f in c|g) echo at once ;; *) echo "${HOLD}s later" ;; esac)"
     cp $TOPO/pids "$FDIR/processes"
     conn_urls=("$PRIMARY_URL" "${REPLICAS[@]}")
     sample_connections "$FDIR/connections.txt" "${conn_urls[@]}" &
