@@ -228,7 +228,8 @@ restart() {
     local pid
     pid=$(awk -v n="$name" '$1 == n { print $2 }' "$PIDS")
     [ -n "$pid" ] || die "restart: no process named '$name' in $PIDS"
-    alive "$pid" && die "restart: $name ($pid) is still running"
+    # a process just killed may not have been reaped yet
+    await "! alive $pid" 10 || die "restart: $name ($pid) is still running"
     case $name in
         app*)
             # a killed instance's socket may outlive it for a moment
