@@ -7,6 +7,8 @@
 #
 #   bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] [--lb-processes N]
 #   bench/topology.sh status
+#   bench/topology.sh restart NAME   (NAME from the pids file: app1, redis, pgbouncer-replica1, ...,
+#                                    postgres-* starts every missing server again)
 #   bench/topology.sh down
 #
 # `up` installs haproxy, pgbouncer and redis-server with apt when they are missing (and says so),
@@ -15,6 +17,9 @@
 # KEY=value: CLASSBASE_URL, INSTANCE_URLS, PRIMARY_URL, REPLICA_URLS, PGBOUNCER_URLS, REDIS_URL;
 # mode 0600, it holds passwords) and $TOPOLOGY_DIR/pids (`name pid` per process). `down` stops
 # everything `up` started, also after a Ctrl-C of `up`, and checks that no process is left.
+# `restart` starts a process that died (or was killed) again with the command, configuration and
+# environment `up` gave it, on the same port, and writes its new pid to the pids file (fault
+# injection: bench/chaos.sh).
 #
 # Environment: CLASSBASE_TOPOLOGY_DIR (default target/topology), CLASSBASE_CMD (how to run
 # classbase; default ./classbase), CLASSBASE_JAVA_OPTS (the instances' JVM options).
@@ -30,8 +35,29 @@ READY_TIMEOUT=${CLASSBASE_TOPOLOGY_TIMEOUT:-300}
 say() { printf 'topology: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
+# A free port below the ephemeral range (net.ipv4.ip_local_port_range): no outgoing connection can
+# hold it when a killed process is started again on it.
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+    python3 -c '
+import random, socket
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+for _ in range(200):
+    port = random.randrange(max(1024, low - 12000), low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        print(port)
+        break
+    except OSError:
+        pass
+    finally:
+        s.close()
+else:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+'
 }
 
 # Installs the OS packages the topology runs, when missing and when we may (root or sudo).
@@ -48,7 +74,15 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
-record() { printf '%s %s\n' "$1" "$2" >>"$PIDS"; }
+# `name pid` in the pids file, replacing an earlier pid of that name (a restart)
+record() {
+    if grep -q "^$1 " "$PIDS" 2>/dev/null; then
+        local tmp=$PIDS.tmp
+        awk -v n="$1" -v p="$2" '$1 == n { $2 = p } { print }' "$PIDS" >"$tmp" && mv "$tmp" "$PIDS"
+    else
+        printf '%s %s\n' "$1" "$2" >>"$PIDS"
+    fi
+}
 
 alive() { [ -n "${1:-}" ] && [ "$1" != 0 ] && kill -0 "$1" 2>/dev/null; }
 
@@ -90,7 +124,7 @@ down() {
         if alive "$pid"; then left="$left $name($pid)"; fi
     done <"$PIDS"
     [ -z "$left" ] || die "still running after down:$left"
-    rm -f "$PIDS" "$ENV_FILE" "$DIR/db.env" "$DIR/data-dir"
+    rm -f "$PIDS" "$ENV_FILE" "$DIR/db.env" "$DIR/data-dir" "$DIR"/app*.env "$DIR/redis.port"
     say "down: every process stopped"
 }
 
@@ -121,17 +155,106 @@ start_pgbouncer() {
     mkdir -p "$out"
     CLASSBASE_DATABASE_URL=$url $CB pgbouncer-config --out "$out" --listen-port "$port" \
         --admin-url "$admin" --stats-users "$OWNER_USER,$CLASSBASE_APP_USER" >"$out/config.out"
+    launch_pgbouncer "$name"
+}
+
+# Starts PgBouncer on its configuration in $DIR/pgbouncer-$1 (written by start_pgbouncer).
+launch_pgbouncer() {
+    local name=$1 out=$DIR/pgbouncer-$1 port
+    port=$(sed -n 's/^listen_port *= *//p' "$out/pgbouncer.ini")
     local as=()
     if [ "$(id -u)" -eq 0 ]; then
         chown -R nobody "$out" # PgBouncer refuses to run as root
         as=(-u nobody)
     fi
+    rm -f "$out/pgbouncer.pid" # a killed PgBouncer leaves its pid file behind
     pgbouncer -d "${as[@]}" "$out/pgbouncer.ini" >>"$out/pgbouncer.out" 2>&1 \
         || die "$name: pgbouncer did not start; see $out/pgbouncer.log"
     await "[ -s '$out/pgbouncer.pid' ]" 10 || die "$name: pgbouncer wrote no pid file"
     record "pgbouncer-$name" "$(cat "$out/pgbouncer.pid")"
     await "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", $port), 1)'" 10 \
         || die "$name: pgbouncer does not listen on $port"
+}
+
+# Redis on port $1, nothing saved to disk; its port kept for a restart.
+start_redis() {
+    echo "$1" >"$DIR/redis.port"
+    rm -f "$DIR/redis.pid"
+    redis-server --bind 127.0.0.1 --port "$1" --save '' --appendonly no --daemonize yes \
+        --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --dir "$DIR" >/dev/null
+    await "[ -s '$DIR/redis.pid' ]" 10 || die "redis did not start; see $DIR/redis.log"
+    record redis "$(cat "$DIR/redis.pid")"
+}
+
+# App instance $1 on port $2, its environment in $DIR/app$1.env (mode 0600: passwords) for a restart.
+start_instance() {
+    local i=$1 port=$2
+    (
+        umask 077
+        {
+            printf 'PORT=%q\n' "$port"
+            for v in CLASSBASE_DATABASE_URL CLASSBASE_REPLICA_URLS CLASSBASE_APP_USER CLASSBASE_APP_PASSWORD \
+                CLASSBASE_REDIS_URL CLASSBASE_POOLS_PGBOUNCER CLASSBASE_SIGNIN_TRUSTEDPROXIES; do
+                printf 'export %s=%q\n' "$v" "${!v}"
+            done
+        } >"$DIR/app$i.env"
+    )
+    launch_instance "$i"
+}
+
+launch_instance() {
+    local i=$1 PORT
+    (
+        # shellcheck disable=SC1090
+        . "$DIR/app$i.env"
+        exec setsid $CB serve --port "$PORT" </dev/null >>"$DIR/app$i.log" 2>&1
+    ) &
+    record "app$i" "$!"
+}
+
+# Waits until app $1 answers ready on its port.
+await_instance() {
+    local i=$1 pid port
+    pid=$(awk -v n="app$i" '$1 == n { print $2 }' "$PIDS")
+    port=$(sed -n 's/^PORT=//p' "$DIR/app$i.env")
+    # a process that exited gives up at once
+    await "! alive $pid || curl -fsS -o /dev/null http://127.0.0.1:$port/actuator/health/readiness" \
+        "$READY_TIMEOUT" && alive "$pid" || { tail -n 30 "$DIR/app$i.log" >&2; die "app$i did not become ready"; }
+}
+
+# Starts NAME (as in the pids file) again as `up` started it, after it died or was killed.
+restart() {
+    local name=${1:-}
+    [ -f "$PIDS" ] || die "not up (no $PIDS)"
+    local pid
+    pid=$(awk -v n="$name" '$1 == n { print $2 }' "$PIDS")
+    [ -n "$pid" ] || die "restart: no process named '$name' in $PIDS"
+    # a process just killed may not have been reaped yet
+    await "! alive $pid" 10 || die "restart: $name ($pid) is still running"
+    case $name in
+        app*)
+            # a killed instance's socket may outlive it for a moment
+            local port
+            port=$(sed -n 's/^PORT=//p' "$DIR/${name}.env")
+            await "[ -z \"\$(ss -Htan exclude time-wait 'sport = :$port')\" ]" 30 \
+                || die "restart: port $port is still taken: $(ss -Htanp exclude time-wait "sport = :$port" | head -n 3)"
+            launch_instance "${name#app}"
+            await_instance "${name#app}" ;;
+        redis) start_redis "$(cat "$DIR/redis.port")" ;;
+        pgbouncer-*) launch_pgbouncer "${name#pgbouncer-}" ;;
+        postgres-*)
+            local data replicas
+            data=$(cat "$DIR/data-dir")
+            replicas=$(grep -c '^postgres-replica' "$PIDS")
+            $CB db start --replicas "$replicas" --data-dir "$data" >>"$DIR/db-start.out" 2>&1 \
+                || die "db start failed; see $DIR/db-start.out"
+            local PRIMARY_PID REPLICA_PIDS i=1
+            eval "$($CB db status --env --data-dir "$data" 2>/dev/null | grep -E '^(PRIMARY_PID|REPLICA_PIDS)=')"
+            record postgres-primary "$PRIMARY_PID"
+            for pid in ${REPLICA_PIDS//,/ }; do record "postgres-replica$i" "$pid"; i=$((i + 1)); done ;;
+        *) die "restart: do not know how to start $name" ;;
+    esac
+    say "restarted $name: pid $(awk -v n="$name" '$1 == n { print $2 }' "$PIDS")"
 }
 
 up() {
@@ -188,10 +311,7 @@ up() {
 
     local redis_port
     redis_port=$(free_port)
-    redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
-        --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log" --dir "$DIR" >/dev/null
-    await "[ -s '$DIR/redis.pid' ]" 10 || die "redis did not start; see $DIR/redis.log"
-    record redis "$(cat "$DIR/redis.pid")"
+    start_redis "$redis_port"
     local redis_url="redis://$host:$redis_port"
 
     local instance_urls=() servers="" port
@@ -200,18 +320,14 @@ up() {
         say "app$i: ./classbase serve on $port (external mode, through PgBouncer)"
         CLASSBASE_DATABASE_URL=$primary_bouncer \
             CLASSBASE_REPLICA_URLS=$(IFS=,; echo "${replica_bouncers[*]}") \
-            CLASSBASE_APP_USER=$CLASSBASE_APP_USER CLASSBASE_APP_PASSWORD=$CLASSBASE_APP_PASSWORD \
             CLASSBASE_REDIS_URL=$redis_url CLASSBASE_POOLS_PGBOUNCER=true \
             CLASSBASE_SIGNIN_TRUSTEDPROXIES=$host \
-            setsid $CB serve --port "$port" </dev/null >"$DIR/app$i.log" 2>&1 &
-        record "app$i" "$!"
+            start_instance "$i" "$port"
         instance_urls+=("http://$host:$port")
         servers="$servers    server app$i $host:$port\n"
     done
     for i in $(seq 1 "$instances"); do
-        pid=$(awk -v n="app$i" '$1 == n { print $2 }' "$PIDS")
-        await "alive $pid && curl -fsS -o /dev/null ${instance_urls[$((i - 1))]}/actuator/health/readiness" \
-            "$READY_TIMEOUT" || { tail -n 30 "$DIR/app$i.log" >&2; die "app$i did not become ready"; }
+        await_instance "$i"
         say "app$i ready"
     done
 
@@ -262,7 +378,8 @@ main() {
         up) shift; up "$@" ;;
         down) down ;;
         status) status ;;
-        *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] [--lb-processes N] | status | down" >&2; exit 2 ;;
+        restart) shift; restart "$@" ;;
+        *) echo "usage: bench/topology.sh up [--instances 2] [--replicas 2] [--data-dir DIR] [--lb-processes N] | status | restart NAME | down" >&2; exit 2 ;;
     esac
 }
 

@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,8 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The scale-out topology of bench/topology.sh on this machine: PostgreSQL primary and two replicas
  * on their own (db start), a PgBouncer in front of each, Redis, two serve instances in external
  * mode and HAProxy. Requests reach both instances, a sign-out on one is refused on the other, reads
- * land on both replicas, and the primary sees no more connections than PgBouncer's pool.
+ * land on both replicas, and the primary sees no more connections than PgBouncer's pool. A killed
+ * process starts again with {@code restart} (last: it takes Redis away for a moment).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyTests {
     private static final String EMAIL = "student@topology.test";
     private static final String PASSWORD = DemoAccounts.PASSWORD;
@@ -252,6 +257,44 @@ class TopologyTests {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aKilledProcessStartsAgainOnItsPortAndItsNewPidIsRecorded() throws Exception {
+        Cli.Result running = script(Duration.ofMinutes(1), "restart", "redis");
+        assertThat(running.exitCode())
+                .as("a running process is not started twice")
+                .isNotZero();
+        assertThat(running.output()).contains("still running");
+
+        long killed = pids.get("redis");
+        ProcessHandle redisProcess = ProcessHandle.of(killed).orElseThrow();
+        redisProcess.destroyForcibly(); // SIGKILL
+        redisProcess.onExit().get(30, TimeUnit.SECONDS);
+        Cli.Result result = script(Duration.ofMinutes(1), "restart", "redis");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+
+        long restarted = -1;
+        for (String line : Files.readAllLines(dir.resolve("pids"))) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts[0].equals("redis")) {
+                assertThat(restarted).as("one redis line").isEqualTo(-1);
+                restarted = Long.parseLong(parts[1]);
+            }
+        }
+        assertThat(restarted).isNotEqualTo(killed);
+        assertThat(ProcessHandle.of(restarted).map(ProcessHandle::isAlive).orElse(false))
+                .isTrue();
+        URI redis = URI.create(env.get("REDIS_URL"));
+        try (var socket = new java.net.Socket(redis.getHost(), redis.getPort())) {
+            socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] answer = new byte[7];
+            int n = socket.getInputStream().readNBytes(answer, 0, 7);
+            assertThat(new String(answer, 0, n, java.nio.charset.StandardCharsets.US_ASCII))
+                    .as("the restarted Redis answers on the same port")
+                    .isEqualTo("+PONG\r\n");
         }
     }
 
