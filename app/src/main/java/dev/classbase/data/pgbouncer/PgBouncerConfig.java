@@ -190,8 +190,13 @@ public final class PgBouncerConfig {
                 ;; every instance's pools, twice for rolling deploys, + 20; the open-files limit must exceed
                 ;; max_client_conn + max_db_connections
                 max_client_conn = %d
-                ;; a client waiting this long for a server connection gets an error instead of hanging
-                query_wait_timeout = 30
+                ;; a client waiting this long for a server connection gets an error (08P01, which the
+                ;; instances answer 503 with Retry-After) instead of hanging: HikariCP's connection
+                ;; timeout, so a request waits for a server connection no longer than for a pool one
+                query_wait_timeout = 5
+                ;; a server that refused or was down is tried again after this many seconds (default
+                ;; 15): a restarted replica is back in the rotation within about a second
+                server_login_retry = 1
                 server_idle_timeout = 600
                 server_lifetime = 3600
 
