@@ -25,9 +25,11 @@
 #
 # Usage: bench/chaos.sh [--users 2000] [--phase-seconds 120] [--ramp 30] [--inject-at 30]
 #                       [--hold 20] [--faults a,b,c,d,e,f,g,h] [--data-dir DIR]
-#                       [--password-stdin] [--out target/chaos]
+#                       [--password-stdin] [--sessions FILE] [--out target/chaos]
 #   --data-dir: the embedded cluster folder, seeded (./classbase seed --scale M); default
 #   target/topology/cluster. --password-stdin: the accounts' password (default: the demo one).
+#   --sessions: a sessions.csv of an earlier sign-in pass on that database (bench/capacity.sh's):
+#   only the accounts without a session sign in.
 # A run that cannot start says why and exits 2; Ctrl-C tears the topology down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
         --data-dir) DATA_DIR=${2:?--data-dir needs the embedded cluster folder}; shift 2 ;;
         --password-stdin) IFS= read -r PASSWORD || die "--password-stdin: standard input had no password"; shift ;;
         --out) OUT=${2:?--out needs a folder}; shift 2 ;;
+        --sessions) SESSIONS=${2:?--sessions needs a file}; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
@@ -120,6 +123,7 @@ PROCS=$OUT/processes
 cp $TOPO/pids "$PROCS"
 
 compile_journeys
+[ -z "$SESSIONS" ] || [ -r "$SESSIONS" ] || die "--sessions $SESSIONS: no such file"
 sign_in_pass "$USERS"
 
 pid_of() { awk -v n="$1" '$1 == n { print $2 }' $TOPO/pids; }
