@@ -341,11 +341,17 @@ up() {
     [ "$maxconn" -gt 20000 ] && maxconn=20000
     lb_port=$(free_port)
     stats_port=$(free_port)
+    # each instance admits 4 requests per pool connection (classbase.web.concurrency: 60 with the
+    # default pools) and answers the rest 503; HAProxy sends an instance no more than that, spread
+    # over its processes, so a burst waits in HAProxy's queue (timeout queue: then 503 with
+    # Retry-After) rather than unbounded in the instance's accept and thread queues
+    local server_maxconn=$(( ${CLASSBASE_TOPOLOGY_INSTANCE_LIMIT:-60} / lb_processes ))
+    [ "$server_maxconn" -lt 10 ] && server_maxconn=10
     local n suffix
     for n in $(seq 1 "$lb_processes"); do
         suffix=$([ "$n" -eq 1 ] && echo "" || echo "-$n")
         sed -e "s|{{LISTEN_PORT}}|$lb_port|; s|{{STATS_PORT}}|$stats_port|" \
-            -e "s|{{GLOBAL_MAXCONN}}|$maxconn|; s|{{FRONTEND_MAXCONN}}|$maxconn|; s|{{SERVER_MAXCONN}}|200|" \
+            -e "s|{{GLOBAL_MAXCONN}}|$maxconn|; s|{{FRONTEND_MAXCONN}}|$maxconn|; s|{{SERVER_MAXCONN}}|$server_maxconn|" \
             -e "s|{{RUN_DIR}}|$DIR|; s|{{PROCESS}}|$suffix|; s|{{ERRORFILE_DIR}}|$ROOT/infrastructure/haproxy|" \
             -e "s|{{SERVERS}}|$servers|" "$ROOT/infrastructure/haproxy/haproxy.cfg" >"$DIR/haproxy$suffix.cfg"
         haproxy -c -q -f "$DIR/haproxy$suffix.cfg" || die "haproxy$suffix.cfg does not check"

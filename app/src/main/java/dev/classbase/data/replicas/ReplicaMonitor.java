@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -61,6 +62,14 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private Thread poller;
     private final Consumer<String> reconnect;
     private final Map<String, Long> lastReconnect = new java.util.concurrent.ConcurrentHashMap<>();
+    // replay positions asked for on demand (hasReplayed), and one such question at a time per replica
+    private final Map<String, Replayed> asked = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Semaphore> asking = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Replayed(Lsn lsn, long nanos) {}
+
+    /** How long a caller waits for another caller's question to the same replica to be answered. */
+    static final Duration ASK_WAIT = Duration.ofMillis(5);
 
     public ReplicaMonitor(
             DataSource primary, List<Target> targets, RoutingProperties properties, MeterRegistry registry) {
@@ -160,6 +169,68 @@ public final class ReplicaMonitor implements SmartLifecycle {
             }
         }
         return lowest;
+    }
+
+    /**
+     * Whether replica {@code name} has replayed {@code required}. The last poll answers when it can;
+     * otherwise the replica is asked now ({@code pg_last_wal_replay_lsn()}, on this monitor's own
+     * pool, so a request's statements and its count are unchanged): a read that follows its write
+     * within milliseconds would else find every poll, 250 ms apart, behind and go to the primary,
+     * while a replica on a healthy link has replayed it in about a millisecond. One question at a
+     * time per replica: a caller that finds one under way waits at most {@link #ASK_WAIT} for its
+     * answer, then goes to the primary. An answer serves later callers for one poll interval.
+     */
+    public boolean hasReplayed(String name, Lsn required) {
+        Status s = statuses.get(name);
+        if (s != null && s.replayLsn() != null && s.replayLsn().atLeast(required)) {
+            return true;
+        }
+        if (recentlyReplayed(name, required)) {
+            return true;
+        }
+        Target target = null;
+        for (Target t : targets) {
+            if (t.name().equals(name)) {
+                target = t;
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        Semaphore gate = asking.computeIfAbsent(name, k -> new Semaphore(1));
+        try {
+            if (!gate.tryAcquire(ASK_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            if (recentlyReplayed(name, required)) {
+                return true; // the question this caller waited on answered it
+            }
+            long now = System.nanoTime();
+            Lsn replay =
+                    Lsn.parse(ReplicationQueries.replayLsn(target.dataSource())).orElse(null);
+            if (replay == null) {
+                return false; // not a replica (any more)
+            }
+            asked.merge(name, new Replayed(replay, now), (a, b) -> b.lsn().atLeast(a.lsn()) ? b : a);
+            return replay.atLeast(required);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("{}: replay position not read", name, e);
+            return false;
+        } finally {
+            gate.release();
+        }
+    }
+
+    private boolean recentlyReplayed(String name, Lsn required) {
+        Replayed r = asked.get(name);
+        return r != null
+                && System.nanoTime() - r.nanos() < properties.pollInterval().toNanos()
+                && r.lsn().atLeast(required);
     }
 
     public boolean hasReplicas() {

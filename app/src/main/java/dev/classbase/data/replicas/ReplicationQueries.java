@@ -41,6 +41,15 @@ public final class ReplicationQueries {
      * A replica's receive and replay positions, and its lag behind {@code primaryLsn}: in bytes, and in
      * seconds since the last replayed commit (0 when it has replayed all it received).
      */
+    /** How far a replica has replayed now: one catalog function, no table (null when not a replica). */
+    public static String replayLsn(DataSource ds) throws SQLException {
+        try (var connection = ds.getConnection();
+                var statement = connection.createStatement();
+                var rs = statement.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
     public static ReplicaInfo replica(DataSource ds, String primaryLsn) throws SQLException {
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement("""

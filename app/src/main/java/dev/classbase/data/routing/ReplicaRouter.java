@@ -84,6 +84,8 @@ final class ReplicaRouter extends AbstractDataSource {
             boolean lagging = false;
             Replica chosen = null;
             int chosenLoad = Integer.MAX_VALUE;
+            Replica behind = null; // in rotation, but its last poll had not replayed the caller's write
+            int behindLoad = Integer.MAX_VALUE;
             int start = replicas.length == 1 ? 0 : (int) Math.floorMod(roundRobin.getAndIncrement(), replicas.length);
             for (int i = 0; i < replicas.length; i++) {
                 Replica replica = replicas[(start + i) % replicas.length];
@@ -98,6 +100,10 @@ final class ReplicaRouter extends AbstractDataSource {
                 inRotation = true;
                 if (required != null
                         && (status.replayLsn() == null || !status.replayLsn().atLeast(required))) {
+                    if (replica.gate().inUse() < behindLoad) {
+                        behind = replica;
+                        behindLoad = replica.gate().inUse();
+                    }
                     continue;
                 }
                 int load = replica.gate().inUse();
@@ -105,6 +111,9 @@ final class ReplicaRouter extends AbstractDataSource {
                     chosen = replica;
                     chosenLoad = load;
                 }
+            }
+            if (chosen == null && behind != null && monitor.hasReplayed(behind.name(), required)) {
+                chosen = behind; // asked now: it has replayed the write since its last poll
             }
             if (chosen != null) {
                 try {
