@@ -152,21 +152,6 @@ mkdir -p "$LOAD"
 gens=$(( (USERS + PER_GENERATOR - 1) / PER_GENERATOR ))
 export_accounts "$USERS"
 signing=$(deal_accounts "$LOAD" "$USERS" "$gens")
-# a user whose session comes from the sign-in pass skips the sign-in that saves its id ("me"), which
-# the read-backs after a write and the ledger need: the accounts' user_id column gives it instead
-python3 - "$LOAD"/accounts-g*.csv <<'PY2'
-import csv, sys
-for f in sys.argv[1:]:
-    rows = list(csv.DictReader(open(f)))
-    if not rows or "me" in rows[0]:
-        continue
-    with open(f, "w", newline="") as out:
-        w = csv.DictWriter(out, fieldnames=list(rows[0]) + ["me"], lineterminator="\n")
-        w.writeheader()
-        for r in rows:
-            r["me"] = r["user_id"]
-            w.writerow(r)
-PY2
 ramp=$(( RUN_SECONDS / 6 ))
 [ "$ramp" -gt 30 ] && ramp=30
 addresses=$(source_addresses "$USERS" "$signing" "$ramp" "$gens")

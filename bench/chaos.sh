@@ -301,24 +301,6 @@ for f in ${FAULTS//,/ }; do
     gens=$(( (USERS + PER_GENERATOR - 1) / PER_GENERATOR ))
     export_accounts "$USERS"
     signing=$(deal_accounts "$FDIR" "$USERS" "$gens")
-    # the journeys take the user's id (`me`) from a sign-in's answer, which a reused session does
-    # not have: a feeder column of that name gives it
-    python3 - "$FDIR"/accounts-g*.csv <<'PY2'
-import csv, os, sys
-for path in sys.argv[1:]:
-    rows = list(csv.DictReader(open(path)))
-    if not rows or "me" in rows[0]:
-        continue
-    fields = list(rows[0].keys()) + ["me"]
-    for r in rows:
-        r["me"] = r["user_id"]
-    os.umask(0o077)
-    with open(path + ".tmp", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    os.replace(path + ".tmp", path)
-PY2
     addresses=$(source_addresses "$USERS" "$signing" "$RAMP" "$gens")
     say "fault $f ($name): $USERS users, ramp ${RAMP}s, ${PHASE}s steady, injected at +${INJECT_AT}s, undone $(case $f in c|g) echo at once ;; *) echo "${HOLD}s later" ;; esac)"
     cp $TOPO/pids "$FDIR/processes"
