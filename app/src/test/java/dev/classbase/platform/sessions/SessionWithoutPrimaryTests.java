@@ -65,6 +65,8 @@ class SessionWithoutPrimaryTests {
                 rs.next();
                 long n = rs.getLong(1);
                 return n > 0 ? n : null;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
             }
         });
         assertThat(replicated).isPositive();
@@ -78,7 +80,7 @@ class SessionWithoutPrimaryTests {
         assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(recognised);
         HttpResponse<String> unknown = app.get("/api/v1/no-such-route", Tokens.newOperatorToken());
         assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(503);
-        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(unknown.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     }
 }
