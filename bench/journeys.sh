@@ -182,11 +182,11 @@ have = {r["email"] for r in csv.DictReader(open(sessions))}
 with open(path) as f:
     reader = csv.DictReader(f)
     fields, rows = reader.fieldnames, list(reader)
-todo = [r for r in rows[:n] if r["email"] not in have] + [r for r in rows[n:] if r["email"] not in have]
+without = [r for r in rows if r["email"] not in have]
 with open(path, "w", newline="") as f:
     w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
     w.writeheader()
-    w.writerows(todo)
+    w.writerows(without)
 print(sum(1 for r in rows[:n] if r["email"] not in have))
 PY
 )

@@ -10,7 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The sessions of a sign-in pass, {@code email,token} per line under a header, readable by its owner
- * only (a token is a credential). Opened on the first session, so a journey run leaves no file.
+ * only (a token is a credential). The file is created when the first token is added, so a journey run
+ * that signs nobody in leaves none.
  */
 final class SignedInSessions implements AutoCloseable {
     private final Path file;
