@@ -44,6 +44,24 @@ public final class DataTier {
         return TenantScope.bound();
     }
 
+    /**
+     * Whether {@code error} says the server could not be reached or is going away (SQLSTATE class
+     * 08, connection exception, or 57P, operator intervention; or no pool connection within the
+     * pool's timeout), not that the statement was at fault (PostgreSQL manual, Appendix A).
+     */
+    public static boolean serverUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("08") || state.startsWith("57P");
+            }
+        }
+        return false;
+    }
+
     /** Where the current request's reads went so far. */
     public static Set<String> readTargets() {
         return ReadContext.current().readTargets();

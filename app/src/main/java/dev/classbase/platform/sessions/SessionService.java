@@ -46,10 +46,18 @@ public class SessionService implements Authenticator {
     private final String dummyHash = bcrypt.encode(UUID.randomUUID().toString());
     private final Optional<TieredCache<Session>> cache;
 
-    SessionService(JdbcClient jdbc, SessionStore store, SessionProperties properties, Caches caches) {
+    private final SessionReplicaLookup onReplica;
+
+    SessionService(
+            JdbcClient jdbc,
+            SessionStore store,
+            SessionProperties properties,
+            Caches caches,
+            SessionReplicaLookup onReplica) {
         this.jdbc = jdbc;
         this.store = store;
         this.properties = properties;
+        this.onReplica = onReplica;
         this.cache =
                 caches.region("sessions", caches.properties().sessionTtl(), new SessionCodec(), Session::expiresAt);
     }
@@ -143,7 +151,36 @@ public class SessionService implements Authenticator {
                 .map(Session::caller);
     }
 
+    /**
+     * On the primary, which has every session the moment it is created. While the primary cannot be
+     * reached (a failover, its PgBouncer restarting, its pool exhausted), a replica in rotation
+     * answers instead: it has every session older than its replay lag. Only a session found there is
+     * taken; one not found there may be newer than the replica, so the request gets the primary's
+     * failure (503), never a 401. The price: a sign-out the replica has not replayed yet is not seen
+     * by this lookup for as long as the primary stays away.
+     */
     private Optional<Session> find(boolean operator, byte[] tokenHash) {
+        try {
+            return lookUp(operator, tokenHash);
+        } catch (RuntimeException primaryFailed) {
+            if (!DataTier.serverUnavailable(primaryFailed)) {
+                throw primaryFailed;
+            }
+            Optional<Session> found;
+            try {
+                found = onReplica.find(this, operator, tokenHash);
+            } catch (RuntimeException replicaFailed) {
+                primaryFailed.addSuppressed(replicaFailed);
+                throw primaryFailed;
+            }
+            if (found.isEmpty()) {
+                throw primaryFailed;
+            }
+            return found;
+        }
+    }
+
+    Optional<Session> lookUp(boolean operator, byte[] tokenHash) {
         if (operator) {
             return jdbc.sql(SessionQueries.findOperatorSession())
                     .param("tokenHash", tokenHash)
