@@ -125,6 +125,9 @@ cp $TOPO/pids "$PROCS"
 compile_journeys
 [ -z "$SESSIONS" ] || [ -r "$SESSIONS" ] || die "--sessions $SESSIONS: no such file"
 sign_in_pass "$USERS"
+# the pass keeps in accounts.csv only the accounts it signed in; the spare sessions below come from
+# the rows past the generators' share of the whole list
+export_accounts "$USERS"
 
 pid_of() { awk -v n="$1" '$1 == n { print $2 }' $TOPO/pids; }
 now() { date +%s.%N | cut -c1-14; }
