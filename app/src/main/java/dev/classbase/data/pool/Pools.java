@@ -22,6 +22,8 @@ public final class Pools implements AutoCloseable {
     private final Map<String, HikariDataSource> analyticsReplicas;
     private final List<HikariDataSource> monitoring;
     private final AtomicLong lastEviction = new AtomicLong();
+    // each pool's configured minimum idle, restored when a replica rejoins the rotation
+    private final Map<HikariDataSource, Integer> configuredMinIdle = new java.util.concurrent.ConcurrentHashMap<>();
 
     Pools(
             HikariDataSource primary,
@@ -93,6 +95,40 @@ public final class Pools implements AutoCloseable {
         }
     }
 
+    /**
+     * A replica left the read rotation: its pools stop keeping idle connections to it. While a pool
+     * is short of its minimum, HikariCP keeps connecting, sleeping between failures twice as long
+     * each time up to 5 s; after a long outage that sleep would outlast the replica's return and hold
+     * its first reads. With no minimum and no reads routed there the attempts end; the first read
+     * after its return connects at once.
+     */
+    public void rest(String name) {
+        for (HikariDataSource pool : replicaPools(name)) {
+            configuredMinIdle.putIfAbsent(pool, pool.getMinimumIdle());
+            pool.getHikariConfigMXBean().setMinimumIdle(0);
+        }
+    }
+
+    /** A replica is back in the read rotation: its pools keep their minimum of idle connections again. */
+    public void wake(String name) {
+        for (HikariDataSource pool : replicaPools(name)) {
+            Integer minIdle = configuredMinIdle.remove(pool);
+            if (minIdle != null) {
+                pool.getHikariConfigMXBean().setMinimumIdle(minIdle);
+            }
+        }
+    }
+
+    private List<HikariDataSource> replicaPools(String name) {
+        List<HikariDataSource> found = new ArrayList<>(2);
+        for (HikariDataSource pool : new HikariDataSource[] {replicas.get(name), analyticsReplicas.get(name)}) {
+            if (pool != null && !pool.isClosed()) {
+                found.add(pool);
+            }
+        }
+        return found;
+    }
+
     @Override
     public void close() {
         all().forEach(HikariDataSource::close);
@@ -127,12 +163,25 @@ public final class Pools implements AutoCloseable {
     }
 
     /**
-     * A pool of the replica monitor's own for one server, sized and timed by {@code role}, without
-     * metrics: a full request pool never blinds the monitor.
+     * The replica monitor's one connection to a server, opened again on the next poll after a
+     * failure. Not a pool: a pool's connection attempts back off (HikariCP: up to 5 s) while a poll
+     * waits, so a server that returns would be seen seconds late. {@code timeout} bounds connecting.
      */
-    public static HikariDataSource monitorPool(
-            DatabaseProperties.Server server, String name, PoolProperties.Role role, PoolProperties properties) {
-        return new HikariDataSource(config(server, name, role, properties));
+    public static org.springframework.jdbc.datasource.SingleConnectionDataSource monitorConnection(
+            DatabaseProperties.Server server, String name, Duration timeout, PoolProperties properties) {
+        var source = new org.springframework.jdbc.datasource.SingleConnectionDataSource(
+                server.url(), server.username(), server.password(), true);
+        java.util.Properties connection = new java.util.Properties();
+        String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+        connection.setProperty("ApplicationName", "classbase-" + name);
+        connection.setProperty("connectTimeout", seconds);
+        connection.setProperty("loginTimeout", seconds);
+        connection.setProperty("tcpKeepAlive", "true");
+        if (properties.pgbouncer()) {
+            connection.setProperty("prepareThreshold", "0");
+        }
+        source.setConnectionProperties(connection);
+        return source;
     }
 
     static HikariConfig config(

@@ -17,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Asks every replica, every {@code poll-interval} (250 ms), whether it is in recovery and how far
@@ -60,7 +60,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private volatile boolean running;
     private volatile Lsn lastPrimaryLsn;
     private Thread poller;
-    private final Consumer<String> reconnect;
+    private final ReplicaPools pools;
     private final Map<String, Long> lastReconnect = new java.util.concurrent.ConcurrentHashMap<>();
     // replay positions asked for on demand (hasReplayed), and one such question at a time per replica
     private final Map<String, Replayed> asked = new java.util.concurrent.ConcurrentHashMap<>();
@@ -73,7 +73,23 @@ public final class ReplicaMonitor implements SmartLifecycle {
 
     public ReplicaMonitor(
             DataSource primary, List<Target> targets, RoutingProperties properties, MeterRegistry registry) {
-        this(primary, targets, properties, registry, name -> {});
+        this(primary, targets, properties, registry, (ReplicaPools) name -> {});
+    }
+
+    /** What the monitor tells a replica's request pools. */
+    @FunctionalInterface
+    public interface ReplicaPools {
+        /**
+         * The replica's URL reached a server that accepts writes, at most once every {@link
+         * #RECONNECT_EVERY}: retire its connections so that new ones look for a standby.
+         */
+        void reconnect(String name);
+
+        /** It left the read rotation. */
+        default void rest(String name) {}
+
+        /** It is back in the read rotation. */
+        default void wake(String name) {}
     }
 
     /**
@@ -88,8 +104,8 @@ public final class ReplicaMonitor implements SmartLifecycle {
             List<Target> targets,
             RoutingProperties properties,
             MeterRegistry registry,
-            Consumer<String> reconnect) {
-        this.reconnect = reconnect;
+            ReplicaPools pools) {
+        this.pools = pools;
         this.primary = primary;
         this.targets = List.copyOf(targets);
         this.properties = properties;
@@ -107,12 +123,18 @@ public final class ReplicaMonitor implements SmartLifecycle {
             CircuitBreaker breaker = CircuitBreaker.of("replica-" + target.name(), config);
             // the breaker moves inside the poll, before the poll's status is stored: the log takes
             // the cause this poll (or request) set, never the previous poll's reason
-            breaker.getEventPublisher()
-                    .onStateTransition(e -> log.info(
-                            "{}: {} ({})",
-                            target.name(),
-                            e.getStateTransition(),
-                            causes.getOrDefault(target.name(), "first poll")));
+            breaker.getEventPublisher().onStateTransition(e -> {
+                log.info(
+                        "{}: {} ({})",
+                        target.name(),
+                        e.getStateTransition(),
+                        causes.getOrDefault(target.name(), "first poll"));
+                switch (e.getStateTransition().getToState()) {
+                    case OPEN -> pools.rest(target.name());
+                    case CLOSED -> pools.wake(target.name());
+                    default -> {}
+                }
+            });
             breakers.put(target.name(), breaker);
             // out of rotation until the first poll says otherwise
             statuses.put(target.name(), new Status(target.name(), false, "not polled yet", null, -1, -1, null, null));
@@ -220,6 +242,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
             return replay.atLeast(required);
         } catch (SQLException | RuntimeException e) {
             log.debug("{}: replay position not read", name, e);
+            discard(target.dataSource());
             return false;
         } finally {
             gate.release();
@@ -269,6 +292,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
             });
         } catch (SQLException e) {
             log.debug("primary did not answer the monitor", e);
+            discard(primary);
         }
         for (Target target : targets) {
             poll(target, primaryLsn);
@@ -325,6 +349,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
                             info.receiverStatus(),
                             Instant.now()));
         } catch (SQLException e) {
+            discard(target.dataSource());
             causes.put(target.name(), "unreachable: " + JdbcUrls.mask(e.getMessage()));
             if (permitted) {
                 breaker.onError(System.nanoTime() - started, TimeUnit.NANOSECONDS, e);
@@ -356,10 +381,17 @@ public final class ReplicaMonitor implements SmartLifecycle {
         log.warn(
                 "{}: the server accepts writes; retiring the replica's connections so new ones look for a standby",
                 target.name());
-        if (target.dataSource() instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
+        discard(target.dataSource());
+        pools.reconnect(target.name());
+    }
+
+    /** The monitor's connection failed (or reached the wrong server): the next question opens a new one. */
+    private static void discard(DataSource source) {
+        if (source instanceof SingleConnectionDataSource single) {
+            single.resetConnection();
+        } else if (source instanceof HikariDataSource pool && pool.getHikariPoolMXBean() != null) {
             pool.getHikariPoolMXBean().softEvictConnections();
         }
-        reconnect.accept(target.name());
     }
 
     private String problem(ReplicationQueries.ReplicaInfo info, long lagBytes, double lagSeconds) {
@@ -406,6 +438,8 @@ public final class ReplicaMonitor implements SmartLifecycle {
         if (poller != null) {
             poller.interrupt();
         }
+        discard(primary);
+        targets.forEach(t -> discard(t.dataSource()));
     }
 
     @Override
