@@ -108,6 +108,7 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
     private Object writeWithRetry(MethodInvocation invocation, int maxAttempts) throws Throwable {
         for (int attempt = 1; ; attempt++) {
             CommitCapture.reset();
+            long started = System.nanoTime();
             try {
                 return again(invocation).proceed();
             } catch (Throwable e) {
@@ -130,6 +131,12 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
                     if (outcome == null && capture.xid() != null) {
                         throw e; // unknown outcome: running it again could write twice
                     }
+                }
+                if (waitedForAConnection(e, started)) {
+                    registry.get()
+                            .counter("classbase.transactions.not_retried", "why", "connection-wait")
+                            .increment();
+                    throw e; // every connection was busy: another attempt would wait as long again
                 }
                 if (attempt >= maxAttempts) {
                     registry.get()
@@ -155,6 +162,23 @@ final class TransactionRetryInterceptor implements MethodInterceptor {
                 CommitCapture.clear();
             }
         }
+    }
+
+    /**
+     * The attempt failed for want of a connection after waiting about as long as the pool lets a
+     * caller wait: PgBouncer's {@code query_wait_timeout}, or a connection error that came only after
+     * the primary pool's connection timeout (a pool or a server queue, not a connection that broke
+     * at once). Running it again would double the wait before the caller's 503.
+     */
+    private boolean waitedForAConnection(Throwable e, long started) {
+        if (TransientErrors.queueTimeout(e)) {
+            return true;
+        }
+        long waited = System.nanoTime() - started;
+        return TransientErrors.connectionLost(e)
+                && waited
+                        >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                                pools.get().primary().getConnectionTimeout());
     }
 
     /** What the primary says of a transaction id: committed, aborted, in progress, or null when unknown. */

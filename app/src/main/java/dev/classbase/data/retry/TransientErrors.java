@@ -7,6 +7,7 @@ final class TransientErrors {
     private TransientErrors() {}
 
     static String sqlState(Throwable error) {
+        error = original(error);
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();
@@ -23,6 +24,9 @@ final class TransientErrors {
 
     /** Worth running the whole transaction again. */
     static boolean retryable(Throwable error) {
+        if (queueTimeout(error)) {
+            return false;
+        }
         String state = sqlState(error);
         return state != null
                 && (state.equals("40001")
@@ -33,8 +37,22 @@ final class TransientErrors {
                         || state.equals("57P03"));
     }
 
+    /**
+     * PgBouncer gave up waiting for a server connection ({@code query_wait_timeout}, sent as 08P01):
+     * every server connection of the pool is busy. Nothing of the transaction ran (in transaction
+     * pooling a transaction holds its server connection from its first statement), and running it
+     * again would wait as long again: the caller gets the 503 at once
+     * (https://www.pgbouncer.org/config.html#query_wait_timeout).
+     */
+    static boolean queueTimeout(Throwable error) {
+        return "08P01".equals(sqlState(error)) && messageContains(error, "query_wait_timeout");
+    }
+
     /** The connection is gone: the outcome of a COMMIT in flight is unknown until asked. */
     static boolean connectionLost(Throwable error) {
+        if (queueTimeout(error)) {
+            return false; // the server is fine and busy; its connections stay
+        }
         String state = sqlState(error);
         return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
@@ -57,7 +75,21 @@ final class TransientErrors {
         return "25006".equals(sqlState(error));
     }
 
+    /**
+     * The failure itself, not the rollback's: when the rollback after a failure fails too (PgBouncer
+     * closed the connection along with its error), Spring throws the rollback's exception and keeps
+     * the first one aside as its application exception.
+     */
+    private static Throwable original(Throwable error) {
+        if (error instanceof org.springframework.transaction.TransactionSystemException tx
+                && tx.getApplicationException() != null) {
+            return tx.getApplicationException();
+        }
+        return error;
+    }
+
     private static boolean messageContains(Throwable error, String text) {
+        error = original(error);
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;
