@@ -29,8 +29,12 @@ class ConcurrencyConfig {
                             .sum();
             limit = ConcurrencyLimitFilter.PER_CONNECTION * connections;
         }
-        log.info("serving at most {} requests at once (classbase.web.concurrency.limit); past it 503", limit);
         ConcurrencyLimitFilter filter = new ConcurrencyLimitFilter(limit, properties, problems);
+        log.info(
+                "serving at most {} requests at once (classbase.web.concurrency.limit), {} of them writes"
+                        + " (write-share); past it 503",
+                limit,
+                filter.writeLimit());
         Gauge.builder("classbase.http.concurrency.in.progress", filter, ConcurrencyLimitFilter::inProgress)
                 .description("requests in progress under the concurrency limit")
                 .register(registry);

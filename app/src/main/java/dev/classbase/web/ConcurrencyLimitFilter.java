@@ -19,8 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * nothing else bounds the work in flight, so without it an overload turns into every request
  * waiting out HikariCP's connection timeout (a timeout storm); with it, accepted requests keep the
  * latency of a loaded but not overloaded instance (the "concurrency limit" of Netflix's
- * concurrency-limits, here a fixed one). The health probes are never limited: a load balancer must
- * see a busy instance as ready.
+ * concurrency-limits, here a fixed one). Writes (every method but GET, HEAD and OPTIONS) may hold
+ * only {@code write-share} of the slots: a bulkhead, so that writes waiting on a primary that cannot
+ * be reached leave room for the reads replicas serve. The health probes are never limited: a load
+ * balancer must see a busy instance as ready.
  */
 final class ConcurrencyLimitFilter extends OncePerRequestFilter {
     /**
@@ -33,6 +35,8 @@ final class ConcurrencyLimitFilter extends OncePerRequestFilter {
 
     private final Semaphore slots;
     private final int limit;
+    private final Semaphore writeSlots;
+    private final int writeLimit;
     private final long maxWaitNanos;
     private final long retryAfterSeconds;
     private final ProblemResponses problems;
@@ -41,6 +45,8 @@ final class ConcurrencyLimitFilter extends OncePerRequestFilter {
     ConcurrencyLimitFilter(int limit, ConcurrencyProperties properties, ProblemResponses problems) {
         this.limit = limit;
         this.slots = new Semaphore(limit);
+        this.writeLimit = properties.writeLimit(limit);
+        this.writeSlots = new Semaphore(writeLimit);
         this.maxWaitNanos = properties.maxWait().toNanos();
         this.retryAfterSeconds = properties.retryAfter().toSeconds();
         this.problems = problems;
@@ -59,6 +65,15 @@ final class ConcurrencyLimitFilter extends OncePerRequestFilter {
         return limit - slots.availablePermits();
     }
 
+    int writeLimit() {
+        return writeLimit;
+    }
+
+    private static boolean read(HttpServletRequest request) {
+        String method = request.getMethod();
+        return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
@@ -68,36 +83,54 @@ final class ConcurrencyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        boolean acquired;
-        try {
-            acquired = slots.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            acquired = false;
+        boolean write = !read(request);
+        if (write && !acquire(writeSlots)) {
+            shed(request, response, writeLimit, "writes");
+            return;
         }
-        if (!acquired) {
-            shed.increment();
-            HttpHeaders headers = new HttpHeaders();
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
-            Map<String, Object> props = new LinkedHashMap<>();
-            props.put("retryAfter", retryAfterSeconds);
-            props.put("limit", limit);
-            problems.write(
-                    request,
-                    response,
-                    new ApiException(
-                            HttpStatus.SERVICE_UNAVAILABLE,
-                            "Overloaded",
-                            "this instance is serving its limit of " + limit + " requests at once; retry after "
-                                    + retryAfterSeconds + " s",
-                            props),
-                    headers);
+        if (!acquire(slots)) {
+            if (write) {
+                writeSlots.release();
+            }
+            shed(request, response, limit, "requests");
             return;
         }
         try {
             chain.doFilter(request, response);
         } finally {
             slots.release();
+            if (write) {
+                writeSlots.release();
+            }
         }
+    }
+
+    private boolean acquire(Semaphore semaphore) {
+        try {
+            return semaphore.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void shed(HttpServletRequest request, HttpServletResponse response, int bound, String what)
+            throws IOException {
+        shed.increment();
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("retryAfter", retryAfterSeconds);
+        props.put("limit", bound);
+        problems.write(
+                request,
+                response,
+                new ApiException(
+                        HttpStatus.SERVICE_UNAVAILABLE,
+                        "Overloaded",
+                        "this instance is serving its limit of " + bound + " " + what + " at once; retry after "
+                                + retryAfterSeconds + " s",
+                        props),
+                headers);
     }
 }

@@ -59,6 +59,8 @@ public final class ReplicaMonitor implements SmartLifecycle {
     private final WalTimeline timeline;
     private volatile boolean running;
     private volatile Lsn lastPrimaryLsn;
+    // whether the last poll reached the primary (true until a poll says otherwise)
+    private volatile boolean primaryAnswered = true;
     private Thread poller;
     private final ReplicaPools pools;
     private final Map<String, Long> lastReconnect = new java.util.concurrent.ConcurrentHashMap<>();
@@ -256,6 +258,15 @@ public final class ReplicaMonitor implements SmartLifecycle {
                 && r.lsn().atLeast(required);
     }
 
+    /**
+     * Whether the last poll (at most a poll interval and its timeout ago) failed to reach the
+     * primary: a failover under way, its PgBouncer down, its pool held. A caller that can make do
+     * with a replica need not wait out the primary pool's connection timeout to find out.
+     */
+    public boolean primaryUnreachable() {
+        return !primaryAnswered;
+    }
+
     public boolean hasReplicas() {
         return !targets.isEmpty();
     }
@@ -286,12 +297,14 @@ public final class ReplicaMonitor implements SmartLifecycle {
         String primaryLsn = null;
         try {
             primaryLsn = ReplicationQueries.server(primary).currentLsn();
+            primaryAnswered = true;
             Lsn.parse(primaryLsn).ifPresent(lsn -> {
                 timeline.primaryAt(lsn, System.nanoTime());
                 lastPrimaryLsn = lsn;
             });
         } catch (SQLException e) {
             log.debug("primary did not answer the monitor", e);
+            primaryAnswered = false;
             discard(primary);
         }
         for (Target target : targets) {

@@ -1,5 +1,6 @@
 package dev.classbase.platform.sessions;
 
+import dev.classbase.data.replicas.ReplicaMonitor;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -11,6 +12,18 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Component
 class SessionReplicaLookup {
+    private final org.springframework.beans.factory.ObjectProvider<ReplicaMonitor> monitor;
+
+    SessionReplicaLookup(org.springframework.beans.factory.ObjectProvider<ReplicaMonitor> monitor) {
+        this.monitor = monitor;
+    }
+
+    /** The replica monitor's last poll did not reach the primary, and a replica is there to ask. */
+    boolean primaryUnreachable() {
+        ReplicaMonitor m = monitor.getIfAvailable();
+        return m != null && m.hasReplicas() && m.primaryUnreachable();
+    }
+
     @Transactional(readOnly = true)
     public Optional<SessionService.Session> find(SessionService sessions, boolean operator, byte[] tokenHash) {
         return sessions.lookUp(operator, tokenHash);

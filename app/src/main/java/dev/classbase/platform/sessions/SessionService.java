@@ -36,6 +36,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class SessionService implements Authenticator {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SessionService.class);
+
     static final String INVALID = "The email or password is wrong, or the account is disabled.";
 
     private final JdbcClient jdbc;
@@ -160,6 +162,18 @@ public class SessionService implements Authenticator {
      * by this lookup for as long as the primary stays away.
      */
     private Optional<Session> find(boolean operator, byte[] tokenHash) {
+        if (onReplica.primaryUnreachable()) {
+            // the monitor found no primary a moment ago: ask a replica first rather than wait out the
+            // primary pool's connection timeout; a token it does not have still goes to the primary
+            try {
+                Optional<Session> found = onReplica.find(this, operator, tokenHash);
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (RuntimeException replicaFailed) {
+                log.debug("session lookup on a replica failed", replicaFailed);
+            }
+        }
         try {
             return lookUp(operator, tokenHash);
         } catch (RuntimeException primaryFailed) {
