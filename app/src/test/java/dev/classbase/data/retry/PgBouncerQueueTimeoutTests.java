@@ -69,14 +69,6 @@ class PgBouncerQueueTimeoutTests {
                     .as("holders on the server; failures: %s", failures)
                     .isGreaterThanOrEqualTo(5);
 
-            System.out.println("DEBUG sleeping=" + sleeping(cluster) + " failures=" + failures);
-            long t0 = System.nanoTime();
-            try {
-                probe.insertRetryable("dbg");
-                System.out.println("DEBUG insert ok after ms " + (System.nanoTime() - t0) / 1000000);
-            } catch (RuntimeException e) {
-                System.out.println("DEBUG insert failed after ms " + (System.nanoTime() - t0) / 1000000 + " " + e);
-            }
             assertThatThrownBy(() -> probe.insertRetryable("queued"))
                     .satisfies(e -> assertThat(TransientErrors.connectionLost(e) || TransientErrors.queueTimeout(e))
                             .as("a connection error: %s", e)
