@@ -52,6 +52,13 @@ final class Failures {
                 return rendered;
             }
         }
+        if (find(failure, org.springframework.dao.DataAccessResourceFailureException.class) != null
+                || find(failure, org.springframework.dao.TransientDataAccessResourceException.class) != null) {
+            // the database could not be used (a connection closed under the work, a server going
+            // away), not a fault of the request or of our code
+            log.warn("database unavailable on {}: {}", path, failure.getMessage());
+            return retryLater("The database is unavailable; try again in a moment.");
+        }
         String errorId = UUID.randomUUID().toString();
         log.error("unexpected error {} on {}", errorId, path, failure);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
@@ -127,6 +134,12 @@ final class Failures {
         for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();
+            }
+        }
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            // HikariCP's stand-in for a connection it already closed carries no SQLSTATE
+            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
+                return "08003"; // connection_does_not_exist
             }
         }
         return null;
