@@ -35,7 +35,7 @@ public final class ReplicaMonitor implements SmartLifecycle {
     /** How often a replica URL that keeps reaching a primary (a misconfiguration) is reconnected. */
     static final Duration RECONNECT_EVERY = Duration.ofSeconds(5);
 
-    /** A replica to watch, through its own small monitoring pool (so a full app pool never blinds us). */
+    /** A replica to watch, through a connection of the monitor's own (so a full app pool never blinds us). */
     public record Target(String name, DataSource dataSource) {}
 
     /** The last poll of one replica. */
