@@ -25,7 +25,8 @@ class FailoverThroughPgBouncerTests {
         }
     }
 
-    private static PgBouncerProcess startBouncer(EmbeddedCluster cluster) throws Exception {
+    /** The cluster migrated, and PgBouncer in front of its primary for the service role. */
+    static PgBouncerProcess startBouncer(EmbeddedCluster cluster) throws Exception {
         dev.classbase.data.Migrations.apply(TestCluster.dataSource(cluster.primary()));
         return PgBouncerProcess.start(cluster, List.of(EmbeddedCluster.SERVICE_ROLE));
     }

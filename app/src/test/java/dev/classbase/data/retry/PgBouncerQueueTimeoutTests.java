@@ -35,7 +35,7 @@ class PgBouncerQueueTimeoutTests {
     @Test
     void aWriteQueuedPastQueryWaitTimeoutFailsOnceAndIsNotRetried() throws Exception {
         try (EmbeddedCluster cluster = TestCluster.startPrivate("bouncer-queue", 1);
-                PgBouncerProcess bouncer = startBouncer(cluster);
+                PgBouncerProcess bouncer = FailoverThroughPgBouncerTests.startBouncer(cluster);
                 TestApp app = FailoverTests.startApp(
                         cluster,
                         Map.of("classbase.database.primary.url", bouncer.url(), "classbase.pools.pgbouncer", "true"))) {
@@ -97,10 +97,5 @@ class PgBouncerQueueTimeoutTests {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static PgBouncerProcess startBouncer(EmbeddedCluster cluster) throws Exception {
-        dev.classbase.data.Migrations.apply(TestCluster.dataSource(cluster.primary()));
-        return PgBouncerProcess.start(cluster, List.of(EmbeddedCluster.SERVICE_ROLE));
     }
 }
