@@ -54,12 +54,9 @@ public final class DataTier {
             if (t instanceof java.sql.SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                return state.startsWith("08") || state.startsWith("57P");
-            }
         }
-        return false;
+        String state = SqlStates.of(error);
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     /** Where the current request's reads went so far. */

@@ -1,7 +1,6 @@
 package dev.classbase.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -131,18 +130,7 @@ final class Failures {
     }
 
     private static String sqlState(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            // HikariCP's stand-in for a connection it already closed carries no SQLSTATE
-            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
-                return "08003"; // connection_does_not_exist
-            }
-        }
-        return null;
+        return dev.classbase.data.SqlStates.of(failure);
     }
 
     static <T extends Throwable> T find(Throwable failure, Class<T> type) {

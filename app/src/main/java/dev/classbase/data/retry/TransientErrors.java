@@ -1,25 +1,13 @@
 package dev.classbase.data.retry;
 
-import java.sql.SQLException;
+import dev.classbase.data.SqlStates;
 
 /** Classifies database errors by SQLSTATE (PostgreSQL manual, Appendix A). */
 final class TransientErrors {
     private TransientErrors() {}
 
     static String sqlState(Throwable error) {
-        error = original(error);
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            // HikariCP's stand-in for a connection it already closed carries no SQLSTATE
-            if (t instanceof SQLException && "Connection is closed".equals(t.getMessage())) {
-                return "08003";
-            }
-        }
-        return null;
+        return SqlStates.of(error);
     }
 
     /** Worth running the whole transaction again. */
@@ -75,21 +63,8 @@ final class TransientErrors {
         return "25006".equals(sqlState(error));
     }
 
-    /**
-     * The failure itself, not the rollback's: when the rollback after a failure fails too (PgBouncer
-     * closed the connection along with its error), Spring throws the rollback's exception and keeps
-     * the first one aside as its application exception.
-     */
-    private static Throwable original(Throwable error) {
-        if (error instanceof org.springframework.transaction.TransactionSystemException tx
-                && tx.getApplicationException() != null) {
-            return tx.getApplicationException();
-        }
-        return error;
-    }
-
     private static boolean messageContains(Throwable error, String text) {
-        error = original(error);
+        error = SqlStates.original(error);
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains(text)) {
                 return true;

@@ -61,9 +61,16 @@ class ReplicaReturnTests {
         Await.until(Duration.ofSeconds(30), () -> monitor.status("replica1").inRotation() ? null : true);
         assertThat(requests.getMinimumIdle()).isZero();
         assertThat(analytics.getMinimumIdle()).isZero();
-        // longer than HikariCP's backoff takes to reach its 5 s ceiling (10 ms, doubling), with the
-        // monitor polling every 250 ms throughout
-        Thread.sleep(12_000);
+        // an outage of 40 failed polls (10 s at 250 ms): longer than HikariCP's retry backoff takes
+        // to reach its 5 s ceiling (10 ms, doubling)
+        java.util.Set<Instant> failedPolls = new java.util.HashSet<>();
+        Await.until(Duration.ofSeconds(90), () -> {
+            ReplicaMonitor.Status s = monitor.status("replica1");
+            if (s.reason().startsWith("unreachable")) {
+                failedPolls.add(s.polledAt());
+            }
+            return failedPolls.size() >= 40 ? true : null;
+        });
         assertThat(monitor.status("replica1").reason()).startsWith("unreachable");
 
         cluster.startReplica(0);
