@@ -162,9 +162,11 @@ public class SessionService implements Authenticator {
      * by this lookup for as long as the primary stays away.
      */
     private Optional<Session> find(boolean operator, byte[] tokenHash) {
+        boolean askedReplica = false;
         if (onReplica.primaryUnreachable()) {
             // the monitor found no primary a moment ago: ask a replica first rather than wait out the
             // primary pool's connection timeout; a token it does not have still goes to the primary
+            askedReplica = true;
             try {
                 Optional<Session> found = onReplica.find(this, operator, tokenHash);
                 if (found.isPresent()) {
@@ -177,7 +179,7 @@ public class SessionService implements Authenticator {
         try {
             return lookUp(operator, tokenHash);
         } catch (RuntimeException primaryFailed) {
-            if (!DataTier.serverUnavailable(primaryFailed)) {
+            if (askedReplica || !DataTier.serverUnavailable(primaryFailed)) {
                 throw primaryFailed;
             }
             Optional<Session> found;
